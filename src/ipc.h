@@ -1,0 +1,113 @@
+/* ipc: messages between the session engine (SE) thread and the route
+ * decision engine (RDE) thread, modelled on OpenBGPD's imsg: each side owns
+ * its data and they only exchange messages through two queues.  A queue is
+ * a mutex-protected list plus an eventfd the consumer polls. */
+#ifndef IXPD_IPC_H
+#define IXPD_IPC_H
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bgp_msg.h"
+#include "config.h"
+
+/* Encoded BGP bytes shared by every session that sends them: the RDE
+ * builds an UPDATE once per group of members receiving the same thing. */
+struct msgbuf {
+	atomic_uint refcnt;
+	uint32_t len;
+	uint8_t data[];
+};
+struct msgbuf *msgbuf_new(const void *data, size_t len);
+void msgbuf_ref(struct msgbuf *m);
+void msgbuf_unref(struct msgbuf *m);
+
+enum ipc_type {
+	/* SE -> RDE */
+	IPC_PEER_UP,         /* session Established: body = struct ipc_peer_up */
+	IPC_PEER_DOWN,       /* body = struct ipc_peer_down */
+	IPC_UPDATE,          /* body = UPDATE message body (after the header) */
+	IPC_REFRESH,         /* body = struct ipc_refresh */
+	/* RDE -> SE */
+	IPC_SEND,            /* msg = shared bytes, targets = sessions */
+	IPC_RESET,           /* body = struct bgp_notify: close with it */
+	/* main -> RDE / SE: a control request; the handler replies on fd */
+	IPC_CONTROL,
+	/* main -> RDE / SE on reload: body = struct ipc_peer_cfg */
+	IPC_PEER_ADD,        /* new peer, or changed: its session restarts */
+	IPC_PEER_REMOVE,     /* de-configured */
+	IPC_SETTINGS,        /* main -> SE: body = struct ipc_settings */
+};
+
+struct ipc_peer_cfg {
+	uint32_t asn;
+	struct cfg_addr addr;
+	bool passive, add_path;
+	char description[256];
+};
+
+struct ipc_settings {
+	uint16_t hold_time;
+	uint16_t connect_retry;
+};
+
+struct ipc_peer_up {
+	uint32_t bgp_id;
+	uint32_t asn;
+	struct bgp_caps caps;        /* negotiated: intersection of both sides */
+	uint8_t addpath_tx;          /* families we send ADD-PATH to this peer */
+	bool role_negotiated;        /* RFC 9234 roles exchanged: apply OTC rules */
+};
+
+struct ipc_peer_down {
+	uint8_t keep_stale;          /* families to keep as stale (graceful restart) */
+	uint16_t restart_time;       /* seconds to keep them */
+};
+
+struct ipc_refresh {
+	uint8_t family;              /* enum family */
+	uint8_t subtype;             /* enum rr_subtype */
+};
+
+/* A session instance: the RDE's messages for an older instance of the
+ * session are dropped by the SE. */
+struct session_ref {
+	uint32_t peer;
+	uint32_t gen;
+};
+
+struct ipc_msg {
+	struct ipc_msg *next;
+	enum ipc_type type;
+	uint32_t peer;               /* peer index */
+	uint32_t gen;                /* session generation */
+	struct msgbuf *msg;          /* IPC_SEND */
+	struct session_ref *targets; /* IPC_SEND */
+	uint32_t n_targets;
+	int fd;                      /* IPC_CONTROL: client socket */
+	size_t len;
+	uint8_t body[];
+};
+
+struct ipc_msg *ipc_msg_new(enum ipc_type type, uint32_t peer, uint32_t gen, const void *body,
+    size_t len);
+void ipc_msg_free(struct ipc_msg *m);
+
+struct ipc_queue {
+	pthread_mutex_t lock;
+	struct ipc_msg *head, *tail;
+	size_t bytes;                /* bytes pushed and not yet ipc_done() */
+	int efd;                     /* eventfd: readable while non-empty */
+};
+
+int ipc_queue_init(struct ipc_queue *q);
+void ipc_queue_destroy(struct ipc_queue *q);
+void ipc_push(struct ipc_queue *q, struct ipc_msg *m);
+/* Takes everything queued (in order); returns NULL if empty. */
+struct ipc_msg *ipc_take_all(struct ipc_queue *q);
+/* The consumer reports a message processed, so the producer's flow
+ * control (ipc_queued_bytes) counts what is really still waiting. */
+void ipc_done(struct ipc_queue *q, const struct ipc_msg *m);
+size_t ipc_queued_bytes(struct ipc_queue *q);
+#endif

@@ -1,0 +1,320 @@
+/* ixpd: the route-server daemon.  The main thread owns the configuration,
+ * signals and the control socket; the session engine (se.c) and the route
+ * decision engine (rde.c) run in their own threads and talk through
+ * message queues (ipc.h).  See ARCHITECTURE.md. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "control.h"
+#include "log.h"
+#include "rde.h"
+#include "se.h"
+#include "xalloc.h"
+
+#define IXPD_VERSION "0.1.0"
+
+/* Peer ids are stable for the life of the process: a member keeps its id
+ * across reloads (matched by address) and ids are never reused, so a late
+ * message about a removed peer can never reach a new one. */
+struct registry_entry {
+	struct cfg_addr addr;
+	uint32_t id;
+	struct ipc_peer_cfg cfg;
+};
+
+struct daemon {
+	struct ixpd_config *cfg;
+	struct registry_entry *reg;
+	size_t nreg;
+	uint32_t next_id;
+	struct ipc_queue q_se, q_rde, q_main;
+	struct se se;
+	struct rde rde;
+	struct control ctl;
+	int64_t started, last_reload;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: ixpd [-n] [-d] -c FILE\n"
+	    "  -c, --config FILE  ixpd.yml to load\n"
+	    "  -n, --check        check the configuration, print it canonically, exit\n"
+	    "  -d, --daemon       detach and log to syslog\n"
+	    "  -V, --version      print the version\n"
+	    "  -h, --help         this text\n"
+	    "Signals: SIGHUP reloads the configuration, SIGTERM/SIGINT stop.\n");
+}
+
+static void peer_cfg_from(const struct cfg_member *m, struct ipc_peer_cfg *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->asn = m->asn;
+	out->addr = m->addr;
+	out->passive = m->passive;
+	out->add_path = m->add_path;
+	if (m->description)
+		snprintf(out->description, sizeof(out->description), "%s", m->description);
+}
+
+static void post_peer(struct daemon *d, enum ipc_type type, uint32_t id, const struct ipc_peer_cfg *c)
+{
+	size_t len = c ? sizeof(*c) : 0;
+	ipc_push(&d->q_se, ipc_msg_new(type, id, 0, c, len));
+	ipc_push(&d->q_rde, ipc_msg_new(type, id, 0, c, len));
+}
+
+/* Brings the running peers in line with cfg: adds new members, restarts
+ * changed ones, removes those gone; unchanged ones are not disturbed. */
+static unsigned apply_members(struct daemon *d, const struct ixpd_config *cfg, unsigned *added,
+    unsigned *removed)
+{
+	unsigned changed = 0;
+	struct registry_entry *reg = xcalloc((size_t)cfg->n_members + 1, sizeof(*reg));
+	bool *kept = xcalloc(d->nreg + 1, sizeof(bool));
+	*added = *removed = 0;
+	for (int i = 0; i < cfg->n_members; i++) {
+		struct ipc_peer_cfg pc;
+		peer_cfg_from(&cfg->members[i], &pc);
+		size_t k = 0;
+		while (k < d->nreg && !cfg_addr_equal(&d->reg[k].addr, &pc.addr))
+			k++;
+		reg[i].addr = pc.addr;
+		reg[i].cfg = pc;
+		if (k < d->nreg) {
+			kept[k] = true;
+			reg[i].id = d->reg[k].id;
+			if (memcmp(&d->reg[k].cfg, &pc, sizeof(pc)) != 0) {
+				post_peer(d, IPC_PEER_ADD, reg[i].id, &pc);
+				changed++;
+			}
+		} else {
+			reg[i].id = d->next_id++;
+			post_peer(d, IPC_PEER_ADD, reg[i].id, &pc);
+			(*added)++;
+		}
+	}
+	for (size_t k = 0; k < d->nreg; k++)
+		if (!kept[k]) {
+			post_peer(d, IPC_PEER_REMOVE, d->reg[k].id, NULL);
+			(*removed)++;
+		}
+	free(kept);
+	free(d->reg);
+	d->reg = reg;
+	d->nreg = (size_t)cfg->n_members;
+	return changed;
+}
+
+/* What a reload cannot change without restarting the daemon. */
+static const char *needs_restart(const struct ixpd_config *a, const struct ixpd_config *b)
+{
+	if (a->rs_as != b->rs_as)
+		return "cfg.rs_as";
+	if (a->router_id.s_addr != b->router_id.s_addr)
+		return "cfg.router_id";
+	if (a->port != b->port || a->n_listen_addrs != b->n_listen_addrs)
+		return "listen";
+	for (int i = 0; i < a->n_listen_addrs; i++)
+		if (!cfg_addr_equal(&a->listen_addrs[i], &b->listen_addrs[i]))
+			return "listen.addresses";
+	if (strcmp(a->control_socket, b->control_socket) != 0)
+		return "control_socket";
+	return NULL;
+}
+
+static json_t *reload(void *arg, char *err, size_t errlen)
+{
+	struct daemon *d = arg;
+	char lerr[1024];
+	struct ixpd_config *cfg = config_load(d->cfg->path, lerr, sizeof(lerr));
+	if (!cfg) {
+		snprintf(err, errlen, "configuration refused, keeping the running one: %s", lerr);
+		log_err("reload: %s", err);
+		return NULL;
+	}
+	const char *key = needs_restart(d->cfg, cfg);
+	if (key) {
+		snprintf(err, errlen, "configuration refused, keeping the running one: changing %s needs a restart", key);
+		log_err("reload: %s", err);
+		config_free(cfg);
+		return NULL;
+	}
+	struct ipc_settings st = { cfg->hold_time, cfg->connect_retry };
+	ipc_push(&d->q_se, ipc_msg_new(IPC_SETTINGS, 0, 0, &st, sizeof(st)));
+	log_set_level(cfg->log_level);
+	unsigned added, removed, changed = apply_members(d, cfg, &added, &removed);
+	config_free(d->cfg);
+	d->cfg = cfg;
+	d->last_reload = (int64_t)time(NULL);
+	char msg[200];
+	snprintf(msg, sizeof(msg), "configuration reloaded: %u neighbors added, %u removed, %u changed",
+	    added, removed, changed);
+	log_info("%s", msg);
+	json_t *res = json_object();
+	json_object_set_new(res, "message", json_string(msg));
+	return res;
+}
+
+static void add_status(void *arg, json_t *status)
+{
+	struct daemon *d = arg;
+	char rid[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, &d->cfg->router_id, rid, sizeof(rid));
+	json_object_set_new(status, "version", json_string(IXPD_VERSION));
+	json_object_set_new(status, "rs_as", json_integer(d->cfg->rs_as));
+	json_object_set_new(status, "router_id", json_string(rid));
+	json_object_set_new(status, "config", json_string(d->cfg->path));
+	json_object_set_new(status, "started", json_integer(d->started));
+	json_object_set_new(status, "last_reload", json_integer(d->last_reload));
+}
+
+static int setup_signals(void)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	/* Blocked before the threads start, so they inherit the mask and only
+	 * the main thread's signalfd sees these. */
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	return signalfd(-1, &set, SFD_CLOEXEC);
+}
+
+static int daemonize(void)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+	setsid();
+	int fd = open("/dev/null", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	return 0;
+}
+
+static int run(struct daemon *d)
+{
+	char err[512];
+	int sfd = setup_signals();
+	if (ipc_queue_init(&d->q_se) < 0 || ipc_queue_init(&d->q_rde) < 0 || ipc_queue_init(&d->q_main) < 0)
+		return 1;
+	d->ctl = (struct control){ .listen_fd = -1, .to_se = &d->q_se, .to_rde = &d->q_rde,
+		.reload = reload, .add_status = add_status, .arg = d };
+	if (control_open(&d->ctl, d->cfg->control_socket, err, sizeof(err)) < 0 ||
+	    se_start(&d->se, d->cfg, &d->q_se, &d->q_rde, &d->q_main, err, sizeof(err)) != 0) {
+		log_err("%s", err);
+		return 1;
+	}
+	rde_start(&d->rde, d->cfg->rs_as, &d->q_rde, &d->q_se, &d->q_main);
+	unsigned added, removed;
+	apply_members(d, d->cfg, &added, &removed);
+	d->started = d->last_reload = (int64_t)time(NULL);
+	log_info("ixpd %s started: AS%u, %d neighbors, control socket %s", IXPD_VERSION,
+	    d->cfg->rs_as, d->cfg->n_members, d->cfg->control_socket);
+	for (bool running = true; running;) {
+		struct pollfd pfd[3] = { { sfd, POLLIN, 0 }, { d->ctl.listen_fd, POLLIN, 0 },
+			{ d->q_main.efd, POLLIN, 0 } };
+		if (poll(pfd, 3, -1) < 0 && errno != EINTR)
+			break;
+		if (pfd[0].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			if (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+				if (si.ssi_signo == SIGHUP)
+					reload(d, err, sizeof(err));
+				else
+					running = false;
+			}
+		}
+		if (pfd[1].revents & POLLIN)
+			control_accept(&d->ctl);
+		if (pfd[2].revents & POLLIN)
+			for (struct ipc_msg *m = ipc_take_all(&d->q_main), *next; m; m = next) {
+				next = m->next;
+				control_send_reply(&d->ctl, m);
+				ipc_done(&d->q_main, m);
+				ipc_msg_free(m);
+			}
+	}
+	log_info("shutting down");
+	se_stop(&d->se);
+	rde_stop(&d->rde);
+	control_close(&d->ctl);
+	ipc_queue_destroy(&d->q_se);
+	ipc_queue_destroy(&d->q_rde);
+	ipc_queue_destroy(&d->q_main);
+	close(sfd);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "check", no_argument, NULL, 'n' },
+		{ "daemon", no_argument, NULL, 'd' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *config_path = NULL;
+	bool check_only = false, detach = false;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "c:ndVh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': config_path = optarg; break;
+		case 'n': check_only = true; break;
+		case 'd': detach = true; break;
+		case 'V': puts("ixpd " IXPD_VERSION); return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (config_path == NULL || optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	char err[1024];
+	struct ixpd_config *cfg = config_load(config_path, err, sizeof(err));
+	if (cfg == NULL) {
+		fprintf(stderr, "ixpd: %s\n", err);
+		return 1;
+	}
+	if (check_only) {
+		config_dump(cfg, stdout);
+		config_free(cfg);
+		return 0;
+	}
+	log_init("ixpd", detach || cfg->log_syslog, cfg->log_level);
+	if (detach && daemonize() < 0) {
+		fprintf(stderr, "ixpd: fork: %s\n", strerror(errno));
+		return 1;
+	}
+	static struct daemon d;      /* large (peer tables): not on the stack */
+	d.cfg = cfg;
+	int rc = run(&d);
+	config_free(d.cfg);
+	free(d.reg);
+	return rc;
+}

@@ -1,0 +1,18 @@
+/* log: one place that formats and routes log lines (stderr or syslog).
+ * Thread-safe; every line is written with a single write(2). */
+#ifndef IXPD_LOG_H
+#define IXPD_LOG_H
+#include <stdarg.h>
+
+enum log_level { LOG_LVL_ERR, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
+
+void log_init(const char *ident, int use_syslog, enum log_level level);
+void log_set_level(enum log_level level);
+int log_level_parse(const char *name, enum log_level *out);
+const char *log_level_name(enum log_level level);
+
+void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#endif

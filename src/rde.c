@@ -1,0 +1,395 @@
+#include "rde.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "policy.h"
+#include "rde_query.h"
+#include "session.h"
+#include "xalloc.h"
+
+/* How many UPDATEs to import before exporting: larger batches coalesce
+ * more (a prefix changed twice is sent once) and pack UPDATEs better;
+ * smaller ones lower the propagation delay. */
+#define BATCH_UPDATES 512
+
+struct peer_counters peer_counters[MAX_PEERS];
+
+uint32_t rde_now_s(void) { return (uint32_t)(now_ms() / 1000); }
+
+const struct decision_peer *rde_decision_peer(uint32_t id, void *arg)
+{
+	struct rde *rde = arg;
+	return &rde->peers[id]->dp;
+}
+
+static const char *peer_name(const struct rde_peer *p)
+{
+	static __thread char buf[INET6_ADDRSTRLEN + 24];
+	char a[INET6_ADDRSTRLEN];
+	snprintf(buf, sizeof(buf), "%s AS%u", cfg_addr_str(&p->addr, a, sizeof(a)), p->asn);
+	return buf;
+}
+
+void rde_touch(struct rde *rde, struct rib_entry *re)
+{
+	if (re->in_batch)
+		return;
+	if (rde->nchanges == rde->changes_cap) {
+		rde->changes_cap = rde->changes_cap ? rde->changes_cap * 2 : 1024;
+		rde->changes = xrealloc(rde->changes, rde->changes_cap * sizeof(*rde->changes));
+	}
+	struct change *c = &rde->changes[rde->nchanges++];
+	c->re = re;
+	c->nold = re->npaths;
+	c->old = NULL;
+	if (re->npaths) {
+		c->old = xmalloc(re->npaths * sizeof(*c->old));
+		memcpy(c->old, re->paths, re->npaths * sizeof(*c->old));
+		for (uint16_t i = 0; i < re->npaths; i++)
+			attr_ref(c->old[i].attrs);
+	}
+	re->in_batch = 1;
+}
+
+/* Exports the batch and releases its snapshots. */
+static void flush_batch(struct rde *rde)
+{
+	export_batch(rde);
+	for (size_t i = 0; i < rde->nchanges; i++) {
+		struct change *c = &rde->changes[i];
+		for (uint16_t k = 0; k < c->nold; k++)
+			attr_unref(c->old[k].attrs);
+		free(c->old);
+		c->re->in_batch = 0;
+		rib_gc_entry(&rde->rib, c->re);
+	}
+	rde->nchanges = 0;
+}
+
+/* --- peers ---------------------------------------------------------------- */
+
+static void peer_configure(struct rde *rde, uint32_t id, const struct ipc_peer_cfg *m)
+{
+	struct rde_peer *p = rde->peers[id];
+	if (!p) {
+		p = xcalloc(1, sizeof(*p));
+		rde->peers[id] = p;
+	}
+	p->up = false;
+	p->id = id;
+	p->asn = m->asn;
+	p->addr = m->addr;
+	p->fam = m->addr.family == AF_INET6 ? FAM_IPV6 : FAM_IPV4;
+	memcpy(p->addr_bytes, &m->addr.u, p->fam == FAM_IPV6 ? 16 : 4);
+	p->dp = (struct decision_peer){ .id = id, .asn = m->asn, .addr = p->addr_bytes,
+		.addr_len = p->fam == FAM_IPV6 ? 16 : 4 };
+	if (id >= rde->npeers)
+		rde->npeers = id + 1;
+}
+
+struct purge_ctx {
+	struct rde *rde;
+	uint32_t peer;
+	uint8_t families;
+	uint8_t only_flags;          /* 0: every path of the peer; else paths with these flags */
+	uint8_t set_flags;           /* instead of deleting, set these flags */
+	size_t count;
+};
+
+static void purge_entry(struct rib_entry *re, void *arg)
+{
+	struct purge_ctx *pc = arg;
+	uint8_t fam = re->prefix.afi == AFI_IPV6 ? FAM_IPV6 : FAM_IPV4;
+	if (!(pc->families & (1u << fam)))
+		return;
+	struct path *p = rib_find_path(re, pc->peer);
+	if (!p || (pc->only_flags && !(p->flags & pc->only_flags)))
+		return;
+	if (pc->set_flags) {
+		p->flags |= pc->set_flags;
+		pc->count++;
+		return;
+	}
+	rde_touch(pc->rde, re);
+	if (p->reject)
+		atomic_fetch_sub(&peer_counters[pc->peer].rejected, 1);
+	atomic_fetch_sub(&peer_counters[pc->peer].received, 1);
+	rib_del_path(&pc->rde->rib, re, pc->peer);
+	pc->count++;
+	if (pc->rde->nchanges >= 65536)
+		flush_batch(pc->rde);
+}
+
+/* Deletes (or flags) a peer's paths in the given families.  The walk
+ * never frees entries: flush_batch does, after the walk. */
+static size_t purge_paths(struct rde *rde, uint32_t peer, uint8_t families, uint8_t only_flags,
+    uint8_t set_flags)
+{
+	struct purge_ctx pc = { rde, peer, families, only_flags, set_flags, 0 };
+	rib_walk(&rde->rib, purge_entry, &pc);
+	flush_batch(rde);
+	return pc.count;
+}
+
+static void peer_up(struct rde *rde, struct rde_peer *p, uint32_t gen, const struct ipc_peer_up *up)
+{
+	p->up = true;
+	p->gen = gen;
+	p->dp.bgp_id = up->bgp_id;
+	p->addpath = up->addpath_tx & (1u << p->fam);
+	p->role = up->role_negotiated;
+	p->enhanced_rr = up->caps.enhanced_rr;
+	p->sc = (struct send_class){ .as4 = up->caps.as4, .addpath = p->addpath,
+		.ext_message = up->caps.ext_message, .otc_add_as = up->role_negotiated ? rde->rs_as : 0 };
+	export_full(rde, p, false);
+}
+
+static void peer_down(struct rde *rde, struct rde_peer *p, const struct ipc_peer_down *d)
+{
+	p->up = false;
+	atomic_store(&peer_counters[p->id].exported, 0);
+	uint8_t all = (uint8_t)(1u << p->fam);
+	uint8_t keep = d->keep_stale & all;
+	if (keep && d->restart_time) {
+		size_t n = purge_paths(rde, p->id, keep, 0, PATH_STALE);
+		p->stale = keep;
+		p->stale_deadline = now_ms() + (uint64_t)d->restart_time * 1000;
+		log_info("neighbor %s: %zu routes kept as stale for %us", peer_name(p), n, d->restart_time);
+		return;
+	}
+	size_t n = purge_paths(rde, p->id, all, 0, 0);
+	p->stale = 0;
+	if (n)
+		log_info("neighbor %s: withdrew its %zu routes", peer_name(p), n);
+}
+
+static void end_of_stale(struct rde *rde, struct rde_peer *p, uint8_t families, const char *why)
+{
+	size_t n = purge_paths(rde, p->id, families, PATH_STALE, 0);
+	p->stale &= (uint8_t)~families;
+	if (n)
+		log_info("neighbor %s: %zu stale routes removed (%s)", peer_name(p), n, why);
+}
+
+static void check_stale_timers(struct rde *rde, uint64_t now)
+{
+	for (uint32_t i = 0; i < rde->npeers; i++) {
+		struct rde_peer *p = rde->peers[i];
+		if (p && p->stale && !p->up && now >= p->stale_deadline)
+			end_of_stale(rde, p, p->stale, "restart time expired");
+	}
+}
+
+/* --- import --------------------------------------------------------------- */
+
+static void import_withdraw(struct rde *rde, struct rde_peer *p, const struct prefix *pfx)
+{
+	struct rib_entry *re = rib_lookup(&rde->rib, pfx);
+	struct path *path = re ? rib_find_path(re, p->id) : NULL;
+	if (!path)
+		return;
+	rde_touch(rde, re);
+	if (path->reject)
+		atomic_fetch_sub(&peer_counters[p->id].rejected, 1);
+	atomic_fetch_sub(&peer_counters[p->id].received, 1);
+	rib_del_path(&rde->rib, re, p->id);
+}
+
+static void import_announce(struct rde *rde, struct rde_peer *p, const struct prefix *pfx,
+    struct attr_set *attrs)
+{
+	struct policy_peer pp = { p->asn, p->role };
+	uint16_t reject = policy_import(&pp, pfx, attrs);
+	struct rib_entry *re = rib_get(&rde->rib, pfx);
+	struct path *old = rib_find_path(re, p->id);
+	if (!old)
+		atomic_fetch_add(&peer_counters[p->id].received, 1);
+	else if (old->reject)
+		atomic_fetch_sub(&peer_counters[p->id].rejected, 1);
+	if (reject)
+		atomic_fetch_add(&peer_counters[p->id].rejected, 1);
+	rde_touch(rde, re);
+	rib_set_path(&rde->rib, re, p->id, attrs, reject, rde_now_s());
+}
+
+static void log_update_problem(struct rde_peer *p, const struct update_decoded *u)
+{
+	switch (u->action) {
+	case UPD_OK:
+		break;
+	case UPD_ATTR_DISCARD:
+		log_info("neighbor %s: UPDATE: %s (attribute discard, RFC 7606)", peer_name(p), u->reason);
+		break;
+	case UPD_TREAT_AS_WITHDRAW:
+		log_warn("neighbor %s: UPDATE: %s; treating %u prefixes as withdrawn (RFC 7606)",
+		    peer_name(p), u->reason, u->withdrawn.n);
+		break;
+	case UPD_SESSION_RESET:
+		log_warn("neighbor %s: UPDATE: %s; resetting the session (RFC 7606)", peer_name(p), u->reason);
+		break;
+	}
+}
+
+static void handle_update(struct rde *rde, struct rde_peer *p, const uint8_t *body, size_t len)
+{
+	struct update_ctx ctx = { .peer_as4 = p->sc.as4, .families = (uint8_t)(1u << p->fam) };
+	struct update_decoded *u = &rde->dec;
+	bgp_update_decode(&ctx, body, len, u);
+	log_update_problem(p, u);
+	if (u->action == UPD_SESSION_RESET) {
+		struct ipc_msg *m = ipc_msg_new(IPC_RESET, p->id, p->gen, &u->notify, sizeof(u->notify));
+		ipc_push(rde->to_se, m);
+		return;
+	}
+	if (u->eor_family >= 0) {
+		if (p->stale & (1u << u->eor_family))
+			end_of_stale(rde, p, (uint8_t)(1u << u->eor_family), "End-of-RIB received");
+		return;
+	}
+	for (uint32_t i = 0; i < u->withdrawn.n; i++)
+		import_withdraw(rde, p, &u->withdrawn.v[i]);
+	if (u->announced.n == 0)
+		return;
+	struct attr_set *attrs = attr_intern(&u->info, u->attrs.data, u->attrs.len);
+	policy_derive(rde->rs_as, attrs);
+	for (uint32_t i = 0; i < u->announced.n; i++)
+		import_announce(rde, p, &u->announced.v[i], attrs);
+	attr_unref(attrs);
+}
+
+static void handle_refresh(struct rde *rde, struct rde_peer *p, const struct ipc_refresh *r)
+{
+	uint8_t fam = (uint8_t)(1u << r->family);
+	switch (r->subtype) {
+	case RR_NORMAL:
+		flush_batch(rde);
+		export_full(rde, p, p->enhanced_rr);
+		break;
+	case RR_BEGIN:       /* RFC 7313 §4: the member re-sends everything */
+		purge_paths(rde, p->id, fam, 0, PATH_REFRESH_STALE);
+		p->refresh_stale |= fam;
+		break;
+	case RR_END:
+		if (p->refresh_stale & fam) {
+			purge_paths(rde, p->id, fam, PATH_REFRESH_STALE, 0);
+			p->refresh_stale &= (uint8_t)~fam;
+		}
+		break;
+	}
+}
+
+/* --- the thread ----------------------------------------------------------- */
+
+/* Reload: a changed or removed peer loses its routes now; the session
+ * engine restarts or ends its session. */
+static void reconfigure(struct rde *rde, const struct ipc_msg *m)
+{
+	if (m->peer >= MAX_PEERS)
+		return;
+	flush_batch(rde);
+	struct rde_peer *p = rde->peers[m->peer];
+	if (p) {
+		purge_paths(rde, p->id, (uint8_t)(1u << p->fam), 0, 0);
+		atomic_store(&peer_counters[p->id].exported, 0);
+	}
+	if (m->type == IPC_PEER_ADD) {
+		peer_configure(rde, m->peer, (const struct ipc_peer_cfg *)m->body);
+	} else if (p) {
+		free(p);
+		rde->peers[m->peer] = NULL;
+	}
+}
+
+static void handle_msg(struct rde *rde, struct ipc_msg *m, unsigned *updates)
+{
+	struct rde_peer *p = m->peer < rde->npeers ? rde->peers[m->peer] : NULL;
+	if (m->type == IPC_CONTROL) {
+		flush_batch(rde);
+		rde_query(rde, m);
+		return;
+	}
+	if (m->type == IPC_PEER_ADD || m->type == IPC_PEER_REMOVE) {
+		reconfigure(rde, m);
+		return;
+	}
+	if (!p)
+		return;
+	switch (m->type) {
+	case IPC_PEER_UP:
+		flush_batch(rde);
+		peer_up(rde, p, m->gen, (const struct ipc_peer_up *)m->body);
+		break;
+	case IPC_PEER_DOWN:
+		flush_batch(rde);
+		peer_down(rde, p, (const struct ipc_peer_down *)m->body);
+		break;
+	case IPC_UPDATE:
+		if (p->up && p->gen == m->gen) {
+			handle_update(rde, p, m->body, m->len);
+			if (++*updates >= BATCH_UPDATES) {
+				flush_batch(rde);
+				*updates = 0;
+			}
+		}
+		break;
+	case IPC_REFRESH:
+		if (p->up && p->gen == m->gen)
+			handle_refresh(rde, p, (const struct ipc_refresh *)m->body);
+		break;
+	default:
+		break;
+	}
+}
+
+static void *rde_main(void *arg)
+{
+	struct rde *rde = arg;
+	while (!atomic_load(&rde->stop)) {
+		struct pollfd pfd = { rde->in->efd, POLLIN, 0 };
+		poll(&pfd, 1, 1000);
+		unsigned updates = 0;
+		for (struct ipc_msg *m = ipc_take_all(rde->in), *next; m; m = next) {
+			next = m->next;
+			handle_msg(rde, m, &updates);
+			ipc_done(rde->in, m);
+			ipc_msg_free(m);
+		}
+		flush_batch(rde);
+		check_stale_timers(rde, now_ms());
+	}
+	return NULL;
+}
+
+int rde_start(struct rde *rde, uint32_t rs_as, struct ipc_queue *in, struct ipc_queue *to_se,
+    struct ipc_queue *to_main)
+{
+	rib_init(&rde->rib);
+	update_decoded_init(&rde->dec);
+	rde->rs_as = rs_as;
+	rde->in = in;
+	rde->to_se = to_se;
+	rde->to_main = to_main;
+	return pthread_create(&rde->thread, NULL, rde_main, rde);
+}
+
+void rde_stop(struct rde *rde)
+{
+	atomic_store(&rde->stop, true);
+	uint64_t one = 1;
+	(void)!write(rde->in->efd, &one, sizeof(one));
+	pthread_join(rde->thread, NULL);
+	flush_batch(rde);
+	rib_destroy(&rde->rib);
+	update_decoded_free(&rde->dec);
+	for (uint32_t i = 0; i < rde->npeers; i++)
+		free(rde->peers[i]);
+	free(rde->changes);
+}

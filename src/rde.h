@@ -1,0 +1,84 @@
+/* rde: the route decision engine thread.  It owns the RIB, imports
+ * UPDATEs from the session engine (decode -> policy -> RIB), and exports
+ * changes to members (export.c).  Everything here runs on the RDE thread
+ * except what is marked shared. */
+#ifndef IXPD_RDE_H
+#define IXPD_RDE_H
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bgp_update.h"
+#include "config.h"
+#include "ipc.h"
+#include "rib.h"
+
+#define MAX_PEERS 16384
+
+/* Shared: written by the RDE, read by the session engine for
+ * `show neighbors`. */
+struct peer_counters {
+	atomic_uint received;        /* paths in the member's Adj-RIB-In */
+	atomic_uint rejected;        /* of which rejected by policy */
+	atomic_uint exported;        /* prefixes (paths for ADD-PATH) advertised to it */
+};
+extern struct peer_counters peer_counters[MAX_PEERS];
+
+struct rde_peer {
+	uint32_t id;
+	uint32_t asn;
+	struct cfg_addr addr;
+	enum family fam;
+	bool up;
+	uint32_t gen;                /* session generation it is up with */
+	bool addpath;                /* we send it every eligible path */
+	bool role;                   /* RFC 9234 roles negotiated */
+	bool enhanced_rr;
+	struct send_class sc;
+	uint8_t stale;               /* families whose paths are stale (GR) */
+	uint64_t stale_deadline;     /* ms */
+	uint8_t refresh_stale;       /* families in an enhanced route refresh */
+	uint32_t mark;               /* batch number it was an exception in */
+	struct decision_peer dp;
+	uint8_t addr_bytes[16];
+};
+
+/* A prefix touched in the current batch, with its paths as they were
+ * before the batch: export compares before and after. */
+struct change {
+	struct rib_entry *re;
+	struct path *old;
+	uint16_t nold;
+};
+
+struct rde {
+	struct rib rib;
+	uint32_t rs_as;
+	struct rde_peer *peers[MAX_PEERS];
+	uint32_t npeers;             /* highest id + 1 */
+	struct change *changes;
+	size_t nchanges, changes_cap;
+	uint32_t batch_no;
+	struct ipc_queue *in, *to_se, *to_main;
+	struct update_decoded dec;
+	pthread_t thread;
+	atomic_bool stop;
+};
+
+/* Records the state of re before its first change in this batch. */
+void rde_touch(struct rde *rde, struct rib_entry *re);
+const struct decision_peer *rde_decision_peer(uint32_t id, void *rde);
+uint32_t rde_now_s(void);
+
+/* export.c */
+void export_batch(struct rde *rde);
+/* Sends peer the whole table (session up or route refresh). */
+void export_full(struct rde *rde, struct rde_peer *peer, bool enhanced_refresh);
+
+/* rde.c */
+/* Peers are created by IPC_PEER_ADD messages, at start as on reload. */
+int rde_start(struct rde *rde, uint32_t rs_as, struct ipc_queue *in, struct ipc_queue *to_se,
+    struct ipc_queue *to_main);
+void rde_stop(struct rde *rde);
+#endif

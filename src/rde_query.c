@@ -1,0 +1,250 @@
+#include "rde_query.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "attr.h"
+#include "ctl_proto.h"
+#include "policy.h"
+#include "rde.h"
+#include "session.h"
+#include "xalloc.h"
+
+#define SHOW_ROUTES_MAX 10000   /* prefixes per reply unless one is asked for */
+
+void control_reply(struct ipc_queue *q, int fd, json_t *result, const char *error)
+{
+	json_t *reply = error ? ctl_reply_error("%s", error) : ctl_reply_ok(result);
+	struct ipc_msg *m = ipc_msg_new(IPC_CONTROL, 0, 0, &reply, sizeof(reply));
+	m->fd = fd;
+	ipc_push(q, m);
+}
+
+json_t *json_as_path(const uint8_t *attrs, size_t len)
+{
+	struct rbuf v;
+	char buf[8192];
+	size_t o = 0;
+	buf[0] = '\0';
+	if (attr_find(attrs, len, ATTR_AS_PATH, &v) < 0)
+		return json_string("");
+	for (size_t s = 0; s + 2 <= v.len && o < sizeof(buf) - 32; s += 2 + (size_t)v.p[s + 1] * 4) {
+		bool set = v.p[s] == AS_SET;
+		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%s", o ? " " : "", set ? "{" : "");
+		for (unsigned i = 0; i < v.p[s + 1] && o < sizeof(buf) - 16; i++)
+			o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%u", i ? (set ? "," : " ") : "",
+			    get_u32(v.p + s + 2 + i * 4));
+		if (set)
+			o += (size_t)snprintf(buf + o, sizeof(buf) - o, "}");
+	}
+	return json_string(buf);
+}
+
+static void ext_community_str(const uint8_t *c, char *buf, size_t len)
+{
+	uint8_t type = c[0] & 0xbf, sub = c[1];    /* ignore the non-transitive bit */
+	const char *kind = sub == 2 ? "rt" : sub == 3 ? "ro" : NULL;
+	if (kind && type == 0x00)
+		snprintf(buf, len, "%s:%u:%u", kind, get_u16(c + 2), get_u32(c + 4));
+	else if (kind && type == 0x02)
+		snprintf(buf, len, "%s:%u:%u", kind, get_u32(c + 2), get_u16(c + 6));
+	else if (kind && type == 0x01)
+		snprintf(buf, len, "%s:%u.%u.%u.%u:%u", kind, c[2], c[3], c[4], c[5], get_u16(c + 6));
+	else
+		snprintf(buf, len, "0x%02x%02x%02x%02x%02x%02x%02x%02x", c[0], c[1], c[2], c[3], c[4],
+		    c[5], c[6], c[7]);
+}
+
+json_t *json_communities(const uint8_t *attrs, size_t len, uint8_t type)
+{
+	json_t *a = json_array();
+	struct rbuf v;
+	char buf[64];
+	if (attr_find(attrs, len, type, &v) < 0)
+		return a;
+	size_t unit = type == ATTR_COMMUNITIES ? 4 : type == ATTR_EXT_COMMUNITIES ? 8 : 12;
+	for (size_t o = 0; o + unit <= v.len; o += unit) {
+		const uint8_t *c = v.p + o;
+		if (type == ATTR_COMMUNITIES)
+			snprintf(buf, sizeof(buf), "%u:%u", get_u16(c), get_u16(c + 2));
+		else if (type == ATTR_LARGE_COMMUNITIES)
+			snprintf(buf, sizeof(buf), "%u:%u:%u", get_u32(c), get_u32(c + 4), get_u32(c + 8));
+		else
+			ext_community_str(c, buf, sizeof(buf));
+		json_array_append_new(a, json_string(buf));
+	}
+	return a;
+}
+
+static json_t *json_path(struct rde *rde, const struct path *p, bool best, uint32_t now)
+{
+	const struct rde_peer *peer = rde->peers[p->peer];
+	const struct attr_set *a = p->attrs;
+	char buf[INET6_ADDRSTRLEN];
+	static const char *const origins[] = { "IGP", "EGP", "incomplete" };
+	json_t *o = json_object();
+	json_object_set_new(o, "neighbor", json_string(cfg_addr_str(&peer->addr, buf, sizeof(buf))));
+	json_object_set_new(o, "asn", json_integer(peer->asn));
+	json_object_set_new(o, "best", json_boolean(best));
+	json_object_set_new(o, "rejected", json_boolean(p->reject != 0));
+	json_object_set_new(o, "reject_reason", p->reject ? json_string(reject_reason_str(p->reject)) : json_null());
+	json_object_set_new(o, "stale", json_boolean(p->flags != 0));
+	json_object_set_new(o, "origin", json_string(origins[a->info.origin % 3]));
+	json_object_set_new(o, "as_path", json_as_path(a->data, a->len));
+	json_object_set_new(o, "next_hop", json_string(addr_str(a->info.nh_afi, a->info.nh, buf, sizeof(buf))));
+	if (a->info.nh_has_ll)
+		json_object_set_new(o, "next_hop_link_local", json_string(addr_str(AFI_IPV6, a->info.nh_ll, buf, sizeof(buf))));
+	json_object_set_new(o, "med", a->info.has_med ? json_integer(a->info.med) : json_null());
+	json_object_set_new(o, "local_pref", json_integer(a->local_pref));
+	json_object_set_new(o, "communities", json_communities(a->data, a->len, ATTR_COMMUNITIES));
+	json_object_set_new(o, "ext_communities", json_communities(a->data, a->len, ATTR_EXT_COMMUNITIES));
+	json_object_set_new(o, "large_communities", json_communities(a->data, a->len, ATTR_LARGE_COMMUNITIES));
+	json_object_set_new(o, "otc", a->info.has_otc ? json_integer(a->info.otc) : json_null());
+	json_object_set_new(o, "age", json_integer(now - p->since));
+	return o;
+}
+
+struct route_filter {
+	bool all, rejected;
+	bool by_neighbor;
+	uint32_t neighbor;
+	bool by_prefix;
+	struct prefix prefix;
+};
+
+/* Which paths of an entry to show: best only (default), all, or rejected;
+ * restricted to one neighbour's Adj-RIB-In if asked. */
+static json_t *json_entry(struct rde *rde, const struct rib_entry *re, const struct route_filter *f,
+    uint32_t now)
+{
+	const struct path *best = rib_best(re->paths, re->npaths, NULL, rde_decision_peer, rde);
+	json_t *paths = json_array();
+	for (uint16_t i = 0; i < re->npaths; i++) {
+		const struct path *p = &re->paths[i];
+		if (f->by_neighbor && p->peer != f->neighbor)
+			continue;
+		if (f->rejected ? !p->reject : (!f->all && !f->by_neighbor && p != best))
+			continue;
+		json_array_append_new(paths, json_path(rde, p, p == best, now));
+	}
+	if (json_array_size(paths) == 0) {
+		json_decref(paths);
+		return NULL;
+	}
+	char buf[PREFIX_STRLEN];
+	json_t *o = json_object();
+	json_object_set_new(o, "prefix", json_string(prefix_str(&re->prefix, buf, sizeof(buf))));
+	json_object_set_new(o, "paths", paths);
+	return o;
+}
+
+struct collect {
+	const struct rib_entry **v;
+	size_t n, cap;
+};
+
+static void collect_entry(struct rib_entry *re, void *arg)
+{
+	struct collect *c = arg;
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 1024;
+		c->v = xrealloc(c->v, c->cap * sizeof(*c->v));
+	}
+	c->v[c->n++] = re;
+}
+
+static int entry_order(const void *x, const void *y)
+{
+	return prefix_cmp(&(*(const struct rib_entry *const *)x)->prefix,
+	    &(*(const struct rib_entry *const *)y)->prefix);
+}
+
+static int find_neighbor(struct rde *rde, const struct cfg_addr *a, uint32_t *id)
+{
+	for (uint32_t i = 0; i < rde->npeers; i++)
+		if (rde->peers[i] && cfg_addr_equal(&rde->peers[i]->addr, a)) {
+			*id = i;
+			return 0;
+		}
+	return -1;
+}
+
+static void show_routes(struct rde *rde, const struct ipc_msg *m, const struct ctl_request *req)
+{
+	struct route_filter f = { 0 };
+	f.all = req->all;
+	f.rejected = req->rejected;
+	f.by_prefix = req->has_prefix;
+	f.prefix = req->prefix;
+	if (req->has_neighbor) {
+		if (find_neighbor(rde, &req->neighbor, &f.neighbor) < 0) {
+			control_reply(rde->to_main, m->fd, NULL, "no such neighbor");
+			return;
+		}
+		f.by_neighbor = true;
+	}
+	uint32_t now = rde_now_s();
+	json_t *routes = json_array();
+	bool truncated = false;
+	if (f.by_prefix) {
+		struct rib_entry *re = rib_lookup(&rde->rib, &f.prefix);
+		json_t *e = re ? json_entry(rde, re, &f, now) : NULL;
+		if (e)
+			json_array_append_new(routes, e);
+	} else {
+		struct collect c = { 0 };
+		rib_walk(&rde->rib, collect_entry, &c);
+		qsort(c.v, c.n, sizeof(*c.v), entry_order);
+		for (size_t i = 0; i < c.n; i++) {
+			json_t *e = json_entry(rde, c.v[i], &f, now);
+			if (!e)
+				continue;
+			if (json_array_size(routes) >= SHOW_ROUTES_MAX) {
+				json_decref(e);
+				truncated = true;
+				break;
+			}
+			json_array_append_new(routes, e);
+		}
+		free(c.v);
+	}
+	json_t *res = json_object();
+	json_object_set_new(res, "routes", routes);
+	json_object_set_new(res, "truncated", json_boolean(truncated));
+	control_reply(rde->to_main, m->fd, res, NULL);
+}
+
+static void show_status(struct rde *rde, const struct ipc_msg *m)
+{
+	unsigned up = 0, configured = 0;
+	for (uint32_t i = 0; i < rde->npeers; i++)
+		if (rde->peers[i]) {
+			configured++;
+			up += rde->peers[i]->up;
+		}
+	json_t *res = json_object();
+	json_t *n = json_object();
+	json_object_set_new(n, "configured", json_integer(configured));
+	json_object_set_new(n, "established", json_integer(up));
+	json_object_set_new(res, "neighbors", n);
+	json_t *r = json_object();
+	json_object_set_new(r, "prefixes", json_integer((json_int_t)rde->rib.count));
+	json_object_set_new(r, "paths", json_integer((json_int_t)rde->rib.npaths));
+	json_object_set_new(r, "rejected", json_integer((json_int_t)rde->rib.nrejected));
+	json_object_set_new(r, "attribute_sets", json_integer((json_int_t)attr_count()));
+	json_object_set_new(r, "memory_bytes", json_integer((json_int_t)(rib_memory(&rde->rib) + attr_memory())));
+	json_object_set_new(res, "routes", r);
+	control_reply(rde->to_main, m->fd, res, NULL);
+}
+
+void rde_query(struct rde *rde, const struct ipc_msg *m)
+{
+	const struct ctl_request *req = (const struct ctl_request *)m->body;
+	if (req->command == CTL_CMD_SHOW_ROUTES)
+		show_routes(rde, m, req);
+	else if (req->command == CTL_CMD_SHOW_STATUS)
+		show_status(rde, m);
+	else
+		control_reply(rde->to_main, m->fd, NULL, "not a route query");
+}

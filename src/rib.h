@@ -1,0 +1,81 @@
+/* rib: the one shared prefix table.  Each entry holds every path received
+ * for the prefix, one per member session (the members' Adj-RIBs-In, rejected
+ * paths included, RFC 7947 §2.1), kept in peer order.  There is no
+ * per-member table: the best path for a member is computed on demand from
+ * the entry, skipping paths that member may not receive (path hiding
+ * mitigation, RFC 7947 §2.3.1). */
+#ifndef IXPD_RIB_H
+#define IXPD_RIB_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "attr.h"
+#include "prefix.h"
+
+#define PATH_STALE         0x01    /* graceful restart: kept until refreshed */
+#define PATH_REFRESH_STALE 0x02    /* enhanced route refresh in progress */
+
+struct path {
+	struct attr_set *attrs;
+	uint32_t peer;               /* RDE peer index of the member that sent it */
+	uint32_t since;              /* seconds (monotonic) when last changed */
+	uint16_t reject;             /* 0 accepted, else enum reject_reason */
+	uint8_t flags;
+};
+
+struct rib_entry {
+	struct rib_entry *hnext;
+	struct path *paths;
+	uint16_t npaths;
+	uint8_t in_batch;            /* snapshot taken for the current export batch */
+	struct prefix prefix;
+};
+
+struct rib {
+	struct rib_entry **buckets;
+	size_t nbuckets;
+	size_t count;                /* entries */
+	size_t npaths;
+	size_t nrejected;
+};
+
+void rib_init(struct rib *r);
+void rib_destroy(struct rib *r);
+struct rib_entry *rib_lookup(const struct rib *r, const struct prefix *p);
+struct rib_entry *rib_get(struct rib *r, const struct prefix *p);   /* creates */
+/* Frees the entry if it has no path left. */
+void rib_gc_entry(struct rib *r, struct rib_entry *re);
+
+struct path *rib_find_path(struct rib_entry *re, uint32_t peer);
+/* Inserts or replaces peer's path (takes a reference on attrs). */
+void rib_set_path(struct rib *r, struct rib_entry *re, uint32_t peer, struct attr_set *attrs,
+    uint16_t reject, uint32_t now);
+/* Removes peer's path; returns false if it had none. */
+bool rib_del_path(struct rib *r, struct rib_entry *re, uint32_t peer);
+
+/* Calls fn for every entry; fn may not add or free entries. */
+void rib_walk(struct rib *r, void (*fn)(struct rib_entry *re, void *arg), void *arg);
+
+/* Decision process.  A path is eligible for `receiver` unless it was
+ * rejected, was sent by the receiver itself, or export control excludes the
+ * receiver's AS.  receiver == NULL: eligibility ignores the receiver. */
+struct decision_peer {
+	uint32_t id;
+	uint32_t asn;
+	uint32_t bgp_id;
+	const uint8_t *addr;         /* 4 or 16 bytes, tie-break */
+	size_t addr_len;
+};
+typedef const struct decision_peer *(*peer_lookup_fn)(uint32_t id, void *arg);
+
+bool path_eligible(const struct path *p, const struct decision_peer *receiver);
+/* Returns the best eligible path among paths[0..n) or NULL. */
+const struct path *rib_best(const struct path *paths, size_t n, const struct decision_peer *receiver,
+    peer_lookup_fn lookup, void *arg);
+/* RFC 4271 §9.1.2.2 comparison adapted to a route server: > 0 if a is better. */
+int path_compare(const struct path *a, const struct path *b, peer_lookup_fn lookup, void *arg);
+
+bool export_ctl_allows(const struct export_ctl *ctl, uint32_t asn);
+size_t rib_memory(const struct rib *r);
+#endif

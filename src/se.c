@@ -1,0 +1,438 @@
+#include "se.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "ctl_proto.h"
+#include "log.h"
+#include "rde_query.h"
+#include "xalloc.h"
+
+/* RDE input backlog (bytes of UPDATEs) at which reading pauses/resumes. */
+#define INPUT_HIGH_WATER (64u << 20)
+#define INPUT_LOW_WATER  (16u << 20)
+#define TICK_MS 100
+
+enum tag_kind { TAG_CONN = 1, TAG_LISTEN = 2, TAG_QUEUE = 3 };
+
+static struct se *the_se;       /* for the session hooks */
+
+static uint64_t tag(enum tag_kind kind, uint32_t id, int fd)
+{
+	return (uint64_t)kind << 60 | (uint64_t)id << 32 | (uint32_t)fd;
+}
+
+static void hook_fd_added(struct session *s, struct conn *c)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET };
+	ev.data.u64 = tag(TAG_CONN, s->id, c->fd);
+	epoll_ctl(the_se->epfd, EPOLL_CTL_ADD, c->fd, &ev);
+}
+
+static void hook_fd_removed(struct session *s, struct conn *c)
+{
+	(void)s;
+	epoll_ctl(the_se->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+}
+
+static const struct session_hooks se_hooks = { hook_fd_added, hook_fd_removed, NULL };
+
+/* --- listening and accepting ----------------------------------------------- */
+
+static int open_listener(struct se *se, const struct cfg_addr *a, uint16_t port, char *err,
+    size_t errlen)
+{
+	struct sockaddr_storage ss = { 0 };
+	socklen_t sl;
+	int af = a ? a->family : AF_INET6, one = 1, zero = 0;
+	int fd = socket(af, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		goto fail;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (af == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		sin->sin_addr = a->u.v4;
+		sl = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		if (a) {
+			sin6->sin6_addr = a->u.v6;
+			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+		} else {
+			sin6->sin6_addr = in6addr_any;      /* dual stack */
+			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+		}
+		sl = sizeof(*sin6);
+	}
+	if (bind(fd, (struct sockaddr *)&ss, sl) < 0 || listen(fd, 128) < 0)
+		goto fail;
+	struct epoll_event ev = { .events = EPOLLIN };
+	ev.data.u64 = tag(TAG_LISTEN, 0, fd);
+	epoll_ctl(se->epfd, EPOLL_CTL_ADD, fd, &ev);
+	se->listen_fds[se->nlisten++] = fd;
+	return 0;
+fail:;
+	char as[INET6_ADDRSTRLEN] = "::";
+	if (a)
+		cfg_addr_str(a, as, sizeof(as));
+	snprintf(err, errlen, "cannot listen on [%s]:%u: %s", as, port, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+static void sockaddr_to_cfg(const struct sockaddr_storage *ss, struct cfg_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (ss->ss_family == AF_INET) {
+		a->family = AF_INET;
+		a->u.v4 = ((const struct sockaddr_in *)ss)->sin_addr;
+		return;
+	}
+	const struct in6_addr *v6 = &((const struct sockaddr_in6 *)ss)->sin6_addr;
+	if (IN6_IS_ADDR_V4MAPPED(v6)) {
+		a->family = AF_INET;
+		memcpy(&a->u.v4, v6->s6_addr + 12, 4);
+	} else {
+		a->family = AF_INET6;
+		a->u.v6 = *v6;
+	}
+}
+
+static struct session *find_session(struct se *se, const struct cfg_addr *a)
+{
+	for (uint32_t i = 0; i < se->nsessions; i++)
+		if (se->sessions[i] && cfg_addr_equal(&se->sessions[i]->addr, a))
+			return se->sessions[i];
+	return NULL;
+}
+
+static void accept_all(struct se *se, int lfd)
+{
+	for (;;) {
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof(ss);
+		int fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			return;
+		struct cfg_addr a;
+		char as[INET6_ADDRSTRLEN];
+		sockaddr_to_cfg(&ss, &a);
+		struct session *s = find_session(se, &a);
+		if (!s) {
+			log_info("connection from unknown address %s refused", cfg_addr_str(&a, as, sizeof(as)));
+			close(fd);
+			continue;
+		}
+		session_attach(s, fd, false, now_ms());
+	}
+}
+
+/* --- messages from the RDE and the control socket -------------------------- */
+
+static struct session *session_by_id(struct se *se, uint32_t id)
+{
+	return id < se->nsessions ? se->sessions[id] : NULL;
+}
+
+static void do_send(struct se *se, const struct ipc_msg *m)
+{
+	for (uint32_t i = 0; i < m->n_targets; i++) {
+		struct session *s = session_by_id(se, m->targets[i].peer);
+		if (s && s->gen == m->targets[i].gen) {
+			s->stats.updates_out++;
+			session_send_shared(s, m->msg);
+		}
+	}
+}
+
+static json_t *neighbor_json(const struct session *s)
+{
+	char buf[INET6_ADDRSTRLEN];
+	json_t *o = json_object();
+	const struct peer_counters *pc = &peer_counters[s->id];
+	bool up = session_state(s) == FSM_ESTABLISHED;
+	json_object_set_new(o, "address", json_string(cfg_addr_str(&s->addr, buf, sizeof(buf))));
+	json_object_set_new(o, "asn", json_integer(s->asn));
+	json_object_set_new(o, "description", s->description ? json_string(s->description) : json_null());
+	json_object_set_new(o, "state", json_string(fsm_state_name(session_state(s))));
+	json_object_set_new(o, "since", json_integer(s->since));
+	json_object_set_new(o, "admin_down", json_boolean(s->admin_down));
+	json_object_set_new(o, "last_error", s->last_error[0] ? json_string(s->last_error) : json_null());
+	json_object_set_new(o, "hold_time", json_integer(up ? s->hold_time : s->env->hold_time));
+	json_object_set_new(o, "keepalive", json_integer(up ? s->keepalive : s->env->hold_time / 3));
+	json_t *caps = json_object();
+	json_t *fams = json_array();
+	if (up)
+		json_array_append_new(fams, json_string(family_name(session_family(s))));
+	json_object_set_new(caps, "families", fams);
+	json_object_set_new(caps, "as4", json_boolean(up && s->caps.as4));
+	json_object_set_new(caps, "route_refresh", json_boolean(up && s->caps.route_refresh));
+	json_object_set_new(caps, "enhanced_route_refresh", json_boolean(up && s->caps.enhanced_rr));
+	json_object_set_new(caps, "extended_message", json_boolean(up && s->caps.ext_message));
+	json_object_set_new(caps, "add_path_tx", json_boolean(up && s->addpath_tx));
+	json_object_set_new(caps, "graceful_restart", json_boolean(up && s->caps.graceful_restart));
+	json_object_set_new(caps, "role", up && s->role_negotiated ? json_string("rs-client") : json_null());
+	json_object_set_new(o, "capabilities", caps);
+	json_t *r = json_object();
+	unsigned rcv = atomic_load(&pc->received), rej = atomic_load(&pc->rejected);
+	json_object_set_new(r, "received", json_integer(rcv));
+	json_object_set_new(r, "accepted", json_integer(rcv - rej));
+	json_object_set_new(r, "rejected", json_integer(rej));
+	json_object_set_new(r, "exported", json_integer(up ? atomic_load(&pc->exported) : 0));
+	json_object_set_new(o, "routes", r);
+	json_t *msgs = json_object();
+	json_object_set_new(msgs, "received", json_integer((json_int_t)s->stats.msgs_in));
+	json_object_set_new(msgs, "sent", json_integer((json_int_t)s->stats.msgs_out));
+	json_object_set_new(msgs, "updates_received", json_integer((json_int_t)s->stats.updates_in));
+	json_object_set_new(msgs, "updates_sent", json_integer((json_int_t)s->stats.updates_out));
+	json_object_set_new(o, "messages", msgs);
+	return o;
+}
+
+static void control(struct se *se, const struct ipc_msg *m)
+{
+	const struct ctl_request *req = (const struct ctl_request *)m->body;
+	char buf[INET6_ADDRSTRLEN], text[300];
+	if (req->command == CTL_CMD_SHOW_NEIGHBORS) {
+		json_t *a = json_array();
+		for (uint32_t i = 0; i < se->nsessions; i++)
+			if (se->sessions[i])
+				json_array_append_new(a, neighbor_json(se->sessions[i]));
+		json_t *res = json_object();
+		json_object_set_new(res, "neighbors", a);
+		control_reply(se->to_main, m->fd, res, NULL);
+		return;
+	}
+	struct session *s = find_session(se, &req->address);
+	if (!s) {
+		snprintf(text, sizeof(text), "no neighbor %s", cfg_addr_str(&req->address, buf, sizeof(buf)));
+		control_reply(se->to_main, m->fd, NULL, text);
+		return;
+	}
+	cfg_addr_str(&s->addr, buf, sizeof(buf));
+	switch (req->command) {
+	case CTL_CMD_SHOW_NEIGHBOR: {
+		json_t *res = json_object();
+		json_object_set_new(res, "neighbor", neighbor_json(s));
+		control_reply(se->to_main, m->fd, res, NULL);
+		return;
+	}
+	case CTL_CMD_NEIGHBOR_DOWN:
+		session_admin_down(s, req->message[0] ? req->message : NULL, now_ms());
+		snprintf(text, sizeof(text), "neighbor %s disabled", buf);
+		log_info("%s by the operator", text);
+		break;
+	case CTL_CMD_NEIGHBOR_UP:
+		session_admin_up(s, now_ms());
+		snprintf(text, sizeof(text), "neighbor %s enabled", buf);
+		log_info("%s by the operator", text);
+		break;
+	case CTL_CMD_NEIGHBOR_REFRESH:
+		if (session_request_refresh(s) < 0) {
+			snprintf(text, sizeof(text), "neighbor %s: not established or no route refresh capability", buf);
+			control_reply(se->to_main, m->fd, NULL, text);
+			return;
+		}
+		snprintf(text, sizeof(text), "route refresh requested from neighbor %s", buf);
+		break;
+	default:
+		control_reply(se->to_main, m->fd, NULL, "not a session command");
+		return;
+	}
+	json_t *res = json_object();
+	json_object_set_new(res, "message", json_string(text));
+	control_reply(se->to_main, m->fd, res, NULL);
+}
+
+/* Reload: a changed peer's session restarts, a removed one ends. */
+static void reconfigure(struct se *se, const struct ipc_msg *m)
+{
+	struct session *s = session_by_id(se, m->peer);
+	uint64_t now = now_ms();
+	if (s) {
+		struct bgp_notify n;
+		bool removed = m->type == IPC_PEER_REMOVE;
+		notify_set(&n, ERR_CEASE, removed ? ERR_CEASE_PEER_UNCONF : ERR_CEASE_CONFIG_CHANGE, NULL, 0);
+		session_close(s, &n, removed ? "peer de-configured" : "configuration changed", now);
+		session_free(s);
+		se->sessions[m->peer] = NULL;
+	}
+	if (m->type == IPC_PEER_ADD && m->peer < MAX_PEERS) {
+		se->sessions[m->peer] = session_new(m->peer, &se->env, (const struct ipc_peer_cfg *)m->body);
+		if (m->peer >= se->nsessions)
+			se->nsessions = m->peer + 1;
+	}
+}
+
+static void handle_queue(struct se *se)
+{
+	for (struct ipc_msg *m = ipc_take_all(se->in), *next; m; m = next) {
+		next = m->next;
+		struct session *s = session_by_id(se, m->peer);
+		switch (m->type) {
+		case IPC_SEND:
+			do_send(se, m);
+			break;
+		case IPC_RESET:
+			if (s && s->gen == m->gen)
+				session_close(s, (const struct bgp_notify *)m->body, "UPDATE error (RFC 7606 session reset)", now_ms());
+			break;
+		case IPC_CONTROL:
+			control(se, m);
+			break;
+		case IPC_PEER_ADD:
+		case IPC_PEER_REMOVE:
+			reconfigure(se, m);
+			break;
+		case IPC_SETTINGS: {
+			const struct ipc_settings *st = (const struct ipc_settings *)m->body;
+			se->env.hold_time = st->hold_time;
+			se->env.connect_retry = st->connect_retry;
+			break;
+		}
+		default:
+			break;
+		}
+		ipc_done(se->in, m);
+		ipc_msg_free(m);
+	}
+}
+
+/* --- the loop --------------------------------------------------------------- */
+
+static struct conn *conn_by_fd(struct session *s, int fd)
+{
+	for (int i = 0; i < 2; i++)
+		if (s->conn[i] && s->conn[i]->fd == fd)
+			return s->conn[i];
+	return NULL;
+}
+
+static void handle_conn_event(struct se *se, uint64_t data, uint32_t events)
+{
+	struct session *s = session_by_id(se, (uint32_t)(data >> 32) & 0x0fffffff);
+	int fd = (int)(uint32_t)data;
+	uint64_t now = now_ms();
+	struct conn *c = s ? conn_by_fd(s, fd) : NULL;
+	if (!c)
+		return;
+	if (events & EPOLLOUT) {
+		session_conn_writable(s, c, now);
+		if (!(c = conn_by_fd(s, fd)))
+			return;
+	}
+	if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+		session_on_readable(s, c, now);
+}
+
+static void update_input_pause(struct se *se)
+{
+	size_t backlog = ipc_queued_bytes(se->to_rde);
+	bool was = se->env.input_paused;
+	if (!was && backlog > INPUT_HIGH_WATER) {
+		se->env.input_paused = true;
+		log_info("route processing is behind (%zu MB queued): pausing UPDATE input", backlog >> 20);
+	} else if (was && backlog < INPUT_LOW_WATER) {
+		se->env.input_paused = false;
+		uint64_t now = now_ms();
+		/* Edge-triggered sockets: read what arrived while paused. */
+		for (uint32_t i = 0; i < se->nsessions; i++) {
+			struct session *s = se->sessions[i];
+			if (s && s->conn[0] && s->conn[0]->state == FSM_ESTABLISHED)
+				session_on_readable(s, s->conn[0], now);
+		}
+	}
+}
+
+static void flush_output(struct se *se)
+{
+	for (uint32_t i = 0; i < se->nsessions; i++) {
+		struct session *s = se->sessions[i];
+		for (int k = 0; s && k < 2; k++)
+			if (s->conn[k] && s->conn[k]->oq_head && s->conn[k]->state != FSM_CONNECT)
+				session_on_writable(s, s->conn[k]);
+	}
+}
+
+static void *se_main(void *arg)
+{
+	struct se *se = arg;
+	uint64_t last_tick = 0;
+	while (!atomic_load(&se->stop)) {
+		struct epoll_event evs[64];
+		int n = epoll_wait(se->epfd, evs, 64, se->env.input_paused ? TICK_MS / 2 : TICK_MS);
+		for (int i = 0; i < n; i++) {
+			uint64_t d = evs[i].data.u64;
+			switch (d >> 60) {
+			case TAG_LISTEN: accept_all(se, (int)(uint32_t)d); break;
+			case TAG_QUEUE: handle_queue(se); break;
+			case TAG_CONN: handle_conn_event(se, d, evs[i].events); break;
+			}
+		}
+		update_input_pause(se);
+		flush_output(se);
+		uint64_t now = now_ms();
+		if (now - last_tick >= TICK_MS) {
+			last_tick = now;
+			for (uint32_t i = 0; i < se->nsessions; i++)
+				if (se->sessions[i])
+					session_tick(se->sessions[i], now);
+		}
+	}
+	return NULL;
+}
+
+int se_start(struct se *se, const struct ixpd_config *cfg, struct ipc_queue *in,
+    struct ipc_queue *to_rde, struct ipc_queue *to_main, char *err, size_t errlen)
+{
+	the_se = se;
+	session_set_hooks(&se_hooks);
+	se->in = in;
+	se->to_rde = to_rde;
+	se->to_main = to_main;
+	se->env = (struct session_env){ .local_as = cfg->rs_as, .router_id = ntohl(cfg->router_id.s_addr),
+		.hold_time = cfg->hold_time, .connect_retry = cfg->connect_retry, .port = cfg->port,
+		.to_rde = to_rde };
+	se->epfd = epoll_create1(EPOLL_CLOEXEC);
+	struct epoll_event ev = { .events = EPOLLIN };
+	ev.data.u64 = tag(TAG_QUEUE, 0, in->efd);
+	epoll_ctl(se->epfd, EPOLL_CTL_ADD, in->efd, &ev);
+	if (cfg->n_listen_addrs == 0) {
+		if (open_listener(se, NULL, cfg->port, err, errlen) < 0)
+			return -1;
+	}
+	for (int i = 0; i < cfg->n_listen_addrs && i < SE_MAX_LISTEN; i++)
+		if (open_listener(se, &cfg->listen_addrs[i], cfg->port, err, errlen) < 0)
+			return -1;
+	return pthread_create(&se->thread, NULL, se_main, se);
+}
+
+void se_stop(struct se *se)
+{
+	atomic_store(&se->stop, true);
+	pthread_join(se->thread, NULL);
+	uint64_t now = now_ms();
+	for (uint32_t i = 0; i < se->nsessions; i++) {
+		struct session *s = se->sessions[i];
+		if (!s)
+			continue;
+		struct bgp_notify n;
+		notify_set_shutdown(&n, ERR_CEASE_ADMIN_DOWN, "route server shutting down");
+		session_close(s, &n, "shutdown", now);
+		session_free(s);
+	}
+	for (int i = 0; i < se->nlisten; i++)
+		close(se->listen_fds[i]);
+	close(se->epfd);
+}

@@ -1,0 +1,37 @@
+/* se: the session engine thread.  It owns the sockets and the sessions,
+ * runs every FSM and timer, and never waits on route processing: UPDATEs go
+ * to the RDE as raw bytes and the RDE's encoded UPDATEs come back as shared
+ * buffers.  If the RDE falls behind, the SE stops reading UPDATEs (TCP then
+ * slows the senders) but keeps sending KEEPALIVEs and treats the paused
+ * sessions' hold timers as satisfied. */
+#ifndef IXPD_SE_H
+#define IXPD_SE_H
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "config.h"
+#include "ipc.h"
+#include "rde.h"
+#include "session.h"
+
+#define SE_MAX_LISTEN 16
+
+struct se {
+	struct session_env env;
+	struct session *sessions[MAX_PEERS];
+	uint32_t nsessions;          /* highest id + 1 */
+	int epfd;
+	int listen_fds[SE_MAX_LISTEN];
+	int nlisten;
+	struct ipc_queue *in, *to_rde, *to_main;
+	pthread_t thread;
+	atomic_bool stop;
+};
+
+/* Opens the listening sockets (errors are returned, so ixpd can refuse to
+ * start) and starts the thread. */
+/* Sessions are created by IPC_PEER_ADD messages, at start as on reload. */
+int se_start(struct se *se, const struct ixpd_config *cfg, struct ipc_queue *in,
+    struct ipc_queue *to_rde, struct ipc_queue *to_main, char *err, size_t errlen);
+void se_stop(struct se *se);
+#endif

@@ -1,0 +1,115 @@
+/* session: the RFC 4271 finite state machine of one member session, its
+ * connections (at most one locally and one remotely initiated, for
+ * collision detection, §6.8), timers, OPEN negotiation and message framing.
+ * Runs only on the session-engine thread.  I/O is on real file descriptors
+ * so tests drive it over a socketpair. */
+#ifndef IXPD_SESSION_H
+#define IXPD_SESSION_H
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "bgp_msg.h"
+#include "config.h"
+#include "ipc.h"
+
+enum fsm_state {
+	FSM_IDLE, FSM_CONNECT, FSM_ACTIVE, FSM_OPENSENT, FSM_OPENCONFIRM, FSM_ESTABLISHED,
+};
+const char *fsm_state_name(enum fsm_state s);
+
+struct outq_item {
+	struct outq_item *next;
+	struct msgbuf *m;
+	uint32_t off;               /* bytes of m already written */
+};
+
+struct conn {
+	int fd;
+	enum fsm_state state;
+	bool outgoing;              /* we initiated it */
+	uint8_t *rbuf;
+	size_t rlen, rcap;
+	struct outq_item *oq_head, *oq_tail;
+	size_t oq_bytes;
+	struct bgp_open peer_open;
+	uint64_t hold_deadline;     /* ms, 0 = none */
+	uint64_t keepalive_due;     /* ms, 0 = none */
+};
+
+/* What the daemon-wide settings give every session. */
+struct session_env {
+	uint32_t local_as;
+	uint32_t router_id;         /* host order */
+	uint16_t hold_time;
+	uint16_t connect_retry;
+	uint16_t port;
+	struct ipc_queue *to_rde;   /* NULL in unit tests that do not need it */
+	bool input_paused;          /* RDE is behind: do not read UPDATEs */
+};
+
+struct session_stats {
+	uint64_t msgs_in, msgs_out, updates_in, updates_out;
+};
+
+struct session {
+	uint32_t id;
+	struct session_env *env;
+	/* configuration */
+	uint32_t asn;
+	struct cfg_addr addr;
+	bool passive, add_path;
+	char *description;
+	/* state */
+	struct conn *conn[2];       /* [0] established or only, [1] collision candidate */
+	bool admin_down;
+	uint32_t gen;               /* bumped each time the session is Established */
+	int64_t since;              /* wall clock of the last state change */
+	uint64_t connect_at;        /* ms: next active connect attempt, 0 = none */
+	char last_error[400];
+	/* negotiated while Established */
+	uint16_t hold_time, keepalive;
+	size_t max_msg;
+	struct bgp_caps caps;       /* intersection of both sides */
+	uint8_t addpath_tx;
+	bool role_negotiated;
+	uint32_t peer_bgp_id;
+	struct session_stats stats;
+};
+
+struct session *session_new(uint32_t id, struct session_env *env, const struct ipc_peer_cfg *m);
+void session_free(struct session *s);
+/* The address family the session carries (its neighbour address's). */
+enum family session_family(const struct session *s);
+enum fsm_state session_state(const struct session *s);
+
+/* A connection to the peer exists (accepted or connected): starts the
+ * OPEN exchange on it.  Returns -1 if it was refused and closed. */
+int session_attach(struct session *s, int fd, bool outgoing, uint64_t now);
+/* Socket readiness. Return -1 if the connection was closed. */
+int session_on_readable(struct session *s, struct conn *c, uint64_t now);
+int session_on_writable(struct session *s, struct conn *c);
+/* Socket writable: finishes a pending connect() or flushes output. */
+int session_conn_writable(struct session *s, struct conn *c, uint64_t now);
+/* Timers; returns the next deadline (ms) it needs to be called at. */
+uint64_t session_tick(struct session *s, uint64_t now);
+
+/* Queues bytes (shared buffer) on the Established connection. */
+void session_send_shared(struct session *s, struct msgbuf *m);
+/* Closes everything with a NOTIFICATION (NULL: none), records reason. */
+void session_close(struct session *s, const struct bgp_notify *n, const char *why, uint64_t now);
+void session_admin_down(struct session *s, const char *message, uint64_t now);
+void session_admin_up(struct session *s, uint64_t now);
+/* Asks the member to resend its routes (ROUTE-REFRESH, RFC 2918). */
+int session_request_refresh(struct session *s);
+
+/* Hooks the session engine sets to track fds in its poll set. */
+struct session_hooks {
+	void (*fd_added)(struct session *s, struct conn *c);
+	void (*fd_removed)(struct session *s, struct conn *c);
+	void (*want_write)(struct session *s, struct conn *c, bool on);
+};
+void session_set_hooks(const struct session_hooks *h);
+
+uint64_t now_ms(void);
+#endif

@@ -1,0 +1,36 @@
+#!/bin/bash
+# t_route_refresh: ROUTE-REFRESH (RFC 2918) in both directions.
+#  - member -> RS: BIRD `reload in`, FRR `clear bgp ... soft in`, OpenBGPD
+#    `bgpctl neighbor X refresh`, ExaBGP `announce route-refresh`: the RS
+#    must re-send its Adj-RIB-Out (member's UPDATE counter grows) and the
+#    member must still have every route.
+#  - RS -> member: `ixpctl neighbor ADDR refresh` (BIRD fixture: birdc
+#    reload): FRR must see a ROUTE-REFRESH or fresh UPDATEs, and the routes
+#    stay everywhere.
+. "$(dirname "$0")/../lab/lib.sh"
+
+t_setup
+
+counter_grew() { local now; now=$(lab_member_counter "$1" "$2" "$3") && [ "$now" -gt "$4" ] 2>/dev/null; }
+
+for m in "${LAB_MEMBERS[@]}"; do
+	[ "${M_TYPE[$m]}" = gobgp ] && continue   # gobgp's soft reset in never asks the peer
+	for af in 4 6; do
+		before=$(lab_member_counter "$m" $af updates_in)
+		lab_member_refresh_in "$m" $af
+		t_poll 15 "${M_TYPE[$m]} ($m) IPv$af asks for a refresh: RS re-sends its routes (UPDATEs received > $before)" \
+			counter_grew "$m" $af updates_in "$before"
+		t_poll 10 "${M_TYPE[$m]} ($m) IPv$af still has every route after the refresh" _lab_rib_complete "$m" $af
+	done
+done
+
+# RS-initiated refresh towards FRR (m2)
+for af in 4 6; do
+	rr=$(lab_member_counter m2 $af refresh_in)
+	up=$(lab_member_counter m2 $af updates_in)
+	t_check "RS refresh of m2 IPv$af accepted ($RS_IMPL)" lab_rs_refresh m2 $af
+	t_poll 15 "FRR (m2) IPv$af sees the RS refresh (ROUTE-REFRESH received > $rr or UPDATEs > $up)" \
+		eval 'counter_grew m2 '$af' refresh_in '"$rr"' || counter_grew m2 '$af' updates_in '"$up"
+done
+t_poll 15 "every member still has every route after the RS-side refreshes" _lab_all_complete
+t_done

@@ -1,0 +1,825 @@
+# shellcheck shell=bash
+# tests/lab/lib.sh — a virtual Internet Exchange in network namespaces.
+#
+# Source this file from bash.  It builds a peering LAN (a Linux bridge in a
+# namespace of its own), one namespace per router (the route server "rs" and
+# the members of members/members.tbl), starts the routers' daemons with all
+# their files (config, control sockets, pid files, logs) under a per-lab
+# temporary directory $LAB_DIR, and removes everything again in
+# lab_teardown, which lab_init installs as EXIT/INT/TERM trap.
+#
+# Nothing is routed out of the lab: no interface of the lab is in the host
+# namespace, no namespace has a default route, forwarding is off.
+#
+#   RS_IMPL=ixpd|bird  route server under test (default ixpd: build/ixpd;
+#                      bird: the BIRD 2 fixture rs/bird-rs.conf.in)
+#   LAB_PREFIX=NAME    namespace name prefix (default ixl<pid>); namespaces
+#                      left behind by an aborted run with the same prefix
+#                      are removed first
+#   LAB_KEEP=1         keep $LAB_DIR after teardown (it is always kept when
+#                      the script failed)
+#   LAB_VERBOSE=1      more logging
+#
+# Typical use (see tests/integration/t_*.sh):
+#   . tests/lab/lib.sh
+#   lab_up m1 m2 m3            # LAN + route server + members, all started
+#   lab_wait_sessions 60 || ...
+#   lab_member_rib m2 4        # what m2 received, normalized
+#
+# Normalized routes (lab_member_rib, lab_expected_route) are lines
+#   prefix|as_path|next_hop|med|communities|large_communities
+# with "-" for an absent attribute, lists comma separated and sorted.
+
+LAB_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+LAB_REPO=$(cd "$LAB_LIB/../.." && pwd)
+LAB_MEMBERS_DIR=$LAB_LIB/members
+
+: "${RS_IMPL:=ixpd}"
+: "${IXPD:=$LAB_REPO/build/ixpd}"
+: "${IXPCTL:=$LAB_REPO/build/ixpctl}"
+: "${LAB_HOLD:=90}"        # hold time the route server offers
+
+RS_ASN=59900
+RS_V4=192.0.2.1
+RS_V6=2001:db8::1
+LAN_V4_LEN=24
+LAN_V6_LEN=64
+LAB_BRIDGE=ixp-br          # bridge device, inside namespace <prefix>-br
+
+# ---------------------------------------------------------------- logging
+
+lab_log() { printf '%s [lab] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+lab_debug() { [ -n "${LAB_VERBOSE:-}" ] && lab_log "$@"; return 0; }
+lab_die() { lab_log "ERROR: $*"; LAB_FAILED=1; exit 1; }
+
+# ---------------------------------------------------------------- members table
+
+declare -A M_TYPE M_ASN M_V4 M_V6 M_FLAGS
+LAB_ALL_MEMBERS=()
+while read -r _n _t _a _4 _6 _f; do
+	case $_n in ''|'#'*) continue ;; esac
+	M_TYPE[$_n]=$_t M_ASN[$_n]=$_a M_V4[$_n]=$_4 M_V6[$_n]=$_6 M_FLAGS[$_n]=$_f
+	LAB_ALL_MEMBERS+=("$_n")
+done < "$LAB_MEMBERS_DIR/members.tbl"
+unset _n _t _a _4 _6 _f
+
+# lab_member_has_flag NAME FLAG
+lab_member_has_flag() { case ",${M_FLAGS[$1]}," in *",$2,"*) return 0 ;; esac; return 1; }
+
+# lab_member_addr NAME AF  — LAN address of member NAME for AF 4|6
+lab_member_addr() { if [ "$2" = 6 ]; then echo "${M_V6[$1]}"; else echo "${M_V4[$1]}"; fi; }
+
+# lab_rs_addr AF
+lab_rs_addr() { if [ "$1" = 6 ]; then echo "$RS_V6"; else echo "$RS_V4"; fi; }
+
+# lab_af_of PREFIX — 4 or 6
+lab_af_of() { case $1 in *:*) echo 6 ;; *) echo 4 ;; esac; }
+
+# lab_routes NAME [AF] — the routes.tbl lines "prefix med comms lcomms" of NAME
+lab_routes() {
+	awk -v n="$1" -v af="${2:-}" '
+		/^[ \t]*(#|$)/ { next }
+		$1 == n {
+			v6 = index($2, ":") > 0
+			if (af == "" || (af == 6) == v6) print $2, $3, $4, $5
+		}' "$LAB_MEMBERS_DIR/routes.tbl"
+}
+
+# _lab_norm_list "a:b,c:d" — sorted, comma separated, "-" when empty
+_lab_norm_list() {
+	local l=${1:--}
+	[ "$l" = - ] && { echo -; return; }
+	tr ',' '\n' <<<"$l" | sort -t: -k1,1n -k2,2n -k3,3n | paste -sd, -
+}
+
+# lab_expected_route NAME PREFIX MED COMMS LCOMMS [ASPATH]
+#   the normalized line a member must see for a route originated by NAME
+lab_expected_route() {
+	local n=$1 p=$2 af
+	af=$(lab_af_of "$p")
+	printf '%s|%s|%s|%s|%s|%s\n' "$p" "${6:-${M_ASN[$n]}}" "$(lab_member_addr "$n" "$af")" \
+		"${3:--}" "$(_lab_norm_list "$4")" "$(_lab_norm_list "$5")"
+}
+
+# ---------------------------------------------------------------- utilities
+
+# lab_wait TIMEOUT CMD... — poll CMD every 0.5 s until it succeeds
+lab_wait() {
+	local deadline=$((SECONDS + $1)); shift
+	while :; do
+		"$@" && return 0
+		[ "$SECONDS" -ge "$deadline" ] && return 1
+		sleep 0.5
+	done
+}
+
+# lab_render TEMPLATE OUT VAR=VALUE... — replace @VAR@ in TEMPLATE
+lab_render() {
+	local tpl=$1 out=$2 kv; shift 2
+	local -a envs=()
+	for kv in "$@"; do envs+=("LABT_$kv"); done
+	env "${envs[@]}" awk '{
+		line = $0; res = ""
+		while (match(line, /@[A-Z0-9_]+@/)) {
+			key = "LABT_" substr(line, RSTART + 1, RLENGTH - 2)
+			val = (key in ENVIRON) ? ENVIRON[key] : substr(line, RSTART, RLENGTH)
+			res = res substr(line, 1, RSTART - 1) val
+			line = substr(line, RSTART + RLENGTH)
+		}
+		print res line
+	}' "$tpl" > "$out"
+}
+
+lab_ns() { echo "$LAB_PREFIX-$1"; }
+lab_exec() { local n=$1; shift; ip netns exec "$LAB_PREFIX-$n" "$@"; }
+
+# lab_can_run — root and working network namespaces?  (prints the reason)
+lab_can_run() {
+	if [ "$(id -u)" != 0 ]; then echo "not root"; return 1; fi
+	command -v ip >/dev/null || { echo "no iproute2"; return 1; }
+	local t=ixlcheck$$
+	if ! ip netns add "$t" 2>/dev/null; then echo "no network namespace support"; return 1; fi
+	if ! ip -n "$t" link add ${t}b type bridge 2>/dev/null; then
+		ip netns del "$t"; echo "no bridge support"; return 1
+	fi
+	ip netns del "$t"
+}
+
+# ---------------------------------------------------------------- set-up / teardown
+
+# _lab_kill_ns NS — end every process inside namespace NS (they are ours)
+_lab_kill_ns() {
+	local pids i
+	pids=$(ip netns pids "$1" 2>/dev/null)
+	[ -z "$pids" ] && return 0
+	# shellcheck disable=SC2086
+	kill -TERM $pids 2>/dev/null
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		pids=$(ip netns pids "$1" 2>/dev/null)
+		[ -z "$pids" ] && return 0
+		sleep 0.3
+	done
+	# shellcheck disable=SC2086
+	kill -KILL $pids 2>/dev/null
+	sleep 0.2
+}
+
+# lab_cleanup_prefix PREFIX — remove namespaces PREFIX-* (and their processes)
+lab_cleanup_prefix() {
+	local ns
+	for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$1-"); do
+		lab_log "removing namespace $ns"
+		_lab_kill_ns "$ns"
+		ip netns del "$ns" 2>/dev/null
+	done
+}
+
+# _lab_cleanup_stale — namespaces ixl<pid>-* of runs whose shell is gone
+_lab_cleanup_stale() {
+	local pfx pid
+	for pfx in $(ip netns list 2>/dev/null | awk '{print $1}' | sed -n 's/^\(ixl[0-9][0-9]*\)-.*/\1/p' | sort -u); do
+		pid=${pfx#ixl}
+		kill -0 "$pid" 2>/dev/null && continue
+		lab_log "stale lab $pfx (pid $pid gone)"
+		lab_cleanup_prefix "$pfx"
+	done
+}
+
+# lab_init — prefix, $LAB_DIR, traps; cleans what aborted runs left behind
+lab_init() {
+	local why
+	why=$(lab_can_run) || lab_die "cannot build the lab: $why"
+	if [ -n "${LAB_PREFIX:-}" ]; then
+		lab_cleanup_prefix "$LAB_PREFIX"
+	else
+		LAB_PREFIX=ixl$$
+	fi
+	_lab_cleanup_stale
+	LAB_DIR=$(mktemp -d "/tmp/ixlab.$LAB_PREFIX.XXXXXX") || lab_die "mktemp"
+	chmod 755 "$LAB_DIR"       # daemons that drop privileges must reach their dir
+	LAB_PIDS=()
+	LAB_FAILED=
+	LAB_TORN_DOWN=
+	trap 'lab_teardown' EXIT
+	trap 'LAB_FAILED=1; lab_teardown; exit 130' INT
+	trap 'LAB_FAILED=1; lab_teardown; exit 143' TERM
+	lab_log "lab $LAB_PREFIX in $LAB_DIR (route server: $RS_IMPL)"
+}
+
+# lab_teardown — kill every daemon, delete every namespace of this lab.
+# Safe to call more than once; runs from the EXIT trap.
+lab_teardown() {
+	local rc=$? ns
+	[ -n "${LAB_TORN_DOWN:-}" ] && return 0
+	LAB_TORN_DOWN=1
+	[ -z "${LAB_PREFIX:-}" ] && return 0
+	[ "$rc" != 0 ] && LAB_FAILED=1
+	lab_debug "teardown of $LAB_PREFIX"
+	# our daemons first (all of them live in our namespaces anyway)
+	if [ "${#LAB_PIDS[@]}" -gt 0 ]; then
+		kill -TERM "${LAB_PIDS[@]}" 2>/dev/null
+	fi
+	for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$LAB_PREFIX-"); do
+		_lab_kill_ns "$ns"
+		ip netns del "$ns" 2>/dev/null || lab_log "could not delete namespace $ns"
+	done
+	if [ -n "${LAB_DIR:-}" ] && [ -d "$LAB_DIR" ]; then
+		if [ -n "${LAB_KEEP:-}" ] || [ -n "${LAB_FAILED:-}" ]; then
+			lab_log "lab files kept in $LAB_DIR"
+		else
+			rm -rf "$LAB_DIR"
+		fi
+	fi
+	return 0
+}
+
+# _lab_add_ns NAME — namespace with loopback up, no DAD, no RAs, no forwarding
+_lab_add_ns() {
+	local ns=$LAB_PREFIX-$1
+	ip netns add "$ns" || lab_die "ip netns add $ns"
+	ip -n "$ns" link set lo up
+	ip netns exec "$ns" sysctl -q -w \
+		net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 \
+		net.ipv6.conf.all.accept_ra=0 net.ipv6.conf.default.accept_ra=0 \
+		net.ipv6.conf.all.forwarding=0 net.ipv4.ip_forward=0 >/dev/null
+}
+
+# lab_create_lan — the peering LAN: bridge ixp-br in namespace <prefix>-br
+lab_create_lan() {
+	_lab_add_ns br
+	ip -n "$LAB_PREFIX-br" link add "$LAB_BRIDGE" type bridge stp_state 0 mcast_snooping 0 \
+		|| lab_die "cannot create bridge"
+	ip -n "$LAB_PREFIX-br" link set "$LAB_BRIDGE" up
+}
+
+# lab_add_node NAME V4 V6 — router namespace NAME, eth0 plugged into the LAN
+lab_add_node() {
+	local n=$1 v4=$2 v6=$3 ns=$LAB_PREFIX-$1 br=$LAB_PREFIX-br
+	_lab_add_ns "$n"
+	# veth created directly in the two namespaces: no name in the host
+	ip -n "$br" link add "$n" type veth peer name eth0 netns "$ns" || lab_die "veth for $n"
+	ip -n "$br" link set "$n" master "$LAB_BRIDGE" up
+	ip -n "$ns" addr add "$v4/$LAN_V4_LEN" dev eth0
+	ip -n "$ns" addr add "$v6/$LAN_V6_LEN" dev eth0 nodad
+	ip -n "$ns" link set eth0 up
+	mkdir -p "$LAB_DIR/$n"
+}
+
+# lab_link NAME up|down — plug/unplug NAME's LAN port (on the member side)
+lab_link() { ip -n "$LAB_PREFIX-$1" link set eth0 "$2"; }
+
+# lab_spawn NAME LOG CMD... — run CMD in NAME's namespace in the background,
+# output to LOG; the pid is tracked (LAB_PIDS, $LAB_DIR/NAME/pids)
+lab_spawn() {
+	local n=$1 log=$2; shift 2
+	ip netns exec "$LAB_PREFIX-$n" "$@" >>"$log" 2>&1 </dev/null &
+	LAB_PIDS+=("$!")
+	disown "$!"      # no "Killed" job messages; teardown kills it anyway
+	echo "$!" >> "$LAB_DIR/$n/pids"
+	lab_debug "$n: started pid $! $*"
+}
+
+# lab_kill NAME [SIGNAL] — kill the daemons lab_spawn started for NAME
+lab_kill() {
+	local n=$1 sig=${2:-TERM} pid
+	[ -f "$LAB_DIR/$n/pids" ] || return 0
+	while read -r pid; do
+		kill "-$sig" "$pid" 2>/dev/null
+	done < "$LAB_DIR/$n/pids"
+	# only wait for TERM: a KILLed session must be noticed by the peer alone
+	if [ "$sig" = TERM ]; then
+		lab_wait 10 _lab_pids_gone "$n"
+	fi
+	rm -f "$LAB_DIR/$n/pids"
+}
+_lab_pids_gone() {
+	local pid
+	while read -r pid; do kill -0 "$pid" 2>/dev/null && return 1; done < "$LAB_DIR/$1/pids"
+	return 0
+}
+
+# lab_tcp_listening NAME PORT — something listens on TCP PORT in NAME?
+lab_tcp_listening() { lab_exec "$1" ss -Hltn "sport = :$2" 2>/dev/null | grep -q .; }
+
+# ---------------------------------------------------------------- route server
+
+# lab_start_rs MEMBER... — start the route server ($RS_IMPL) with MEMBERs as clients
+lab_start_rs() {
+	case $RS_IMPL in
+	ixpd) _lab_start_rs_ixpd "$@" ;;
+	bird) _lab_start_rs_bird "$@" ;;
+	*) lab_die "unknown RS_IMPL=$RS_IMPL (ixpd|bird)" ;;
+	esac
+	lab_wait 15 lab_tcp_listening rs 179 || { lab_rs_diag; lab_die "route server does not listen on port 179"; }
+}
+
+_lab_start_rs_ixpd() {
+	local d=$LAB_DIR/rs m
+	[ -x "$IXPD" ] || lab_die "$IXPD not built (run make)"
+	cat > "$d/ixpd.yml" <<-EOF
+	# generated by tests/lab/lib.sh
+	general: general.yml
+	clients: clients.yml
+	listen: { addresses: ["$RS_V4", "$RS_V6"], port: 179 }
+	control_socket: $d/ixpd.sock
+	log: { target: stderr, level: ${IXPD_LOG_LEVEL:-info} }
+	timers: { hold_time: $LAB_HOLD, connect_retry: 5 }
+	EOF
+	cat > "$d/general.yml" <<-EOF
+	cfg:
+	  rs_as: $RS_ASN
+	  router_id: "$RS_V4"
+	  path_hiding: True
+	  passive: True
+	  add_path: False
+	EOF
+	{
+		echo "clients:"
+		for m in "$@"; do
+			echo "  - asn: ${M_ASN[$m]}"
+			echo "    ip: [\"${M_V4[$m]}\", \"${M_V6[$m]}\"]"
+			echo "    description: \"$m (${M_TYPE[$m]})\""
+			if lab_member_has_flag "$m" addpath; then
+				echo "    cfg: { add_path: True }"
+			fi
+		done
+	} > "$d/clients.yml"
+	lab_spawn rs "$d/ixpd.log" "$IXPD" -c "$d/ixpd.yml"
+	lab_wait 10 lab_ixpctl show status >/dev/null 2>&1 \
+		|| { tail -n 30 "$d/ixpd.log" >&2; lab_die "ixpd did not come up"; }
+}
+
+_lab_start_rs_bird() {
+	local d=$LAB_DIR/rs m af addpath
+	lab_render "$LAB_LIB/rs/bird-rs.conf.in" "$d/bird.conf" RS_ASN=$RS_ASN RS_V4=$RS_V4 HOLD="$LAB_HOLD"
+	for m in "$@"; do
+		addpath=
+		lab_member_has_flag "$m" addpath && addpath="		add paths tx;"
+		for af in 4 6; do
+			lab_render "$LAB_LIB/rs/bird-rs-client.conf.in" "$d/client.tmp" \
+				PROTO="${m}_$af" DESCR="$m ${M_TYPE[$m]} AS${M_ASN[$m]}" \
+				LOCAL="$(lab_rs_addr $af)" ADDR="$(lab_member_addr "$m" $af)" \
+				ASN="${M_ASN[$m]}" RS_ASN=$RS_ASN AF="ipv$af" ADDPATH="$addpath"
+			cat "$d/client.tmp" >> "$d/bird.conf"
+		done
+	done
+	rm -f "$d/client.tmp"
+	lab_spawn rs "$d/bird.log" bird -f -c "$d/bird.conf" -s "$d/bird.ctl" -P "$d/bird.pid"
+	lab_wait 10 _lab_birdc_ok "$d/bird.ctl" || { cat "$d/bird.log" >&2; lab_die "RS bird did not come up"; }
+}
+_lab_birdc_ok() { birdc -s "$1" show status 2>/dev/null | grep -q 'Daemon is up'; }
+
+# lab_ixpctl ARGS... — ixpctl against the lab's ixpd
+lab_ixpctl() { "$IXPCTL" -s "$LAB_DIR/rs/ixpd.sock" "$@"; }
+
+# lab_rs_birdc ARGS... — birdc against the BIRD route server fixture
+lab_rs_birdc() { birdc -s "$LAB_DIR/rs/bird.ctl" "$@"; }
+
+# lab_rs_established MEMBER AF — the RS sees its session with MEMBER up?
+lab_rs_established() {
+	local addr
+	addr=$(lab_member_addr "$1" "$2")
+	case $RS_IMPL in
+	ixpd)
+		lab_ixpctl --json show neighbors 2>/dev/null |
+			jq -e --arg a "$addr" '.neighbors[] | select(.address == $a) | .state == "Established"' >/dev/null
+		;;
+	bird)
+		lab_rs_birdc show protocols "${1}_$2" 2>/dev/null | grep -q Established
+		;;
+	esac
+}
+
+# lab_rs_refresh MEMBER AF — have the RS refresh its session with MEMBER
+# (ixpd: `ixpctl neighbor ADDR refresh`; BIRD: reload in+out)
+lab_rs_refresh() {
+	case $RS_IMPL in
+	ixpd) lab_ixpctl neighbor "$(lab_member_addr "$1" "$2")" refresh ;;
+	bird) lab_rs_birdc reload "${1}_$2" >/dev/null ;;
+	esac
+}
+
+# lab_rs_diag — what the route server thinks (for failure reports)
+lab_rs_diag() {
+	echo "---- route server ($RS_IMPL) ----"
+	case $RS_IMPL in
+	ixpd)
+		lab_ixpctl show neighbors 2>&1 | head -40
+		lab_ixpctl show routes 2>&1 | head -60
+		echo "---- ixpd log (tail) ----"
+		tail -n "${LAB_LOG_TAIL:-40}" "$LAB_DIR/rs/ixpd.log" 2>/dev/null
+		;;
+	bird)
+		lab_rs_birdc show protocols 2>&1
+		lab_rs_birdc show route 2>&1 | head -60
+		echo "---- RS bird log (tail) ----"
+		tail -n "${LAB_LOG_TAIL:-40}" "$LAB_DIR/rs/bird.log" 2>/dev/null
+		;;
+	esac
+}
+
+# ---------------------------------------------------------------- members
+
+# lab_start_member NAME — render NAME's config and start its daemon(s)
+lab_start_member() {
+	local n=$1
+	[ -n "${M_TYPE[$n]:-}" ] || lab_die "unknown member $n"
+	local hold=$LAB_HOLD
+	lab_member_has_flag "$n" hold9 && hold=9
+	"_lab_start_${M_TYPE[$n]}" "$n" "$hold" || lab_die "cannot start $n (${M_TYPE[$n]})"
+}
+
+# Common template variables of member NAME
+_lab_member_vars() {
+	local n=$1 hold=$2
+	echo "NAME=$n" "ASN=${M_ASN[$n]}" "V4=${M_V4[$n]}" "V6=${M_V6[$n]}" \
+		"RS_V4=$RS_V4" "RS_V6=$RS_V6" "RS_ASN=$RS_ASN" "DIR=$LAB_DIR/$n" \
+		"LIB=$LAB_LIB" "HOLD=$hold" "KEEPALIVE=$((hold / 3))"
+}
+
+# -- BIRD 2
+_lab_start_bird() {
+	local n=$1 d=$LAB_DIR/$1 af p med comm lcomm c static a addpath=
+	local -A ST AT
+	for af in 4 6; do
+		static= a=
+		while read -r p med comm lcomm; do
+			static+="	route $p blackhole;"$'\n'
+			a+="	if net = $p then {"$'\n'
+			[ "$med" != - ] && a+="		bgp_med = $med;"$'\n'
+			if [ "$comm" != - ]; then
+				for c in ${comm//,/ }; do a+="		bgp_community.add((${c//:/,}));"$'\n'; done
+			fi
+			if [ "$lcomm" != - ]; then
+				for c in ${lcomm//,/ }; do a+="		bgp_large_community.add((${c//:/,}));"$'\n'; done
+			fi
+			a+="	}"$'\n'
+		done < <(lab_routes "$n" $af)
+		ST[$af]=$static AT[$af]=$a
+	done
+	lab_member_has_flag "$n" addpath && addpath="		add paths rx;"
+	# shellcheck disable=SC2046
+	lab_render "$LAB_MEMBERS_DIR/bird.conf.in" "$d/bird.conf" $(_lab_member_vars "$n" "$2") \
+		"STATIC4=${ST[4]}" "STATIC6=${ST[6]}" "ATTRS4=${AT[4]}" "ATTRS6=${AT[6]}" "ADDPATH=$addpath"
+	lab_spawn "$n" "$d/bird.log" bird -f -c "$d/bird.conf" -s "$d/bird.ctl" -P "$d/bird.pid"
+	lab_wait 10 _lab_birdc_ok "$d/bird.ctl"
+}
+
+# -- FRR: zebra (next-hop resolution on the LAN) + bgpd, foreground, with
+#    their own vty socket dir, zserv socket and pid files; no TCP vty.
+_lab_start_frr() {
+	local n=$1 d=$LAB_DIR/$1 af p med comm lcomm i=0 nets4= nets6= rms=
+	while read -r p med comm lcomm; do
+		i=$((i + 1))
+		af=$(lab_af_of "$p")
+		if [ "$af" = 4 ]; then nets4+="  network $p route-map ORIG-$i"$'\n'
+		else nets6+="  network $p route-map ORIG-$i"$'\n'; fi
+		rms+="route-map ORIG-$i permit 10"$'\n'
+		[ "$med" != - ] && rms+=" set metric $med"$'\n'
+		[ "$comm" != - ] && rms+=" set community ${comm//,/ }"$'\n'
+		[ "$lcomm" != - ] && rms+=" set large-community ${lcomm//,/ }"$'\n'
+		rms+="exit"$'\n'
+	done < <(lab_routes "$n")
+	# shellcheck disable=SC2046
+	lab_render "$LAB_MEMBERS_DIR/frr-bgpd.conf.in" "$d/bgpd.conf" $(_lab_member_vars "$n" "$2") \
+		"NETWORKS4=$nets4" "NETWORKS6=$nets6" "ROUTEMAPS=$rms"
+	# shellcheck disable=SC2046
+	lab_render "$LAB_MEMBERS_DIR/frr-zebra.conf.in" "$d/zebra.conf" $(_lab_member_vars "$n" "$2")
+	chown -R frr:frr "$d"      # the daemons run as user frr
+	lab_spawn "$n" "$d/zebra.log" /usr/lib/frr/zebra -f "$d/zebra.conf" -i "$d/zebra.pid" \
+		-z "$d/zserv.api" --vty_socket "$d" -P 0
+	lab_wait 10 test -S "$d/zserv.api" || return 1
+	lab_spawn "$n" "$d/bgpd.log" /usr/lib/frr/bgpd -f "$d/bgpd.conf" -i "$d/bgpd.pid" \
+		-z "$d/zserv.api" --vty_socket "$d" -P 0
+	lab_wait 10 _lab_vtysh_ok "$n"
+}
+_lab_vtysh_ok() { lab_vtysh "$1" -c 'show bgp summary' >/dev/null 2>&1; }
+# lab_vtysh NAME ARGS... — vtysh of FRR member NAME
+lab_vtysh() { local n=$1; shift; lab_exec "$n" vtysh --vty_socket "$LAB_DIR/$n" "$@"; }
+
+# -- GoBGP: gobgpd + gRPC API on the member's own loopback
+_lab_start_gobgp() {
+	local n=$1 d=$LAB_DIR/$1 p med comm lcomm
+	# shellcheck disable=SC2046
+	lab_render "$LAB_MEMBERS_DIR/gobgp.toml.in" "$d/gobgpd.toml" $(_lab_member_vars "$n" "$2")
+	lab_spawn "$n" "$d/gobgpd.log" gobgpd -f "$d/gobgpd.toml" -t toml -p \
+		--api-hosts "127.0.0.1:${GOBGP_API_PORT:-50051}" --pprof-disable
+	lab_wait 10 _lab_gobgp_ok "$n" || return 1
+	while read -r p med comm lcomm; do
+		lab_announce "$n" "$p" "med=$med" "comm=$comm" "lcomm=$lcomm" || return 1
+	done < <(lab_routes "$n")
+}
+_lab_gobgp_ok() { lab_gobgp "$1" global >/dev/null 2>&1; }
+# lab_gobgp NAME ARGS... — gobgp CLI of GoBGP member NAME
+lab_gobgp() { local n=$1; shift; lab_exec "$n" gobgp -u 127.0.0.1 -p "${GOBGP_API_PORT:-50051}" "$@"; }
+
+# -- OpenBGPD: bgpd in the foreground (-d), own control socket
+_lab_start_openbgpd() {
+	local n=$1 d=$LAB_DIR/$1 p med comm lcomm c nets= set pfx=
+	while read -r p med comm lcomm; do
+		pfx+="	$p"$'\n'
+		set=
+		[ "$med" != - ] && set+=" med $med"
+		if [ "$comm" != - ]; then for c in ${comm//,/ }; do set+=" community $c"; done; fi
+		if [ "$lcomm" != - ]; then for c in ${lcomm//,/ }; do set+=" large-community $c"; done; fi
+		nets+="network $p${set:+ set {$set \}}"$'\n'
+	done < <(lab_routes "$n")
+	# shellcheck disable=SC2046
+	lab_render "$LAB_MEMBERS_DIR/openbgpd.conf.in" "$d/bgpd.conf" $(_lab_member_vars "$n" "$2") \
+		"NETWORKS=$nets" "PREFIXES=$pfx"
+	chmod 600 "$d/bgpd.conf"
+	# the session engine chroots into _openbgpd's home directory
+	mkdir -p /run/openbgpd
+	bgpd -n -f "$d/bgpd.conf" >"$d/bgpd.log" 2>&1 || { cat "$d/bgpd.log" >&2; return 1; }
+	lab_spawn "$n" "$d/bgpd.log" bgpd -d -v -f "$d/bgpd.conf"
+	lab_wait 10 _lab_bgpctl_ok "$n"
+}
+_lab_bgpctl_ok() { lab_bgpctl "$1" show summary >/dev/null 2>&1; }
+# lab_bgpctl NAME ARGS... — bgpctl of OpenBGPD member NAME
+lab_bgpctl() { local n=$1; shift; lab_exec "$n" bgpctl -s "$LAB_DIR/$n/bgpd.sock" "$@"; }
+
+# -- ExaBGP: static routes in the config, runtime changes through the
+#    "cmd" API process (FIFO), received routes kept by the "rib" process.
+_lab_exabgp_route() {   # PREFIX MED COMMS LCOMMS [ASPATH]: attributes in ExaBGP syntax
+	local r="$1 next-hop self"
+	[ "${2:--}" != - ] && r+=" med $2"
+	[ "${3:--}" != - ] && r+=" community [ ${3//,/ } ]"
+	[ "${4:--}" != - ] && r+=" large-community [ ${4//,/ } ]"
+	[ "${5:--}" != - ] && r+=" as-path [ ${5//,/ } ]"
+	echo "$r"
+}
+_lab_start_exabgp() {
+	local n=$1 d=$LAB_DIR/$1 p med comm lcomm s4= s6=
+	while read -r p med comm lcomm; do
+		if [ "$(lab_af_of "$p")" = 4 ]; then s4+="		route $(_lab_exabgp_route "$p" "$med" "$comm" "$lcomm");"$'\n'
+		else s6+="		route $(_lab_exabgp_route "$p" "$med" "$comm" "$lcomm");"$'\n'; fi
+	done < <(lab_routes "$n")
+	# shellcheck disable=SC2046
+	lab_render "$LAB_MEMBERS_DIR/exabgp.conf.in" "$d/exabgp.conf" $(_lab_member_vars "$n" "$2") \
+		"STATIC4=$s4" "STATIC6=$s6"
+	mkfifo -m 600 "$d/cmd.fifo"
+	lab_spawn "$n" "$d/exabgp.log" env \
+		exabgp_daemon_user=root exabgp_daemon_drop=false exabgp_daemon_daemonize=false \
+		exabgp_log_destination=stdout exabgp_log_level=INFO \
+		exabgp_api_cli=false exabgp_api_ack=false exabgp_api_respawn=false \
+		exabgp_tcp_bind= exabgp_bgp_openwait=30 \
+		exabgp "$d/exabgp.conf"
+	lab_wait 15 test -s "$d/rib.json"
+}
+
+# lab_exabgp_cmd NAME COMMAND — one API command to ExaBGP member NAME
+lab_exabgp_cmd() {
+	lab_debug "$1: exabgp <- $2"
+	timeout 5 sh -c 'printf "%s\n" "$1" > "$2"' _ "$2" "$LAB_DIR/$1/cmd.fifo"
+}
+
+# lab_announce NAME PREFIX [med=N] [comm=A:B,..] [lcomm=A:B:C,..] [aspath=A,B,..]
+#   originate PREFIX at run time (GoBGP or ExaBGP members); as_path is the
+#   complete AS_PATH as sent to the route server (must start with NAME's ASN)
+lab_announce() {
+	local n=$1 p=$2 med=- comm=- lcomm=- aspath=- kv; shift 2
+	for kv in "$@"; do
+		case $kv in
+		med=*) med=${kv#med=} ;; comm=*) comm=${kv#comm=} ;;
+		lcomm=*) lcomm=${kv#lcomm=} ;; aspath=*) aspath=${kv#aspath=} ;;
+		*) lab_die "lab_announce: bad argument $kv" ;;
+		esac
+	done
+	local af
+	af=$(lab_af_of "$p")
+	case ${M_TYPE[$n]} in
+	exabgp)
+		lab_exabgp_cmd "$n" "neighbor $(lab_rs_addr "$af") announce route $(_lab_exabgp_route "$p" "$med" "$comm" "$lcomm" "$aspath")"
+		;;
+	gobgp)
+		local -a args=(global rib -a "ipv$af" add "$p" origin igp)
+		[ "$med" != - ] && args+=(med "$med")
+		[ "$comm" != - ] && args+=(community "$comm")
+		[ "$lcomm" != - ] && args+=(large-community "$lcomm")
+		# GoBGP prepends its own ASN on eBGP sessions: give it the rest
+		if [ "$aspath" != - ]; then
+			local rest=${aspath#*,}
+			[ "$rest" != "$aspath" ] && args+=(aspath "$rest")
+		fi
+		lab_gobgp "$n" "${args[@]}"
+		;;
+	*) lab_die "lab_announce: not supported for ${M_TYPE[$n]} member $n" ;;
+	esac
+}
+
+# lab_withdraw NAME PREFIX — withdraw a prefix originated with lab_announce
+lab_withdraw() {
+	local n=$1 p=$2 af
+	af=$(lab_af_of "$p")
+	case ${M_TYPE[$n]} in
+	exabgp) lab_exabgp_cmd "$n" "neighbor $(lab_rs_addr "$af") withdraw route $p next-hop self" ;;
+	gobgp) lab_gobgp "$n" global rib -a "ipv$af" del "$p" ;;
+	*) lab_die "lab_withdraw: not supported for ${M_TYPE[$n]} member $n" ;;
+	esac
+}
+
+# lab_member_established NAME AF — NAME's session with the RS is up
+#   (as NAME's own CLI tells)
+lab_member_established() {
+	local n=$1 af=$2 rs
+	rs=$(lab_rs_addr "$af")
+	case ${M_TYPE[$n]} in
+	bird) birdc -s "$LAB_DIR/$n/bird.ctl" show protocols "rs$af" 2>/dev/null | grep -q Established ;;
+	frr) lab_vtysh "$n" -c "show bgp neighbors $rs json" 2>/dev/null | jq -e --arg a "$rs" '.[$a].bgpState == "Established"' >/dev/null ;;
+	gobgp) lab_gobgp "$n" neighbor "$rs" 2>/dev/null | grep -qi 'BGP state = established' ;;
+	openbgpd) lab_bgpctl "$n" show neighbor "$rs" 2>/dev/null | grep -q 'BGP state = Established' ;;
+	exabgp) jq -e --arg a "$rs" '.peers[$a].state == "up"' "$LAB_DIR/$n/rib.json" >/dev/null 2>&1 ;;
+	esac
+}
+
+# lab_member_rib NAME AF — routes NAME received from the RS, normalized
+#   (one line per path: add-path members may list a prefix several times)
+lab_member_rib() {
+	local n=$1 af=$2 rs d=$LAB_DIR/$1
+	rs=$(lab_rs_addr "$af")
+	case ${M_TYPE[$n]} in
+	bird) python3 "$LAB_LIB/ribdump.py" bird "$af" "$rs" -- \
+		ip netns exec "$LAB_PREFIX-$n" birdc -s "$d/bird.ctl" ;;
+	frr) python3 "$LAB_LIB/ribdump.py" frr "$af" "$rs" -- \
+		ip netns exec "$LAB_PREFIX-$n" vtysh --vty_socket "$d" ;;
+	gobgp) python3 "$LAB_LIB/ribdump.py" gobgp "$af" "$rs" -- \
+		ip netns exec "$LAB_PREFIX-$n" gobgp -u 127.0.0.1 -p "${GOBGP_API_PORT:-50051}" ;;
+	openbgpd) python3 "$LAB_LIB/ribdump.py" openbgpd "$af" "$rs" -- \
+		ip netns exec "$LAB_PREFIX-$n" bgpctl -s "$d/bgpd.sock" ;;
+	exabgp) python3 "$LAB_LIB/ribdump.py" exabgp "$af" "$rs" -- "$d/rib.json" ;;
+	esac
+}
+
+# lab_member_refresh_in NAME AF — the member asks the RS for a route refresh
+lab_member_refresh_in() {
+	local n=$1 af=$2 rs
+	rs=$(lab_rs_addr "$af")
+	case ${M_TYPE[$n]} in
+	bird) birdc -s "$LAB_DIR/$n/bird.ctl" reload in "rs$af" >/dev/null ;;
+	frr) lab_vtysh "$n" -c "clear bgp ipv$af unicast $rs soft in" >/dev/null ;;
+	gobgp) lab_gobgp "$n" neighbor "$rs" softresetin ;;
+	openbgpd) lab_bgpctl "$n" neighbor "$rs" refresh >/dev/null ;;
+	exabgp) lab_exabgp_cmd "$n" "neighbor $rs announce route-refresh ipv$af unicast" ;;
+	esac
+}
+
+# lab_member_counter NAME AF WHAT — message counters as the member sees
+# them: WHAT = updates_in | refresh_in (ROUTE-REFRESH received from the RS)
+lab_member_counter() {
+	local n=$1 af=$2 what=$3 rs
+	rs=$(lab_rs_addr "$af")
+	case ${M_TYPE[$n]}:$what in
+	frr:updates_in) lab_vtysh "$n" -c "show bgp neighbors $rs json" | jq --arg a "$rs" '.[$a].messageStats.updatesRecv' ;;
+	frr:refresh_in) lab_vtysh "$n" -c "show bgp neighbors $rs json" | jq --arg a "$rs" '.[$a].messageStats.routeRefreshRecv' ;;
+	bird:updates_in)
+		# "Import updates:  received rejected filtered ignored accepted"
+		birdc -s "$LAB_DIR/$n/bird.ctl" show protocols all "rs$af" | awk '/Import updates:/ { print $3; exit }' ;;
+	openbgpd:updates_in) lab_bgpctl "$n" show neighbor "$rs" | awk '/^  Updates/ { print $3; exit }' ;;
+	openbgpd:refresh_in) lab_bgpctl "$n" show neighbor "$rs" | awk '/^  Route Refresh/ { print $4; exit }' ;;
+	exabgp:updates_in) jq --arg a "$rs" '.peers[$a].updates' "$LAB_DIR/$n/rib.json" ;;
+	exabgp:refresh_in) jq --arg a "$rs" '.peers[$a].refreshes' "$LAB_DIR/$n/rib.json" ;;
+	*) echo "?" ; return 1 ;;
+	esac
+}
+
+# lab_member_diag NAME — session state, received routes and log tail
+lab_member_diag() {
+	local n=$1 af log
+	echo "---- member $n (${M_TYPE[$n]} AS${M_ASN[$n]}) ----"
+	for af in 4 6; do
+		if lab_member_established "$n" $af; then echo "IPv$af session: Established"
+		else echo "IPv$af session: NOT established"; fi
+		echo "IPv$af routes received:"
+		lab_member_rib "$n" $af 2>&1 | sed 's/^/  /'
+	done
+	for log in "$LAB_DIR/$n"/*.log; do
+		[ -f "$log" ] || continue
+		echo "-- ${log##*/} (tail) --"
+		tail -n "${LAB_LOG_TAIL:-15}" "$log"
+	done
+}
+
+# ---------------------------------------------------------------- whole lab
+
+# lab_up [MEMBER...] — build the LAN, start the RS and the members
+#   (default: every member of members.tbl); does not wait for sessions
+lab_up() {
+	local m
+	[ $# -eq 0 ] && set -- "${LAB_ALL_MEMBERS[@]}"
+	LAB_MEMBERS=("$@")
+	lab_init
+	lab_create_lan
+	lab_add_node rs "$RS_V4" "$RS_V6"
+	for m in "$@"; do lab_add_node "$m" "${M_V4[$m]}" "${M_V6[$m]}"; done
+	lab_start_rs "$@"
+	for m in "$@"; do lab_start_member "$m"; done
+	lab_log "started: rs ($RS_IMPL) + $* "
+}
+
+# _lab_all_established — every session of LAB_MEMBERS up on both ends
+_lab_all_established() {
+	local m af
+	for m in "${LAB_MEMBERS[@]}"; do
+		for af in 4 6; do
+			lab_member_established "$m" $af || return 1
+			lab_rs_established "$m" $af || return 1
+		done
+	done
+}
+
+# lab_wait_sessions TIMEOUT — wait for all sessions; diagnostics on failure
+lab_wait_sessions() {
+	if lab_wait "$1" _lab_all_established; then
+		lab_log "all sessions established"
+		return 0
+	fi
+	local m af
+	for m in "${LAB_MEMBERS[@]}"; do
+		for af in 4 6; do
+			lab_member_established "$m" $af || lab_log "$m IPv$af: not established (member side)"
+			lab_rs_established "$m" $af || lab_log "$m IPv$af: not established (RS side)"
+		done
+	done
+	return 1
+}
+
+# lab_expected_rib NAME AF — the normalized routes NAME must have received
+#   for AF: every routes.tbl route of every other running member
+lab_expected_rib() {
+	local r=$1 af=$2 m p med comm lcomm
+	for m in "${LAB_MEMBERS[@]}"; do
+		[ "$m" = "$r" ] && continue
+		while read -r p med comm lcomm; do
+			lab_expected_route "$m" "$p" "$med" "$comm" "$lcomm"
+		done < <(lab_routes "$m" "$af")
+	done | LC_ALL=C sort
+}
+
+# lab_rib_missing NAME AF — expected routes NAME lacks (printed; exact match
+#   of all attributes, so a modified attribute shows as missing)
+lab_rib_missing() {
+	LC_ALL=C comm -23 <(lab_expected_rib "$1" "$2") <(lab_member_rib "$1" "$2" | LC_ALL=C sort)
+}
+# lab_rib_unexpected NAME AF — routes NAME has beyond the expected ones
+lab_rib_unexpected() {
+	LC_ALL=C comm -13 <(lab_expected_rib "$1" "$2") <(lab_member_rib "$1" "$2" | LC_ALL=C sort)
+}
+_lab_rib_complete() { [ -z "$(lab_rib_missing "$1" "$2" 2>&1)" ]; }
+_lab_all_complete() {
+	local m af
+	for m in "${LAB_MEMBERS[@]}"; do
+		for af in 4 6; do _lab_rib_complete "$m" $af || return 1; done
+	done
+}
+# lab_wait_converged TIMEOUT — every member has every other member's routes
+lab_wait_converged() { lab_wait "$1" _lab_all_complete; }
+
+# ---------------------------------------------------------------- test helpers
+# A test is a script that sources this file, calls lab_up and then checks.
+# t_ok/t_fail print TAP-like lines; t_done exits non-zero on any failure.
+
+T_FAILS=0
+T_OKS=0
+t_ok() { T_OKS=$((T_OKS + 1)); echo "  ok - $*"; }
+t_fail() { T_FAILS=$((T_FAILS + 1)); LAB_FAILED=1; echo "  FAIL - $*"; }
+# t_check DESC CMD... — ok if CMD succeeds
+t_check() { local d=$1; shift; if "$@"; then t_ok "$d"; else t_fail "$d"; return 1; fi; }
+# t_poll TIMEOUT DESC CMD... — ok if CMD succeeds within TIMEOUT seconds
+t_poll() { local to=$1 d=$2; shift 2; if lab_wait "$to" "$@"; then t_ok "$d"; else t_fail "$d"; return 1; fi; }
+# t_diag — everything useful after a failure: RS view, members' views, logs
+t_diag() {
+	local m
+	echo "======== diagnostics ($LAB_DIR) ========"
+	lab_rs_diag
+	for m in "${LAB_MEMBERS[@]}"; do lab_member_diag "$m"; done
+}
+# t_done — summary line; diagnostics and exit 1 if anything failed
+t_done() {
+	echo "  ($T_OKS ok, $T_FAILS failed)"
+	if [ "$T_FAILS" -ne 0 ]; then
+		t_diag 2>&1
+		exit 1
+	fi
+	exit 0
+}
+# t_setup [MEMBER...] — lab_up + all sessions up + converged, or give up
+t_setup() {
+	lab_up "$@"
+	if ! lab_wait_sessions "${T_SESSION_TIMEOUT:-60}"; then
+		t_fail "sessions established within ${T_SESSION_TIMEOUT:-60}s"
+		t_done
+	fi
+	if ! lab_wait_converged "${T_CONVERGE_TIMEOUT:-30}"; then
+		t_fail "initial routes exchanged within ${T_CONVERGE_TIMEOUT:-30}s"
+		t_done
+	fi
+}
+
+# lab_rib_has NAME LINE — member NAME's rib contains exactly this path
+lab_rib_has() { lab_member_rib "$1" "$(lab_af_of "${2%%|*}")" | grep -qxF -- "$2"; }
+# lab_rib_lacks_prefix NAME PREFIX — NAME has no path for PREFIX
+lab_rib_lacks_prefix() { ! lab_member_rib "$1" "$(lab_af_of "$2")" | grep -q "^$2|"; }
+# lab_rib_has_prefix NAME PREFIX
+lab_rib_has_prefix() { lab_member_rib "$1" "$(lab_af_of "$2")" | grep -q "^$2|"; }
+# lab_rib_paths NAME PREFIX — the normalized paths NAME has for PREFIX
+lab_rib_paths() { lab_member_rib "$1" "$(lab_af_of "$2")" | grep "^$2|"; }
