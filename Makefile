@@ -20,8 +20,10 @@ MAINS    := src/ixpd.c src/ixpctl.c
 LIB_SRCS := $(filter-out $(MAINS),$(wildcard src/*.c))
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/obj/%.o)
 TESTS    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+# Tools (load generator, ...): one program per tools/NAME.c, on the library.
+TOOLS    := $(patsubst tools/%.c,$(BUILD)/%,$(wildcard tools/*.c))
 
-all: $(BUILD)/ixpd $(BUILD)/ixpctl $(TESTS)
+all: $(BUILD)/ixpd $(BUILD)/ixpctl $(TESTS) $(TOOLS)
 
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
@@ -36,6 +38,9 @@ $(BUILD)/ixpd: $(BUILD)/obj/ixpd.o $(BUILD)/libixpd.a
 $(BUILD)/ixpctl: $(BUILD)/obj/ixpctl.o $(BUILD)/libixpd.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/%: tools/%.c $(BUILD)/libixpd.a
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(BUILD)/libixpd.a $(LDLIBS)
+
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/testlib.h $(BUILD)/libixpd.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(BUILD)/libixpd.a $(LDLIBS)
@@ -47,12 +52,14 @@ check: all
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZERS   := $(FUZZ_SRCS:tests/fuzz/%.c=build-fuzz/%)
 fuzz: $(FUZZERS)
-build-fuzz/%: tests/fuzz/%.c $(LIB_SRCS)
+FUZZ_LIB  := src/bgp_msg.c src/bgp_update.c src/prefix.c src/xalloc.c
+build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
 	@mkdir -p build-fuzz
-	clang $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined $(WARN) -o $@ $< $(LIB_SRCS) $(LDLIBS)
+	clang $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		$(WARN) -o $@ $< $(FUZZ_LIB)
 
 clean:
 	rm -rf build build-asan build-fuzz
 
 .PHONY: all check fuzz clean
--include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d $(BUILD)/*.d)

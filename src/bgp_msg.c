@@ -294,7 +294,7 @@ int bgp_open_decode(const uint8_t *body, size_t len, struct bgp_open *out, struc
 	bool extended = false;
 	/* RFC 9072: Non-Ext OP Len 255 + Non-Ext OP Type 255 => 2-byte lengths. */
 	if (optlen == 255 && b.len >= 3 && b.p[0] == 255) {
-		uint16_t elen;
+		uint16_t elen = 0;
 		b.p++; b.len--;
 		rbuf_u16(&b, &elen);
 		if (rbuf_sub(&b, elen, &params) < 0)

@@ -1321,6 +1321,60 @@ static void free_comm_map(const struct opt *o, void *f)
 
 static const struct otype t_comm_map = { parse_comm_map, no_init, is_comm_map, print_comm_map, free_comm_map, 0, true };
 
+/* --- prefix lengths {min, max} --- */
+
+static int parse_pref_len(struct ctx *c, const struct opt *o, const struct ynode *n, void *f)
+{
+	char path[PATH_LEN];
+	const struct opt bound = { .path = path, .type = &t_u8, .max = o->max };
+	uint64_t v[2] = { 0, 0 };
+	bool seen[2] = { false, false };
+
+	if (n->kind != Y_MAP)
+		return fail_at(c, n->line, o->path, "expected {min: N, max: N}");
+	for (int i = 0; i < n->n; i += 2) {
+		int which = strcmp(n->kids[i]->str, "min") == 0 ? 0 :
+		    strcmp(n->kids[i]->str, "max") == 0 ? 1 : -1;
+		if (which < 0)
+			return fail(c, n->kids[i]->line, "unknown key '%s' in %s%s%s", n->kids[i]->str,
+			    c->where, *c->where ? "." : "", o->path);
+		snprintf(path, sizeof(path), "%s.%s", o->path, n->kids[i]->str);
+		if (parse_uint_value(c, &bound, n->kids[i + 1], &v[which]))
+			return -1;
+		seen[which] = true;
+	}
+	if (!seen[0] || !seen[1])
+		return fail_at(c, n->line, o->path, "both min and max are required");
+	if (v[0] > v[1])
+		return fail_at(c, n->line, o->path, "min must not be greater than max");
+	*(struct cfg_pref_len *)f = (struct cfg_pref_len){ (uint8_t)v[0], (uint8_t)v[1] };
+	return 0;
+}
+
+static void init_pref_len(const struct opt *o, void *f, int64_t v)
+{
+	(void)o;
+	*(struct cfg_pref_len *)f = (struct cfg_pref_len){ (uint8_t)(v >> 8), (uint8_t)v };
+}
+
+static bool is_pref_len(const struct opt *o, const void *f, int64_t v)
+{
+	const struct cfg_pref_len *p = f;
+
+	(void)o;
+	return (p->min << 8 | p->max) == v;
+}
+
+static void print_pref_len(FILE *out, const struct opt *o, const void *f, int indent)
+{
+	const struct cfg_pref_len *p = f;
+
+	(void)o, (void)indent;
+	fprintf(out, " {min: %u, max: %u}", p->min, p->max);
+}
+
+static const struct otype t_pref_len = { parse_pref_len, init_pref_len, is_pref_len, print_pref_len, NULL, sizeof(struct cfg_pref_len), false };
+
 /* --- clients.yml: `clients:` (B_CONFIG, off 0), each entry's `ip:`
  * (B_CLIENT, off 0) and `asns:` (B_CONFIG, off 0) --- */
 
@@ -1418,7 +1472,8 @@ static int parse_asns(struct ctx *c, const struct opt *o, const struct ynode *n,
 		if (load_item(c, o, n->kids[i + 1], S_ASN, e, suffix))
 			return -1;
 	}
-	qsort(cfg->asns, (size_t)cfg->n_asns, sizeof(*cfg->asns), cmp_asn_entry);
+	if (cfg->n_asns > 1)
+		qsort(cfg->asns, (size_t)cfg->n_asns, sizeof(*cfg->asns), cmp_asn_entry);
 	for (int i = 1; i < cfg->n_asns; i++)
 		if (cfg->asns[i].asn == cfg->asns[i - 1].asn)
 			return fail_at(c, cfg->asns[i].line, o->path, "AS%u is listed twice", cfg->asns[i].asn);
@@ -1477,58 +1532,6 @@ static const char *const default_trust_anchors[] = {
 #define STORED       .support = SUP_STORED
 #define ONLY(v)      .support = SUP_ONLY, .ref = (v)
 #define ONLY_EMPTY   .support = SUP_ONLY
-
-/* --- prefix lengths {min, max} --- */
-
-static int parse_pref_len(struct ctx *c, const struct opt *o, const struct ynode *n, void *f)
-{
-	const struct opt bound = { .path = o->path, .type = &t_u8, .max = o->max };
-	uint64_t v[2] = { 0, 0 };
-	bool seen[2] = { false, false };
-
-	if (n->kind != Y_MAP)
-		return fail_at(c, n->line, o->path, "expected {min: N, max: N}");
-	for (int i = 0; i < n->n; i += 2) {
-		int which = strcmp(n->kids[i]->str, "min") == 0 ? 0 :
-		    strcmp(n->kids[i]->str, "max") == 0 ? 1 : -1;
-		if (which < 0)
-			return fail(c, n->kids[i]->line, "unknown key '%s' in %s%s%s", n->kids[i]->str,
-			    c->where, *c->where ? "." : "", o->path);
-		if (parse_uint_value(c, &bound, n->kids[i + 1], &v[which]))
-			return -1;
-		seen[which] = true;
-	}
-	if (!seen[0] || !seen[1])
-		return fail_at(c, n->line, o->path, "both min and max are required");
-	if (v[0] > v[1])
-		return fail_at(c, n->line, o->path, "min must not be greater than max");
-	*(struct cfg_pref_len *)f = (struct cfg_pref_len){ (uint8_t)v[0], (uint8_t)v[1] };
-	return 0;
-}
-
-static void init_pref_len(const struct opt *o, void *f, int64_t v)
-{
-	(void)o;
-	*(struct cfg_pref_len *)f = (struct cfg_pref_len){ (uint8_t)(v >> 8), (uint8_t)v };
-}
-
-static bool is_pref_len(const struct opt *o, const void *f, int64_t v)
-{
-	const struct cfg_pref_len *p = f;
-
-	(void)o;
-	return (p->min << 8 | p->max) == v;
-}
-
-static void print_pref_len(FILE *out, const struct opt *o, const void *f, int indent)
-{
-	const struct cfg_pref_len *p = f;
-
-	(void)o, (void)indent;
-	fprintf(out, " {min: %u, max: %u}", p->min, p->max);
-}
-
-static const struct otype t_pref_len = { parse_pref_len, init_pref_len, is_pref_len, print_pref_len, NULL, sizeof(struct cfg_pref_len), false };
 
 /* Every key of the three files, in arouteserver's documentation order
  * (config_dump prints in this order, so the keys of a section must stay
@@ -1939,7 +1942,8 @@ static int sort_members(struct ctx *c)
 	struct ixpd_config *cfg = c->cfg;
 	char buf[INET6_ADDRSTRLEN];
 
-	qsort(cfg->members, (size_t)cfg->n_members, sizeof(*cfg->members), cmp_member);
+	if (cfg->n_members > 1)     /* qsort(NULL, 0) is undefined */
+		qsort(cfg->members, (size_t)cfg->n_members, sizeof(*cfg->members), cmp_member);
 	for (int i = 1; i < cfg->n_members; i++) {
 		const struct cfg_member *m = &cfg->members[i];
 		if (cfg_addr_equal(&m->addr, &m[-1].addr))

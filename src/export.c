@@ -57,7 +57,8 @@ static int op_order(const void *x, const void *y)
 static void encode_ops(struct op_vec *ops, enum family fam, const struct send_class *sc,
     struct wbuf *out)
 {
-	qsort(ops->v, ops->n, sizeof(*ops->v), op_order);
+	if (ops->n > 1)
+		qsort(ops->v, ops->n, sizeof(*ops->v), op_order);
 	struct nlri_out *nlri = xmalloc((ops->n ? ops->n : 1) * sizeof(*nlri));
 	size_t i = 0;
 	while (i < ops->n) {
@@ -325,7 +326,8 @@ void export_batch(struct rde *rde)
 	b.change_delta = xcalloc(rde->nchanges, 1);
 	for (uint32_t ci = 0; ci < rde->nchanges; ci++)
 		batch_change(&b, ci);
-	qsort(b.pers, b.npers, sizeof(*b.pers), pers_order);
+	if (b.npers > 1)
+		qsort(b.pers, b.npers, sizeof(*b.pers), pers_order);
 	for (size_t i = 0; i < b.npers;) {
 		size_t j = i;
 		while (j < b.npers && b.pers[j].peer == b.pers[i].peer)

@@ -719,6 +719,8 @@ int session_request_refresh(struct session *s)
 
 void session_free(struct session *s)
 {
+	if (!s->last_error[0])
+		set_error(s, "%s", "session deleted");
 	for (int i = 1; i >= 0; i--)
 		if (s->conn[i])
 			drop_conn(s, i, false, now_ms());

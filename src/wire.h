@@ -69,6 +69,8 @@ void wbuf_reserve(struct wbuf *w, size_t extra);
 void wbuf_free(struct wbuf *w);
 static inline void wbuf_put(struct wbuf *w, const void *p, size_t n)
 {
+	if (n == 0)
+		return;
 	wbuf_reserve(w, n); memcpy(w->data + w->len, p, n); w->len += n;
 }
 static inline void wbuf_u8(struct wbuf *w, uint8_t v) { wbuf_reserve(w, 1); w->data[w->len++] = v; }

@@ -25,8 +25,8 @@ for p in 45.65.201.0/24 2804:1fff:201::/48; do
 	t_check "GoBGP (m3) has only m5's path for $p" test "$(lab_rib_paths m3 "$p")" = "$e5"
 	t_check "ExaBGP (m5) has only m3's path for $p" test "$(lab_rib_paths m5 "$p")" = "$e3"
 	if [ "$RS_IMPL" = ixpd ]; then
-		t_check "ixpctl show routes $p: 2 paths" \
-			eval '[ "$(lab_ixpctl --json show routes '"$p"' | jq "[.routes[].paths[]] | length")" = 2 ]'
+		t_check "ixpctl show routes $p --all: 2 paths" \
+			eval '[ "$(lab_ixpctl --json show routes '"$p"' --all | jq "[.routes[].paths[]] | length")" = 2 ]'
 	fi
 
 	# withdraw m5's: m1 keeps exactly m3's path (ADD-PATH withdraw by path id)

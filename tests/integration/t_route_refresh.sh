@@ -31,6 +31,8 @@ for af in 4 6; do
 	t_check "RS refresh of m2 IPv$af accepted ($RS_IMPL)" lab_rs_refresh m2 $af
 	t_poll 15 "FRR (m2) IPv$af sees the RS refresh (ROUTE-REFRESH received > $rr or UPDATEs > $up)" \
 		eval 'counter_grew m2 '$af' refresh_in '"$rr"' || counter_grew m2 '$af' updates_in '"$up"
+	echo "      (FRR counters: ROUTE-REFRESH received $rr -> $(lab_member_counter m2 $af refresh_in)," \
+		"UPDATEs received $up -> $(lab_member_counter m2 $af updates_in))"
 done
 t_poll 15 "every member still has every route after the RS-side refreshes" _lab_all_complete
 t_done

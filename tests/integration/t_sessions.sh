@@ -31,7 +31,7 @@ if [ "$RS_IMPL" = ixpd ]; then
 		done
 	done
 	t_check "ixpctl show status" lab_ixpctl show status >/dev/null
-	t_check "ixpctl show neighbor $RS_V4.. (single neighbor view)" \
+	t_check "ixpctl show neighbor ${M_V4[m1]} (single neighbor view)" \
 		lab_ixpctl show neighbor "${M_V4[m1]}" >/dev/null
 fi
 t_done

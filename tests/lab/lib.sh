@@ -325,6 +325,8 @@ _lab_start_rs_ixpd() {
 	log: { target: stderr, level: ${IXPD_LOG_LEVEL:-info} }
 	timers: { hold_time: $LAB_HOLD, connect_retry: 5 }
 	EOF
+	# arouteserver turns these filters on by default; ixpd does not
+	# implement them yet and refuses to start unless they are off.
 	cat > "$d/general.yml" <<-EOF
 	cfg:
 	  rs_as: $RS_ASN
@@ -332,6 +334,13 @@ _lab_start_rs_ixpd() {
 	  path_hiding: True
 	  passive: True
 	  add_path: False
+	  filtering:
+	    reject_invalid_as_in_as_path: False
+	    never_via_route_servers:
+	      peering_db: False
+	    irrdb:
+	      enforce_origin_in_as_set: False
+	      enforce_prefix_in_as_set: False
 	EOF
 	{
 		echo "clients:"
@@ -344,6 +353,8 @@ _lab_start_rs_ixpd() {
 			fi
 		done
 	} > "$d/clients.yml"
+	"$IXPD" -n -c "$d/ixpd.yml" >"$d/ixpd-effective.yml" 2>"$d/ixpd.log" \
+		|| { cat "$d/ixpd.log" >&2; lab_die "ixpd refuses the lab configuration"; }
 	lab_spawn rs "$d/ixpd.log" "$IXPD" -c "$d/ixpd.yml"
 	lab_wait 10 lab_ixpctl show status >/dev/null 2>&1 \
 		|| { tail -n 30 "$d/ixpd.log" >&2; lab_die "ixpd did not come up"; }

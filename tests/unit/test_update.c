@@ -11,10 +11,16 @@ static void body(struct msg *m, const uint8_t *wd, size_t wlen, const uint8_t *a
 {
 	size_t o = 0;
 	m->b[o++] = (uint8_t)(wlen >> 8); m->b[o++] = (uint8_t)wlen;
-	memcpy(m->b + o, wd, wlen); o += wlen;
+	if (wlen)
+		memcpy(m->b + o, wd, wlen);
+	o += wlen;
 	m->b[o++] = (uint8_t)(alen >> 8); m->b[o++] = (uint8_t)alen;
-	memcpy(m->b + o, attrs, alen); o += alen;
-	memcpy(m->b + o, nlri, nlen); o += nlen;
+	if (alen)
+		memcpy(m->b + o, attrs, alen);
+	o += alen;
+	if (nlen)
+		memcpy(m->b + o, nlri, nlen);
+	o += nlen;
 	m->len = o;
 }
 

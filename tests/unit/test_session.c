@@ -1,0 +1,286 @@
+/* The session FSM (RFC 4271 §8) driven over a socketpair: the test plays
+ * the member's side of the connection. */
+#include "testlib.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "session.h"
+
+static struct session_env env;
+static struct ipc_queue to_rde;
+static int member_fd;
+
+static struct session *start(uint32_t peer_as, bool as4, int *fd_out)
+{
+	ipc_queue_init(&to_rde);
+	env = (struct session_env){ .local_as = 59900, .router_id = 0xc0000201, .hold_time = 90,
+		.connect_retry = 5, .port = 179, .to_rde = &to_rde };
+	struct ipc_peer_cfg m = { .asn = peer_as, .passive = true };
+	cfg_addr_parse("192.0.2.11", &m.addr);
+	(void)as4;
+	struct session *s = session_new(1, &env, &m);
+	int sv[2];
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	fcntl(sv[1], F_SETFL, O_NONBLOCK);
+	member_fd = sv[1];
+	session_attach(s, sv[0], false, 1000);
+	if (fd_out)
+		*fd_out = sv[0];
+	return s;
+}
+
+static void stop(struct session *s)
+{
+	session_free(s);
+	close(member_fd);
+	ipc_queue_destroy(&to_rde);
+}
+
+/* Reads the next message the route server sent; returns its type or -1. */
+static int next_msg(uint8_t *body, size_t *len)
+{
+	uint8_t h[19];
+	if (read(member_fd, h, 19) != 19)
+		return -1;
+	uint16_t l = get_u16(h + 16);
+	size_t got = 0;
+	while (got < (size_t)l - 19) {
+		ssize_t n = read(member_fd, body + got, l - 19 - got);
+		if (n <= 0)
+			return -1;
+		got += (size_t)n;
+	}
+	*len = got;
+	return h[18];
+}
+
+static void member_open(uint16_t my_as, uint16_t hold, uint8_t role, uint32_t as4)
+{
+	struct bgp_open o = { .version = 4, .my_as = my_as, .hold_time = hold, .bgp_id = 0xc000020b };
+	o.caps.families = 1;
+	o.caps.route_refresh = true;
+	o.caps.as4 = as4 != 0;
+	o.caps.as4_asn = as4;
+	o.caps.role = role;
+	struct wbuf w = { 0 };
+	bgp_open_encode(&w, &o);
+	(void)!write(member_fd, w.data, w.len);
+	wbuf_free(&w);
+}
+
+static void member_keepalive(void)
+{
+	struct wbuf w = { 0 };
+	bgp_keepalive_encode(&w);
+	(void)!write(member_fd, w.data, w.len);
+	wbuf_free(&w);
+}
+
+static struct session *establish(void)
+{
+	uint8_t b[4096];
+	size_t len;
+	struct session *s = start(52001, true, NULL);
+	next_msg(b, &len);                       /* our OPEN */
+	member_open(52001, 30, ROLE_RS_CLIENT, 52001);
+	session_on_readable(s, s->conn[0], 1000);
+	next_msg(b, &len);                       /* our KEEPALIVE */
+	member_keepalive();
+	session_on_readable(s, s->conn[0], 1000);
+	return s;
+}
+
+TEST(route_server_opens_with_its_capabilities)
+{
+	uint8_t b[4096];
+	size_t len;
+	struct session *s = start(52001, true, NULL);
+	CHECK_EQ_INT(next_msg(b, &len), BGP_OPEN);
+	struct bgp_open o;
+	struct bgp_notify err;
+	CHECK(bgp_open_decode(b, len, &o, &err) == 0);
+	CHECK_EQ_INT(o.my_as, 59900);
+	CHECK_EQ_INT(o.caps.as4_asn, 59900);
+	CHECK_EQ_INT(o.caps.role, ROLE_RS);
+	CHECK(o.caps.route_refresh && o.caps.enhanced_rr && o.caps.ext_message);
+	CHECK(o.caps.graceful_restart);
+	CHECK_EQ_INT(session_state(s), FSM_OPENSENT);
+	stop(s);
+}
+
+TEST(open_keepalive_exchange_establishes_and_tells_the_rde)
+{
+	struct session *s = establish();
+	CHECK_EQ_INT(session_state(s), FSM_ESTABLISHED);
+	CHECK_EQ_INT(s->hold_time, 30);           /* the smaller hold time wins */
+	CHECK_EQ_INT(s->keepalive, 10);
+	CHECK(s->role_negotiated);
+	struct ipc_msg *m = ipc_take_all(&to_rde);
+	CHECK(m && m->type == IPC_PEER_UP);
+	if (m)
+		ipc_msg_free(m);
+	stop(s);
+}
+
+static void expect_notification(uint8_t code, uint8_t subcode)
+{
+	uint8_t b[4096];
+	size_t len;
+	int t;
+	while ((t = next_msg(b, &len)) == BGP_OPEN || t == BGP_KEEPALIVE)
+		;
+	CHECK_EQ_INT(t, BGP_NOTIFICATION);
+	CHECK_EQ_INT(b[0], code);
+	CHECK_EQ_INT(b[1], subcode);
+}
+
+TEST(open_from_wrong_as_is_refused_with_bad_peer_as)
+{
+	struct session *s = start(52001, true, NULL);
+	member_open(52099, 90, ROLE_NONE, 52099);
+	session_on_readable(s, s->conn[0], 1000);
+	expect_notification(ERR_OPEN, ERR_OPEN_PEER_AS);
+	CHECK(s->conn[0] == NULL);
+	stop(s);
+}
+
+TEST(two_octet_peer_as_checked_without_as4_capability)
+{
+	struct session *s = start(52001, false, NULL);
+	member_open(52001, 90, ROLE_NONE, 0);
+	session_on_readable(s, s->conn[0], 1000);
+	CHECK_EQ_INT(session_state(s), FSM_OPENCONFIRM);
+	stop(s);
+}
+
+TEST(hold_time_of_one_or_two_seconds_is_unacceptable)
+{
+	struct session *s = start(52001, true, NULL);
+	member_open(52001, 2, ROLE_NONE, 52001);
+	session_on_readable(s, s->conn[0], 1000);
+	expect_notification(ERR_OPEN, ERR_OPEN_HOLDTIME);
+	stop(s);
+}
+
+TEST(member_claiming_provider_role_gets_role_mismatch)
+{
+	struct session *s = start(52001, true, NULL);
+	member_open(52001, 90, ROLE_PROVIDER, 52001);
+	session_on_readable(s, s->conn[0], 1000);
+	expect_notification(ERR_OPEN, ERR_OPEN_ROLE);
+	stop(s);
+}
+
+TEST(update_before_established_is_an_fsm_error)
+{
+	struct session *s = start(52001, true, NULL);
+	static const uint8_t upd[] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 23, 2, 0, 0, 0, 0 };
+	(void)!write(member_fd, upd, sizeof(upd));
+	session_on_readable(s, s->conn[0], 1000);
+	expect_notification(ERR_FSM, 1);
+	stop(s);
+}
+
+TEST(hold_timer_expiry_sends_notification)
+{
+	struct session *s = establish();
+	session_tick(s, 1000 + 29 * 1000);
+	CHECK_EQ_INT(session_state(s), FSM_ESTABLISHED);
+	session_tick(s, 1000 + 31 * 1000);
+	expect_notification(ERR_HOLD_TIMER, 0);
+	CHECK(s->conn[0] == NULL);
+	CHECK(strstr(s->last_error, "hold timer") != NULL);
+	stop(s);
+}
+
+TEST(keepalive_is_sent_every_third_of_hold_time)
+{
+	uint8_t b[4096];
+	size_t len;
+	struct session *s = establish();
+	session_tick(s, 1000 + 11 * 1000);
+	CHECK_EQ_INT(next_msg(b, &len), BGP_KEEPALIVE);
+	stop(s);
+}
+
+TEST(paused_input_keeps_hold_timer_alive)
+{
+	struct session *s = establish();
+	env.input_paused = true;
+	session_tick(s, 1000 + 20 * 1000);
+	session_tick(s, 1000 + 45 * 1000);
+	CHECK_EQ_INT(session_state(s), FSM_ESTABLISHED);
+	env.input_paused = false;
+	stop(s);
+}
+
+TEST(received_notification_records_shutdown_communication)
+{
+	struct session *s = establish();
+	struct bgp_notify n;
+	notify_set_shutdown(&n, ERR_CEASE_ADMIN_DOWN, "planned maintenance");
+	struct wbuf w = { 0 };
+	bgp_notification_encode(&w, &n);
+	(void)!write(member_fd, w.data, w.len);
+	wbuf_free(&w);
+	session_on_readable(s, s->conn[0], 1000);
+	CHECK(s->conn[0] == NULL);
+	CHECK(strstr(s->last_error, "planned maintenance") != NULL);
+	struct ipc_msg *m = ipc_take_all(&to_rde);
+	bool down = false;
+	for (struct ipc_msg *x = m; x; x = x->next)
+		down |= x->type == IPC_PEER_DOWN;
+	CHECK(down);
+	while (m) {
+		struct ipc_msg *next = m->next;
+		ipc_msg_free(m);
+		m = next;
+	}
+	stop(s);
+}
+
+TEST(admin_down_sends_cease_with_message_and_refuses_connections)
+{
+	struct session *s = establish();
+	session_admin_down(s, "hurricane: link down", 2000);
+	uint8_t b[4096];
+	size_t len;
+	int t;
+	while ((t = next_msg(b, &len)) == BGP_KEEPALIVE)
+		;
+	CHECK_EQ_INT(t, BGP_NOTIFICATION);
+	CHECK_EQ_INT(b[1], ERR_CEASE_ADMIN_DOWN);
+	CHECK_EQ_INT(b[2], strlen("hurricane: link down"));
+	int sv[2];
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	CHECK(session_attach(s, sv[0], false, 3000) < 0);
+	close(sv[1]);
+	stop(s);
+}
+
+TEST(connection_collision_keeps_the_higher_identifiers_connection)
+{
+	/* Our id 192.0.2.1 < member's 192.0.2.11: keep the member's
+	 * (incoming) connection, close ours with Cease/collision. */
+	struct session *s = start(52001, true, NULL);
+	int first_member = member_fd;
+	s->conn[0]->outgoing = true;             /* pretend we initiated the first */
+	int sv[2];
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	fcntl(sv[1], F_SETFL, O_NONBLOCK);
+	CHECK(session_attach(s, sv[0], false, 1000) == 0);
+	CHECK(s->conn[1] != NULL);
+	member_fd = sv[1];
+	member_open(52001, 90, ROLE_NONE, 52001);
+	session_on_readable(s, s->conn[1], 1000);
+	CHECK(s->conn[1] == NULL);
+	CHECK(s->conn[0] != NULL && !s->conn[0]->outgoing);
+	member_fd = first_member;
+	expect_notification(ERR_CEASE, ERR_CEASE_COLLISION);
+	close(sv[1]);
+	stop(s);
+}
