@@ -406,7 +406,8 @@ struct otype {
 	int (*parse)(struct ctx *c, const struct opt *o, const struct ynode *n, void *f);
 	/* Sets the default (or, for messages, a reference value) v. */
 	void (*init)(const struct opt *o, void *f, int64_t v);
-	/* Is the value v?  Collections and strings: is it empty? */
+	/* Is the value v?  Collections and strings: is it empty?  NULL for
+	 * types never compared (required values, whole-struct parsers). */
 	bool (*is)(const struct opt *o, const void *f, int64_t v);
 	/* Writes " value" or, for block values, "\n" + indented lines; never
 	 * the final newline.  NULL: not dumped by the generic printer. */

@@ -287,7 +287,9 @@ void config_free(struct ixpd_config *cfg);
  * (defaults filled in, sorted as documented); used by `ixpd -n`. */
 void config_dump(const struct ixpd_config *cfg, FILE *out);
 
-/* Address helpers shared by the daemon and ixpctl. */
+/* Address helpers shared by the daemon and ixpctl.  cfg_addr_parse returns
+ * 0, or -1 if text is not an IPv4/IPv6 address (out untouched);
+ * cfg_addr_str returns buf, "" if len is too small. */
 int cfg_addr_parse(const char *text, struct cfg_addr *out);
 const char *cfg_addr_str(const struct cfg_addr *addr, char *buf, size_t len);
 bool cfg_addr_equal(const struct cfg_addr *a, const struct cfg_addr *b);

@@ -28,46 +28,10 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
 
 static int parse_addr(const char *text, struct cfg_addr *out, char *err, size_t errlen)
 {
-	memset(out, 0, sizeof(*out));
-	if (inet_pton(AF_INET, text, &out->u.v4) == 1) {
-		out->family = AF_INET;
+	if (cfg_addr_parse(text, out) == 0)
 		return 0;
-	}
-	if (inet_pton(AF_INET6, text, &out->u.v6) == 1) {
-		out->family = AF_INET6;
-		return 0;
-	}
 	set_err(err, errlen, "\"%s\" is not an IPv4 or IPv6 address", text);
 	return -1;
-}
-
-static void addr_text(const struct cfg_addr *addr, char buf[INET6_ADDRSTRLEN])
-{
-	inet_ntop(addr->family, &addr->u, buf, INET6_ADDRSTRLEN);
-}
-
-/* Clears every bit of bytes[] after the first len of bits; returns whether
- * any was set. */
-static bool clear_host_bits(uint8_t *bytes, unsigned bits, unsigned len)
-{
-	bool had_host_bits = false;
-
-	for (unsigned bit = len; bit < bits; bit++) {
-		uint8_t mask = (uint8_t)(0x80u >> (bit % 8));
-		if (bytes[bit / 8] & mask) {
-			had_host_bits = true;
-			bytes[bit / 8] &= (uint8_t)~mask;
-		}
-	}
-	return had_host_bits;
-}
-
-static void prefix_text(const struct prefix *p, char buf[PREFIX_STRLEN])
-{
-	char host[INET6_ADDRSTRLEN];
-
-	inet_ntop(p->afi == AFI_IPV4 ? AF_INET : AF_INET6, p->addr, host, sizeof(host));
-	snprintf(buf, PREFIX_STRLEN, "%s/%u", host, p->len);
 }
 
 /* Strict, unlike prefix_parse(): the length is required and host bits are
@@ -78,8 +42,7 @@ static int parse_prefix(const char *text, struct prefix *out, char *err, size_t 
 	char host[INET6_ADDRSTRLEN];
 	struct cfg_addr addr;
 
-	if (slash == NULL || (size_t)(slash - text) >= sizeof(host) ||
-	    slash[1] < '0' || slash[1] > '9' || strlen(slash + 1) > 3) {
+	if (slash == NULL || (size_t)(slash - text) >= sizeof(host) || slash[1] < '0' || slash[1] > '9') {
 		set_err(err, errlen, "\"%s\" is not a prefix (ADDRESS/LENGTH)", text);
 		return -1;
 	}
@@ -87,21 +50,16 @@ static int parse_prefix(const char *text, struct prefix *out, char *err, size_t 
 	host[slash - text] = '\0';
 	if (parse_addr(host, &addr, err, errlen) < 0)
 		return -1;
-	unsigned bits = addr.family == AF_INET ? 32 : 128;
-	char *end;
-	unsigned long len = strtoul(slash + 1, &end, 10);
-	if (*end != '\0' || len > bits) {
-		set_err(err, errlen, "\"%s\": prefix length must be 0..%u", text, bits);
+	if (prefix_parse(text, out) < 0) {
+		set_err(err, errlen, "\"%s\": prefix length must be 0..%u", text,
+		    addr.family == AF_INET ? 32 : 128);
 		return -1;
 	}
-	memset(out, 0, sizeof(*out));
-	out->afi = addr.family == AF_INET ? AFI_IPV4 : AFI_IPV6;
-	out->len = (uint8_t)len;
-	memcpy(out->addr, &addr.u, bits / 8);
-	if (clear_host_bits(out->addr, bits, out->len)) {
+	/* prefix_parse cleared the host bits: any difference means some were set */
+	if (memcmp(out->addr, &addr.u, addr.family == AF_INET ? 4 : 16) != 0) {
 		char canon[PREFIX_STRLEN];
-		prefix_text(out, canon);
-		set_err(err, errlen, "\"%s\" has host bits set; did you mean %s?", text, canon);
+		set_err(err, errlen, "\"%s\" has host bits set; did you mean %s?", text,
+		    prefix_str(out, canon, sizeof(canon)));
 		return -1;
 	}
 	return 0;
@@ -351,7 +309,7 @@ static json_t *address_request(enum ctl_command command, const char *text,
 
 	if (parse_addr(text, &addr, err, errlen) < 0)
 		return NULL;
-	addr_text(&addr, canon);
+	cfg_addr_str(&addr, canon, sizeof(canon));
 	return json_pack("{s:s, s:s}", "command", ctl_command_name(command), "address", canon);
 }
 
@@ -424,7 +382,7 @@ static int set_canonical_prefix(json_t *req, const char *text, char *err, size_t
 	}
 	if (parse_prefix(text, &prefix, err, errlen) < 0)
 		return -1;
-	prefix_text(&prefix, canon);
+	prefix_str(&prefix, canon, sizeof(canon));
 	return json_object_set_new(req, "prefix", json_string(canon));
 }
 
@@ -439,7 +397,7 @@ static int set_canonical_neighbor(json_t *req, const char *text, char *err, size
 	}
 	if (parse_addr(text, &addr, err, errlen) < 0)
 		return -1;
-	addr_text(&addr, canon);
+	cfg_addr_str(&addr, canon, sizeof(canon));
 	return json_object_set_new(req, "neighbor", json_string(canon));
 }
 

@@ -94,7 +94,7 @@ int prefix_parse(const char *text, struct prefix *out)
 	if (slash) {
 		char *end;
 		unsigned long v = strtoul(slash + 1, &end, 10);
-		if (slash[1] == '\0' || *end != '\0' || v > max)
+		if (slash[1] < '0' || slash[1] > '9' || *end != '\0' || v > max)
 			return -1;
 		len = (unsigned)v;
 	}

@@ -59,8 +59,7 @@ void rde_touch(struct rde *rde, struct rib_entry *re)
 	re->in_batch = 1;
 }
 
-/* Exports the batch and releases its snapshots. */
-static void flush_batch(struct rde *rde)
+void rde_flush_batch(struct rde *rde)
 {
 	export_batch(rde);
 	for (size_t i = 0; i < rde->nchanges; i++) {
@@ -125,7 +124,7 @@ static void purge_entry(struct rib_entry *re, void *arg)
 	rib_del_path(&pc->rde->rib, re, pc->peer);
 	pc->count++;
 	if (pc->rde->nchanges >= 65536)
-		flush_batch(pc->rde);
+		rde_flush_batch(pc->rde);
 }
 
 /* Deletes (or flags) a peer's paths in the given families.  The walk
@@ -135,7 +134,7 @@ static size_t purge_paths(struct rde *rde, uint32_t peer, uint8_t families, uint
 {
 	struct purge_ctx pc = { rde, peer, families, only_flags, set_flags, 0 };
 	rib_walk(&rde->rib, purge_entry, &pc);
-	flush_batch(rde);
+	rde_flush_batch(rde);
 	return pc.count;
 }
 
@@ -270,7 +269,7 @@ static void handle_refresh(struct rde *rde, struct rde_peer *p, const struct ipc
 	uint8_t fam = (uint8_t)(1u << r->family);
 	switch (r->subtype) {
 	case RR_NORMAL:
-		flush_batch(rde);
+		rde_flush_batch(rde);
 		export_full(rde, p, p->enhanced_rr);
 		break;
 	case RR_BEGIN:       /* RFC 7313 §4: the member re-sends everything */
@@ -294,7 +293,7 @@ static void reconfigure(struct rde *rde, const struct ipc_msg *m)
 {
 	if (m->peer >= MAX_PEERS)
 		return;
-	flush_batch(rde);
+	rde_flush_batch(rde);
 	struct rde_peer *p = rde->peers[m->peer];
 	if (p) {
 		purge_paths(rde, p->id, (uint8_t)(1u << p->fam), 0, 0);
@@ -312,7 +311,7 @@ static void handle_msg(struct rde *rde, struct ipc_msg *m, unsigned *updates)
 {
 	struct rde_peer *p = m->peer < rde->npeers ? rde->peers[m->peer] : NULL;
 	if (m->type == IPC_CONTROL) {
-		flush_batch(rde);
+		rde_flush_batch(rde);
 		rde_query(rde, m);
 		return;
 	}
@@ -324,18 +323,18 @@ static void handle_msg(struct rde *rde, struct ipc_msg *m, unsigned *updates)
 		return;
 	switch (m->type) {
 	case IPC_PEER_UP:
-		flush_batch(rde);
+		rde_flush_batch(rde);
 		peer_up(rde, p, m->gen, (const struct ipc_peer_up *)m->body);
 		break;
 	case IPC_PEER_DOWN:
-		flush_batch(rde);
+		rde_flush_batch(rde);
 		peer_down(rde, p, (const struct ipc_peer_down *)m->body);
 		break;
 	case IPC_UPDATE:
 		if (p->up && p->gen == m->gen) {
 			handle_update(rde, p, m->body, m->len);
 			if (++*updates >= BATCH_UPDATES) {
-				flush_batch(rde);
+				rde_flush_batch(rde);
 				*updates = 0;
 			}
 		}
@@ -362,7 +361,7 @@ static void *rde_main(void *arg)
 			ipc_done(rde->in, m);
 			ipc_msg_free(m);
 		}
-		flush_batch(rde);
+		rde_flush_batch(rde);
 		check_stale_timers(rde, now_ms());
 	}
 	return NULL;
@@ -386,7 +385,7 @@ void rde_stop(struct rde *rde)
 	uint64_t one = 1;
 	(void)!write(rde->in->efd, &one, sizeof(one));
 	pthread_join(rde->thread, NULL);
-	flush_batch(rde);
+	rde_flush_batch(rde);
 	rib_destroy(&rde->rib);
 	update_decoded_free(&rde->dec);
 	for (uint32_t i = 0; i < rde->npeers; i++)

@@ -68,6 +68,8 @@ struct rde {
 
 /* Records the state of re before its first change in this batch. */
 void rde_touch(struct rde *rde, struct rib_entry *re);
+/* Exports the batch's changes and releases its snapshots. */
+void rde_flush_batch(struct rde *rde);
 const struct decision_peer *rde_decision_peer(uint32_t id, void *rde);
 uint32_t rde_now_s(void);
 

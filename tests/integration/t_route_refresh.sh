@@ -5,8 +5,8 @@
 #    must re-send its Adj-RIB-Out (member's UPDATE counter grows) and the
 #    member must still have every route.
 #  - RS -> member: `ixpctl neighbor ADDR refresh` (BIRD fixture: birdc
-#    reload): FRR must see a ROUTE-REFRESH or fresh UPDATEs, and the routes
-#    stay everywhere.
+#    reload): FRR must re-send its routes (asked by ROUTE-REFRESH) or get
+#    the RS's again, and the routes stay everywhere.
 . "$(dirname "$0")/../lab/lib.sh"
 
 t_setup
@@ -24,15 +24,19 @@ for m in "${LAB_MEMBERS[@]}"; do
 	done
 done
 
-# RS-initiated refresh towards FRR (m2)
+# RS-initiated refresh towards FRR (m2): the RS asks FRR for its routes
+# (ROUTE-REFRESH: FRR re-sends, its UPDATEs-sent counter grows) and/or
+# re-sends its own (FRR's UPDATEs-received counter grows).
 for af in 4 6; do
 	rr=$(lab_member_counter m2 $af refresh_in)
-	up=$(lab_member_counter m2 $af updates_in)
+	out=$(lab_member_counter m2 $af updates_out)
+	in=$(lab_member_counter m2 $af updates_in)
 	t_check "RS refresh of m2 IPv$af accepted ($RS_IMPL)" lab_rs_refresh m2 $af
-	t_poll 15 "FRR (m2) IPv$af sees the RS refresh (ROUTE-REFRESH received > $rr or UPDATEs > $up)" \
-		eval 'counter_grew m2 '$af' refresh_in '"$rr"' || counter_grew m2 '$af' updates_in '"$up"
-	echo "      (FRR counters: ROUTE-REFRESH received $rr -> $(lab_member_counter m2 $af refresh_in)," \
-		"UPDATEs received $up -> $(lab_member_counter m2 $af updates_in))"
+	t_poll 15 "FRR (m2) IPv$af answers the RS-side refresh (UPDATEs sent > $out or received > $in)" \
+		eval 'counter_grew m2 '$af' updates_out '"$out"' || counter_grew m2 '$af' updates_in '"$in"
+	echo "      (FRR IPv$af counters: ROUTE-REFRESH received $rr -> $(lab_member_counter m2 $af refresh_in)," \
+		"UPDATEs sent $out -> $(lab_member_counter m2 $af updates_out)," \
+		"UPDATEs received $in -> $(lab_member_counter m2 $af updates_in))"
 done
 t_poll 15 "every member still has every route after the RS-side refreshes" _lab_all_complete
 t_done

@@ -675,12 +675,14 @@ lab_member_refresh_in() {
 }
 
 # lab_member_counter NAME AF WHAT — message counters as the member sees
-# them: WHAT = updates_in | refresh_in (ROUTE-REFRESH received from the RS)
+# them: WHAT = updates_in | updates_out (FRR only) | refresh_in (ROUTE-REFRESH
+# messages received from the RS, including enhanced route refresh BoRR/EoRR)
 lab_member_counter() {
 	local n=$1 af=$2 what=$3 rs
 	rs=$(lab_rs_addr "$af")
 	case ${M_TYPE[$n]}:$what in
 	frr:updates_in) lab_vtysh "$n" -c "show bgp neighbors $rs json" | jq --arg a "$rs" '.[$a].messageStats.updatesRecv' ;;
+	frr:updates_out) lab_vtysh "$n" -c "show bgp neighbors $rs json" | jq --arg a "$rs" '.[$a].messageStats.updatesSent' ;;
 	frr:refresh_in) lab_vtysh "$n" -c "show bgp neighbors $rs json" | jq --arg a "$rs" '.[$a].messageStats.routeRefreshRecv' ;;
 	bird:updates_in)
 		# "Import updates:  received rejected filtered ignored accepted"

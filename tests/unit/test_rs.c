@@ -103,16 +103,7 @@ static void withdraw(uint32_t peer, const char *pfx)
 
 static void flush(void)
 {
-	export_batch(rde);
-	for (size_t i = 0; i < rde->nchanges; i++) {
-		struct change *c = &rde->changes[i];
-		for (uint16_t k = 0; k < c->nold; k++)
-			attr_unref(c->old[k].attrs);
-		free(c->old);
-		c->re->in_batch = 0;
-		rib_gc_entry(&rde->rib, c->re);
-	}
-	rde->nchanges = 0;
+	rde_flush_batch(rde);
 }
 
 /* What peer received in the queued IPC_SEND messages: the first

@@ -1,0 +1,407 @@
+/* bgpload_mrt: reads the prefixes of an MRT TABLE_DUMP_V2 RIB dump
+ * (RFC 6396, with the RFC 8050 ADD-PATH subtypes) for bgpload's feeders.
+ *
+ * For each IPv4/IPv6 unicast prefix the attributes of the first RIB entry
+ * are kept, reduced to what a member sends a route server (ORIGIN,
+ * AS_PATH, MED, ATOMIC_AGGREGATE, AGGREGATOR, COMMUNITIES, EXTENDED and
+ * LARGE COMMUNITIES; no NEXT_HOP, MP_*, LOCAL_PREF, ORIGINATOR_ID,
+ * CLUSTER_LIST, AS4_*, OTC or unknown attributes), in ascending type order
+ * (ixpd's canonical form).  Identical attribute sets are interned and the
+ * prefixes sorted by attribute set, so a feeder packs prefixes sharing
+ * attributes into the same UPDATEs as a real router would.  The first AS
+ * of the path is replaced with the feeder's AS when sending (mrt_attrs_for).
+ *
+ * Compressed dumps (.gz, .bz2, .xz) are read through gzip/bzip2/xz -dc. */
+#ifndef BGPLOAD_MRT_H
+#define BGPLOAD_MRT_H
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bgp.h"
+#include "prefix.h"
+#include "wire.h"
+#include "xalloc.h"
+#include "bgpload_util.h"
+#include "bgpload_synth.h"
+
+#define MRT_TABLE_DUMP_V2 13
+enum {
+	MRT_PEER_INDEX_TABLE = 1, MRT_RIB_IPV4_UNICAST = 2, MRT_RIB_IPV6_UNICAST = 4,
+	MRT_RIB_IPV4_UNICAST_ADDPATH = 8, MRT_RIB_IPV6_UNICAST_ADDPATH = 10,
+};
+
+struct mrt_fam {
+	struct prefix *pfx;         /* after mrt_finish: sorted by attribute set */
+	uint32_t *aid;              /* attribute set of each prefix (while loading) */
+	uint32_t n, cap;
+	uint32_t *gstart;           /* group g = pfx[gstart[g] .. gstart[g + 1]) */
+	uint32_t *gattr;            /* its attribute set */
+	uint32_t ngroups;
+};
+
+struct mrt_data {
+	struct mrt_fam fam[2];      /* FAM_IPV4, FAM_IPV6 */
+	struct wbuf blob;           /* interned attribute sets */
+	uint32_t *off, *len, nattr, acap;
+	uint32_t *htab;             /* attribute set index + 1, 0 = empty */
+	size_t hmask;
+	uint64_t records, skipped;
+};
+
+static uint64_t mrt_hash_bytes(const uint8_t *p, size_t n)
+{
+	uint64_t h = 0x736f6d6570736575ull ^ n;
+	while (n >= 8) {
+		uint64_t v;
+		memcpy(&v, p, 8);
+		h = mix64(h ^ v);
+		p += 8; n -= 8;
+	}
+	uint64_t v = 0;
+	memcpy(&v, p, n);
+	return mix64(h ^ v);
+}
+
+static void mrt_rehash(struct mrt_data *m)
+{
+	size_t cap = m->htab ? (m->hmask + 1) * 2 : 4096;
+	free(m->htab);
+	m->htab = xcalloc(cap, sizeof(*m->htab));
+	m->hmask = cap - 1;
+	for (uint32_t i = 0; i < m->nattr; i++) {
+		size_t h = mrt_hash_bytes(m->blob.data + m->off[i], m->len[i]) & m->hmask;
+		while (m->htab[h])
+			h = (h + 1) & m->hmask;
+		m->htab[h] = i + 1;
+	}
+}
+
+static uint32_t mrt_intern(struct mrt_data *m, const uint8_t *a, size_t n)
+{
+	if (!m->htab || (m->nattr + 1) * 2 > m->hmask + 1)
+		mrt_rehash(m);
+	size_t h = mrt_hash_bytes(a, n) & m->hmask;
+	while (m->htab[h]) {
+		uint32_t i = m->htab[h] - 1;
+		if (m->len[i] == n && memcmp(m->blob.data + m->off[i], a, n) == 0)
+			return i;
+		h = (h + 1) & m->hmask;
+	}
+	if (m->nattr == m->acap) {
+		m->acap = m->acap ? m->acap * 2 : 4096;
+		m->off = xrealloc(m->off, m->acap * sizeof(*m->off));
+		m->len = xrealloc(m->len, m->acap * sizeof(*m->len));
+	}
+	m->off[m->nattr] = (uint32_t)m->blob.len;
+	m->len[m->nattr] = (uint32_t)n;
+	wbuf_put(&m->blob, a, n);
+	m->htab[h] = m->nattr + 1;
+	return m->nattr++;
+}
+
+struct mrt_attr { uint8_t flags, type; const uint8_t *v; size_t len; };
+
+static int mrt_attr_cmp(const void *a, const void *b)
+{
+	return (int)((const struct mrt_attr *)a)->type - (int)((const struct mrt_attr *)b)->type;
+}
+
+/* The kept attributes of an MRT RIB entry in canonical order; -1 if the
+ * entry is unusable. */
+static int mrt_canon(const uint8_t *p, size_t n, struct wbuf *out)
+{
+	struct mrt_attr at[64];
+	int na = 0;
+	bool have_origin = false, have_path = false;
+	struct rbuf b = rbuf_make(p, n);
+	while (b.len) {
+		uint8_t flags, type, l8;
+		uint16_t len;
+		if (rbuf_u8(&b, &flags) < 0 || rbuf_u8(&b, &type) < 0)
+			return -1;
+		if (flags & ATTR_F_EXTLEN) {
+			if (rbuf_u16(&b, &len) < 0)
+				return -1;
+		} else {
+			if (rbuf_u8(&b, &l8) < 0)
+				return -1;
+			len = l8;
+		}
+		struct rbuf v;
+		if (rbuf_sub(&b, len, &v) < 0)
+			return -1;
+		switch (type) {
+		case ATTR_ORIGIN:
+			if (len != 1 || v.p[0] > ORIGIN_INCOMPLETE)
+				return -1;
+			have_origin = true;
+			break;
+		case ATTR_AS_PATH: {
+			/* RFC 6396 §4.3.4: 4-octet ASNs in TABLE_DUMP_V2 */
+			struct rbuf s = v;
+			while (s.len) {
+				uint8_t st, cnt;
+				if (rbuf_u8(&s, &st) < 0 || rbuf_u8(&s, &cnt) < 0 ||
+				    (st != AS_SET && st != AS_SEQUENCE) || cnt == 0 ||
+				    s.len < (size_t)cnt * 4)
+					return -1;
+				s.p += (size_t)cnt * 4; s.len -= (size_t)cnt * 4;
+			}
+			have_path = true;
+			break;
+		}
+		case ATTR_MED:
+			if (len != 4) return -1;
+			break;
+		case ATTR_ATOMIC_AGGREGATE:
+			if (len != 0) return -1;
+			break;
+		case ATTR_AGGREGATOR:
+			if (len != 8 && len != 6) return -1;
+			break;
+		case ATTR_COMMUNITIES:
+			if (len % 4 || !len) continue;
+			break;
+		case ATTR_EXT_COMMUNITIES:
+			if (len % 8 || !len) continue;
+			break;
+		case ATTR_LARGE_COMMUNITIES:
+			if (len % 12 || !len) continue;
+			break;
+		default:
+			continue;       /* not passed on (see the file comment) */
+		}
+		if (na == 64)
+			return -1;
+		at[na++] = (struct mrt_attr){ flags, type, v.p, len };
+	}
+	qsort(at, (size_t)na, sizeof(at[0]), mrt_attr_cmp);
+	for (int i = 1; i < na; i++)
+		if (at[i].type == at[i - 1].type)
+			return -1;          /* duplicate attribute */
+	if (!have_origin)
+		attr_origin(out, ORIGIN_IGP);
+	for (int i = 0; i < na; i++) {
+		if (!have_path && at[i].type > ATTR_AS_PATH) {
+			attr_hdr(out, ATTR_F_TRANSITIVE, ATTR_AS_PATH, 0);   /* empty */
+			have_path = true;
+		}
+		static const uint8_t wk_flags[] = {
+			[ATTR_ORIGIN] = ATTR_F_TRANSITIVE, [ATTR_AS_PATH] = ATTR_F_TRANSITIVE,
+			[ATTR_MED] = ATTR_F_OPTIONAL, [ATTR_ATOMIC_AGGREGATE] = ATTR_F_TRANSITIVE,
+			[ATTR_AGGREGATOR] = ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE,
+			[ATTR_COMMUNITIES] = ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE,
+			[ATTR_EXT_COMMUNITIES] = ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE,
+		};
+		uint8_t fl = at[i].type < sizeof(wk_flags) ? wk_flags[at[i].type]
+		                                             : (ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE);
+		if (at[i].type == ATTR_AGGREGATOR && at[i].len == 6) {
+			attr_hdr(out, fl, ATTR_AGGREGATOR, 8);      /* 2-octet AS -> 4-octet */
+			wbuf_u16(out, 0);
+			wbuf_put(out, at[i].v, 6);
+			continue;
+		}
+		attr_hdr(out, fl, at[i].type, at[i].len);
+		wbuf_put(out, at[i].v, at[i].len);
+	}
+	if (!have_path)
+		attr_hdr(out, ATTR_F_TRANSITIVE, ATTR_AS_PATH, 0);
+	return 0;
+}
+
+/* The attribute set `a` as feeder `asn` sends it: the first AS of the path
+ * replaced (or, for an empty path or one starting with an AS_SET, the
+ * feeder's AS prepended). */
+static void mrt_attrs_for(const uint8_t *a, size_t n, uint32_t asn, struct wbuf *out)
+{
+	struct attr_iter it;
+	uint8_t flags, type;
+	struct rbuf v;
+	attr_iter_init(&it, a, n);
+	while (attr_iter_next(&it, &flags, &type, &v)) {
+		if (type != ATTR_AS_PATH) {
+			attr_hdr(out, flags & (uint8_t)~ATTR_F_EXTLEN, type, v.len);
+			wbuf_put(out, v.p, v.len);
+			continue;
+		}
+		if (v.len >= 6 && v.p[0] == AS_SEQUENCE) {
+			attr_hdr(out, ATTR_F_TRANSITIVE, ATTR_AS_PATH, v.len);
+			wbuf_put(out, v.p, 2);
+			wbuf_u32(out, asn);
+			wbuf_put(out, v.p + 6, v.len - 6);
+		} else {
+			attr_hdr(out, ATTR_F_TRANSITIVE, ATTR_AS_PATH, v.len + 6);
+			wbuf_u8(out, AS_SEQUENCE);
+			wbuf_u8(out, 1);
+			wbuf_u32(out, asn);
+			wbuf_put(out, v.p, v.len);
+		}
+	}
+}
+
+static void mrt_add(struct mrt_fam *f, const struct prefix *p, uint32_t aid)
+{
+	if (f->n == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 65536;
+		f->pfx = xrealloc(f->pfx, f->cap * sizeof(*f->pfx));
+		f->aid = xrealloc(f->aid, f->cap * sizeof(*f->aid));
+	}
+	f->pfx[f->n] = *p;
+	f->aid[f->n++] = aid;
+}
+
+/* One RIB_* record body. */
+static void mrt_rib(struct mrt_data *m, uint16_t subtype, const uint8_t *body, size_t len,
+    struct wbuf *scratch)
+{
+	bool v6 = subtype == MRT_RIB_IPV6_UNICAST || subtype == MRT_RIB_IPV6_UNICAST_ADDPATH;
+	bool addpath = subtype == MRT_RIB_IPV4_UNICAST_ADDPATH || subtype == MRT_RIB_IPV6_UNICAST_ADDPATH;
+	struct rbuf b = rbuf_make(body, len);
+	uint32_t seq;
+	uint16_t count, peer, alen;
+	uint32_t otime, pathid;
+	struct prefix p;
+	struct rbuf a;
+	if (rbuf_u32(&b, &seq) < 0 || prefix_read_nlri(&b, v6 ? AFI_IPV6 : AFI_IPV4, &p) < 0 ||
+	    rbuf_u16(&b, &count) < 0 || count == 0 ||
+	    rbuf_u16(&b, &peer) < 0 || rbuf_u32(&b, &otime) < 0 ||
+	    (addpath && rbuf_u32(&b, &pathid) < 0) ||
+	    rbuf_u16(&b, &alen) < 0 || rbuf_sub(&b, alen, &a) < 0) {
+		m->skipped++;
+		return;
+	}
+	scratch->len = 0;
+	if (p.len == 0 || mrt_canon(a.p, a.len, scratch) < 0) {
+		m->skipped++;
+		return;
+	}
+	mrt_add(&m->fam[v6 ? 1 : 0], &p, mrt_intern(m, scratch->data, scratch->len));
+}
+
+/* Groups each family's prefixes by attribute set (counting sort). */
+static void mrt_finish(struct mrt_data *m)
+{
+	for (int fi = 0; fi < 2; fi++) {
+		struct mrt_fam *f = &m->fam[fi];
+		uint32_t *cnt = xcalloc((size_t)m->nattr + 1, sizeof(*cnt));
+		for (uint32_t i = 0; i < f->n; i++)
+			cnt[f->aid[i] + 1]++;
+		f->ngroups = 0;
+		for (uint32_t a = 0; a < m->nattr; a++)
+			if (cnt[a + 1])
+				f->ngroups++;
+		f->gstart = xmalloc(((size_t)f->ngroups + 1) * sizeof(*f->gstart));
+		f->gattr = xmalloc(((size_t)f->ngroups + 1) * sizeof(*f->gattr));
+		uint32_t g = 0;
+		for (uint32_t a = 0; a < m->nattr; a++) {
+			if (cnt[a + 1]) {
+				f->gattr[g] = a;
+				f->gstart[g++] = cnt[a];
+			}
+			cnt[a + 1] += cnt[a];
+		}
+		f->gstart[f->ngroups] = f->n;
+		struct prefix *sorted = xmalloc(((size_t)f->n + 1) * sizeof(*sorted));
+		for (uint32_t i = 0; i < f->n; i++)
+			sorted[cnt[f->aid[i]]++] = f->pfx[i];
+		free(f->pfx);
+		free(f->aid);
+		f->aid = NULL;
+		f->pfx = sorted;
+		free(cnt);
+	}
+	free(m->htab);
+	m->htab = NULL;
+}
+
+/* Opens path, through a decompressor for .gz/.bz2/.xz; *child = its pid. */
+static FILE *mrt_open(const char *path, pid_t *child)
+{
+	const char *dec = NULL;
+	size_t l = strlen(path);
+	*child = 0;
+	if (l > 3 && strcmp(path + l - 3, ".gz") == 0)
+		dec = "gzip";
+	else if (l > 4 && strcmp(path + l - 4, ".bz2") == 0)
+		dec = "bzip2";
+	else if (l > 3 && strcmp(path + l - 3, ".xz") == 0)
+		dec = "xz";
+	if (!dec)
+		return fopen(path, "rb");
+	if (access(path, R_OK) < 0)
+		return NULL;
+	int fds[2];
+	if (pipe(fds) < 0)
+		return NULL;
+	pid_t pid = fork();
+	if (pid < 0)
+		return NULL;
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		close(fds[0]);
+		close(fds[1]);
+		execlp(dec, dec, "-dc", "--", path, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	*child = pid;
+	return fdopen(fds[0], "rb");
+}
+
+/* Loads an MRT file; dies on an unreadable or truncated file. */
+static void mrt_load(struct mrt_data *m, const char *path)
+{
+	pid_t child;
+	FILE *fp = mrt_open(path, &child);
+	if (!fp)
+		die("cannot open MRT file %s: %s", path, strerror(errno));
+	uint8_t hdr[12];
+	uint8_t *body = NULL;
+	size_t bcap = 0;
+	struct wbuf scratch = { 0 };
+	memset(m, 0, sizeof(*m));
+	size_t got;
+	while ((got = fread(hdr, 1, sizeof(hdr), fp)) == sizeof(hdr)) {
+		uint16_t type = get_u16(hdr + 4), subtype = get_u16(hdr + 6);
+		uint32_t len = get_u32(hdr + 8);
+		if (len > bcap) {
+			bcap = len;
+			body = xrealloc(body, bcap);
+		}
+		if (len && fread(body, 1, len, fp) != len)
+			die("MRT file %s: truncated record", path);
+		m->records++;
+		if (type != MRT_TABLE_DUMP_V2)
+			continue;
+		switch (subtype) {
+		case MRT_RIB_IPV4_UNICAST: case MRT_RIB_IPV6_UNICAST:
+		case MRT_RIB_IPV4_UNICAST_ADDPATH: case MRT_RIB_IPV6_UNICAST_ADDPATH:
+			mrt_rib(m, subtype, body, len, &scratch);
+			break;
+		default:
+			break;          /* PEER_INDEX_TABLE: peers do not matter here */
+		}
+	}
+	if (got != 0)
+		die("MRT file %s: truncated record header", path);
+	fclose(fp);
+	if (child) {
+		int st;
+		waitpid(child, &st, 0);
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+			die("MRT file %s: decompression failed", path);
+	}
+	free(body);
+	wbuf_free(&scratch);
+	if (m->fam[0].n + m->fam[1].n == 0)
+		die("MRT file %s: no IPv4/IPv6 unicast RIB entries (TABLE_DUMP_V2 expected)", path);
+	mrt_finish(m);
+}
+#endif
