@@ -138,6 +138,8 @@ static size_t purge_paths(struct rde *rde, uint32_t peer, uint8_t families, uint
 	return pc.count;
 }
 
+static void end_of_stale(struct rde *rde, struct rde_peer *p, uint8_t families, const char *why);
+
 static void peer_up(struct rde *rde, struct rde_peer *p, uint32_t gen, const struct ipc_peer_up *up)
 {
 	p->up = true;
@@ -148,6 +150,11 @@ static void peer_up(struct rde *rde, struct rde_peer *p, uint32_t gen, const str
 	p->enhanced_rr = up->caps.enhanced_rr;
 	p->sc = (struct send_class){ .as4 = up->caps.as4, .addpath = p->addpath,
 		.ext_message = up->caps.ext_message, .otc_add_as = up->role_negotiated ? rde->rs_as : 0 };
+	/* RFC 4724 §4.2: stale routes survive only if the new session again
+	 * preserves state for the family; otherwise they go now. */
+	uint8_t fam = (uint8_t)(1u << p->fam);
+	if ((p->stale & fam) && !(up->caps.graceful_restart && (up->caps.gr_families & fam)))
+		end_of_stale(rde, p, fam, "restarted without graceful restart");
 	export_full(rde, p, false);
 }
 

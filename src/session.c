@@ -670,7 +670,8 @@ uint64_t session_tick(struct session *s, uint64_t now)
 				notify_set(&n, ERR_HOLD_TIMER, 0, NULL, 0);
 				set_error(s, "%s", "hold timer expired");
 				log_warn("neighbor %s: hold timer expired", peer_name(s));
-				close_conn(s, c, &n, true, now);
+				/* We send a NOTIFICATION: not a graceful-restart case (RFC 4724 §4.2) */
+				close_conn(s, c, &n, false, now);
 			}
 			continue;
 		}
