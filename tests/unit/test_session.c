@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "session.h"
 
 static struct session_env env;
@@ -15,6 +16,7 @@ static int member_fd;
 
 static struct session *start(uint32_t peer_as, bool as4, int *fd_out)
 {
+	log_set_level(LOG_LVL_ERR);      /* the refusals below are expected */
 	ipc_queue_init(&to_rde);
 	env = (struct session_env){ .local_as = 59900, .router_id = 0xc0000201, .hold_time = 90,
 		.connect_retry = 5, .port = 179, .to_rde = &to_rde };
