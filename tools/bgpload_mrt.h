@@ -15,6 +15,8 @@
 #ifndef BGPLOAD_MRT_H
 #define BGPLOAD_MRT_H
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -55,20 +57,6 @@ struct mrt_data {
 	uint64_t records, skipped;
 };
 
-static uint64_t mrt_hash_bytes(const uint8_t *p, size_t n)
-{
-	uint64_t h = 0x736f6d6570736575ull ^ n;
-	while (n >= 8) {
-		uint64_t v;
-		memcpy(&v, p, 8);
-		h = mix64(h ^ v);
-		p += 8; n -= 8;
-	}
-	uint64_t v = 0;
-	memcpy(&v, p, n);
-	return mix64(h ^ v);
-}
-
 static void mrt_rehash(struct mrt_data *m)
 {
 	size_t cap = m->htab ? (m->hmask + 1) * 2 : 4096;
@@ -76,7 +64,7 @@ static void mrt_rehash(struct mrt_data *m)
 	m->htab = xcalloc(cap, sizeof(*m->htab));
 	m->hmask = cap - 1;
 	for (uint32_t i = 0; i < m->nattr; i++) {
-		size_t h = mrt_hash_bytes(m->blob.data + m->off[i], m->len[i]) & m->hmask;
+		size_t h = hash_bytes(m->blob.data + m->off[i], m->len[i]) & m->hmask;
 		while (m->htab[h])
 			h = (h + 1) & m->hmask;
 		m->htab[h] = i + 1;
@@ -87,7 +75,7 @@ static uint32_t mrt_intern(struct mrt_data *m, const uint8_t *a, size_t n)
 {
 	if (!m->htab || (m->nattr + 1) * 2 > m->hmask + 1)
 		mrt_rehash(m);
-	size_t h = mrt_hash_bytes(a, n) & m->hmask;
+	size_t h = hash_bytes(a, n) & m->hmask;
 	while (m->htab[h]) {
 		uint32_t i = m->htab[h] - 1;
 		if (m->len[i] == n && memcmp(m->blob.data + m->off[i], a, n) == 0)
@@ -344,6 +332,9 @@ static FILE *mrt_open(const char *path, pid_t *child)
 	if (pid < 0)
 		return NULL;
 	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		if (null >= 0)
+			dup2(null, 2);      /* a truncated dump is reported by us */
 		dup2(fds[1], 1);
 		close(fds[0]);
 		close(fds[1]);
@@ -355,7 +346,9 @@ static FILE *mrt_open(const char *path, pid_t *child)
 	return fdopen(fds[0], "rb");
 }
 
-/* Loads an MRT file; dies on an unreadable or truncated file. */
+/* Loads an MRT file; dies on an unreadable file or one without a RIB.  A
+ * truncated file (say, the first megabyte of a compressed dump) is used up
+ * to its last complete record, with a warning. */
 static void mrt_load(struct mrt_data *m, const char *path)
 {
 	pid_t child;
@@ -368,6 +361,7 @@ static void mrt_load(struct mrt_data *m, const char *path)
 	struct wbuf scratch = { 0 };
 	memset(m, 0, sizeof(*m));
 	size_t got;
+	bool truncated = false;
 	while ((got = fread(hdr, 1, sizeof(hdr), fp)) == sizeof(hdr)) {
 		uint16_t type = get_u16(hdr + 4), subtype = get_u16(hdr + 6);
 		uint32_t len = get_u32(hdr + 8);
@@ -375,8 +369,10 @@ static void mrt_load(struct mrt_data *m, const char *path)
 			bcap = len;
 			body = xrealloc(body, bcap);
 		}
-		if (len && fread(body, 1, len, fp) != len)
-			die("MRT file %s: truncated record", path);
+		if (len && fread(body, 1, len, fp) != len) {
+			truncated = true;
+			break;
+		}
 		m->records++;
 		if (type != MRT_TABLE_DUMP_V2)
 			continue;
@@ -389,15 +385,18 @@ static void mrt_load(struct mrt_data *m, const char *path)
 			break;          /* PEER_INDEX_TABLE: peers do not matter here */
 		}
 	}
-	if (got != 0)
-		die("MRT file %s: truncated record header", path);
+	if (got != 0 && got != sizeof(hdr))
+		truncated = true;
 	fclose(fp);
 	if (child) {
 		int st;
 		waitpid(child, &st, 0);
 		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-			die("MRT file %s: decompression failed", path);
+			truncated = true;
 	}
+	if (truncated)
+		logmsg("MRT file %s is truncated or does not decompress: using its first %" PRIu64 " records",
+		    path, m->records);
 	free(body);
 	wbuf_free(&scratch);
 	if (m->fam[0].n + m->fam[1].n == 0)

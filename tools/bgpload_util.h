@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 /* Monotonic time in microseconds. */
@@ -54,6 +55,20 @@ static inline uint64_t mix64(uint64_t x)
 static inline uint64_t hash3(uint64_t a, uint64_t b, uint64_t c)
 {
 	return mix64(a ^ mix64(b ^ mix64(c)));
+}
+
+static uint64_t hash_bytes(const uint8_t *p, size_t n)
+{
+	uint64_t h = 0x736f6d6570736575ull ^ n;
+	while (n >= 8) {
+		uint64_t v;
+		memcpy(&v, p, 8);
+		h = mix64(h ^ v);
+		p += 8; n -= 8;
+	}
+	uint64_t v = 0;
+	memcpy(&v, p, n);
+	return mix64(h ^ v);
 }
 
 /* Small deterministic PRNG (splitmix64 stream). */
