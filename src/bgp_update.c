@@ -65,7 +65,7 @@ static void reset_session(struct update_decoded *u, uint8_t subcode, const void 
 	notify_set(&u->notify, ERR_UPDATE, subcode, data, len);
 }
 
-static void put_attr(struct wbuf *w, uint8_t flags, uint8_t type, const void *val, size_t len)
+void attr_put_header(struct wbuf *w, uint8_t flags, uint8_t type, size_t len)
 {
 	flags &= (uint8_t)~ATTR_F_EXTLEN;
 	if (len > 255)
@@ -76,8 +76,12 @@ static void put_attr(struct wbuf *w, uint8_t flags, uint8_t type, const void *va
 		wbuf_u16(w, (uint16_t)len);
 	else
 		wbuf_u8(w, (uint8_t)len);
-	if (len)
-		wbuf_put(w, val, len);
+}
+
+void attr_put(struct wbuf *w, uint8_t flags, uint8_t type, const void *val, size_t len)
+{
+	attr_put_header(w, flags, type, len);
+	wbuf_put(w, val, len);
 }
 
 int attr_iter_next(struct attr_iter *it, uint8_t *flags, uint8_t *type, struct rbuf *value)
@@ -396,7 +400,7 @@ static void decode_aggregator(struct decode_state *st, uint8_t flags, struct wbu
 				problem(st->out, UPD_ATTR_DISCARD, "malformed AS4_AGGREGATOR discarded");
 		}
 	}
-	put_attr(w, flags, ATTR_AGGREGATOR, val, 8);
+	attr_put(w, flags, ATTR_AGGREGATOR, val, 8);
 }
 
 /* Checks one attribute and, if it is passed on, appends it to out->attrs. */
@@ -417,7 +421,7 @@ static void decode_one(struct decode_state *st, uint8_t type)
 			return;
 		}
 		info->origin = a->v.p[0];
-		put_attr(w, a->flags, type, a->v.p, len);
+		attr_put(w, a->flags, type, a->v.p, len);
 		return;
 	case ATTR_AS_PATH: {
 		if (!fl) {
@@ -427,7 +431,7 @@ static void decode_one(struct decode_state *st, uint8_t type)
 		struct wbuf path = { 0 };
 		decode_aspath(st, &path);
 		aspath_info(path.data, path.len, info);
-		put_attr(w, a->flags, type, path.data, path.len);
+		attr_put(w, a->flags, type, path.data, path.len);
 		wbuf_free(&path);
 		return;
 	}
@@ -458,7 +462,7 @@ static void decode_one(struct decode_state *st, uint8_t type)
 			info->has_otc = true;
 			info->otc = get_u32(a->v.p);
 		}
-		put_attr(w, a->flags, type, a->v.p, len);
+		attr_put(w, a->flags, type, a->v.p, len);
 		return;
 	case ATTR_LOCAL_PREF:        /* RFC 7606 §7.5: discarded from external peers */
 	case ATTR_ORIGINATOR_ID:     /* iBGP-only attributes never pass a route server */
@@ -473,7 +477,7 @@ static void decode_one(struct decode_state *st, uint8_t type)
 			problem(out, UPD_ATTR_DISCARD, "malformed ATOMIC_AGGREGATE discarded");
 			return;
 		}
-		put_attr(w, a->flags, type, NULL, 0);
+		attr_put(w, a->flags, type, NULL, 0);
 		return;
 	case ATTR_AGGREGATOR:
 		decode_aggregator(st, a->flags, w);
@@ -486,7 +490,7 @@ static void decode_one(struct decode_state *st, uint8_t type)
 			problem(out, UPD_TREAT_AS_WITHDRAW, "malformed %s (length %zu)", name, len);
 			return;
 		}
-		put_attr(w, a->flags, type, a->v.p, len);
+		attr_put(w, a->flags, type, a->v.p, len);
 		return;
 	}
 	default:
@@ -500,7 +504,7 @@ static void decode_one(struct decode_state *st, uint8_t type)
 		/* RFC 4271 §5: unknown optional transitive attributes are passed
 		 * on with the Partial bit set; non-transitive ones are dropped. */
 		if (a->flags & ATTR_F_TRANSITIVE)
-			put_attr(w, a->flags | ATTR_F_PARTIAL, type, a->v.p, len);
+			attr_put(w, a->flags | ATTR_F_PARTIAL, type, a->v.p, len);
 		return;
 	}
 }
@@ -643,17 +647,17 @@ void attrs_to_as2(const uint8_t *attrs, size_t len, struct wbuf *out)
 	uint8_t flags, type;
 	struct rbuf v;
 	struct wbuf as4path = { 0 };
-	uint8_t as4aggr[8];
+	uint8_t as4aggr[8] = { 0 };
 	bool need_as4path = false, need_as4aggr = false;
 
 	attr_iter_init(&it, attrs, len);
 	while (attr_iter_next(&it, &flags, &type, &v)) {
 		if (type > ATTR_AS4_PATH && need_as4path) {
-			put_attr(out, ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE, ATTR_AS4_PATH, as4path.data, as4path.len);
+			attr_put(out, ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE, ATTR_AS4_PATH, as4path.data, as4path.len);
 			need_as4path = false;
 		}
 		if (type > ATTR_AS4_AGGREGATOR && need_as4aggr) {
-			put_attr(out, ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE, ATTR_AS4_AGGREGATOR, as4aggr, 8);
+			attr_put(out, ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE, ATTR_AS4_AGGREGATOR, as4aggr, 8);
 			need_as4aggr = false;
 		}
 		if (type == ATTR_AS_PATH) {
@@ -668,7 +672,7 @@ void attrs_to_as2(const uint8_t *attrs, size_t len, struct wbuf *out)
 					wbuf_u16(&p2, as > 0xffff ? AS_TRANS : (uint16_t)as);
 				}
 			}
-			put_attr(out, flags, type, p2.data, p2.len);
+			attr_put(out, flags, type, p2.data, p2.len);
 			wbuf_free(&p2);
 			if (need_as4path)
 				wbuf_put(&as4path, v.p, v.len);
@@ -677,19 +681,19 @@ void attrs_to_as2(const uint8_t *attrs, size_t len, struct wbuf *out)
 			uint8_t a2[6];
 			put_u16(a2, as > 0xffff ? AS_TRANS : (uint16_t)as);
 			memcpy(a2 + 2, v.p + 4, 4);
-			put_attr(out, flags, type, a2, 6);
+			attr_put(out, flags, type, a2, 6);
 			if (as > 0xffff) {
 				memcpy(as4aggr, v.p, 8);
 				need_as4aggr = true;
 			}
 		} else {
-			put_attr(out, flags, type, v.p, v.len);
+			attr_put(out, flags, type, v.p, v.len);
 		}
 	}
 	if (need_as4path)
-		put_attr(out, ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE, ATTR_AS4_PATH, as4path.data, as4path.len);
+		attr_put(out, ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE, ATTR_AS4_PATH, as4path.data, as4path.len);
 	if (need_as4aggr)
-		put_attr(out, ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE, ATTR_AS4_AGGREGATOR, as4aggr, 8);
+		attr_put(out, ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE, ATTR_AS4_AGGREGATOR, as4aggr, 8);
 	wbuf_free(&as4path);
 }
 
@@ -704,21 +708,21 @@ static void put_attrs_with_extras(struct wbuf *w, const uint8_t *attrs, size_t l
 	attr_iter_init(&it, attrs, len);
 	while (attr_iter_next(&it, &flags, &type, &v)) {
 		if (nh4 && type > ATTR_NEXT_HOP) {
-			put_attr(w, ATTR_F_TRANSITIVE, ATTR_NEXT_HOP, nh4, 4);
+			attr_put(w, ATTR_F_TRANSITIVE, ATTR_NEXT_HOP, nh4, 4);
 			nh4 = NULL;
 		}
 		if (otc_as && type > ATTR_OTC) {
 			put_u32(val, otc_as);
-			put_attr(w, ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE, ATTR_OTC, val, 4);
+			attr_put(w, ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE, ATTR_OTC, val, 4);
 			otc_as = 0;
 		}
-		put_attr(w, flags, type, v.p, v.len);
+		attr_put(w, flags, type, v.p, v.len);
 	}
 	if (nh4)
-		put_attr(w, ATTR_F_TRANSITIVE, ATTR_NEXT_HOP, nh4, 4);
+		attr_put(w, ATTR_F_TRANSITIVE, ATTR_NEXT_HOP, nh4, 4);
 	if (otc_as) {
 		put_u32(val, otc_as);
-		put_attr(w, ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE, ATTR_OTC, val, 4);
+		attr_put(w, ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE, ATTR_OTC, val, 4);
 	}
 }
 

@@ -78,6 +78,10 @@ static inline void attr_iter_init(struct attr_iter *it, const uint8_t *p, size_t
 }
 /* Returns 1 with the next attribute, 0 at the end. */
 int attr_iter_next(struct attr_iter *it, uint8_t *flags, uint8_t *type, struct rbuf *value);
+/* Appends an attribute header (extended length when len > 255), or a
+ * whole attribute. */
+void attr_put_header(struct wbuf *w, uint8_t flags, uint8_t type, size_t len);
+void attr_put(struct wbuf *w, uint8_t flags, uint8_t type, const void *val, size_t len);
 /* Finds one attribute; returns 0 if present. */
 int attr_find(const uint8_t *attrs, size_t len, uint8_t type, struct rbuf *value);
 

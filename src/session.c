@@ -661,6 +661,13 @@ uint64_t session_tick(struct session *s, uint64_t now)
 			continue;
 		if (c->state == FSM_ESTABLISHED && s->env->input_paused && s->hold_time)
 			c->hold_deadline = now + (uint64_t)s->hold_time * 1000;
+		if (c->hold_deadline && now >= c->hold_deadline && c->state != FSM_CONNECT &&
+		    !s->env->input_paused) {
+			/* Data already waiting in the socket (we were descheduled)
+			 * proves the peer alive: read it before judging. */
+			if (session_on_readable(s, c, now) < 0 || s->conn[i] != c)
+				continue;
+		}
 		if (c->hold_deadline && now >= c->hold_deadline) {
 			if (c->state == FSM_CONNECT) {
 				set_error(s, "%s", "connect timed out");

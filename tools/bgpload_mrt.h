@@ -178,7 +178,7 @@ static int mrt_canon(const uint8_t *p, size_t n, struct wbuf *out)
 		attr_origin(out, ORIGIN_IGP);
 	for (int i = 0; i < na; i++) {
 		if (!have_path && at[i].type > ATTR_AS_PATH) {
-			attr_hdr(out, ATTR_F_TRANSITIVE, ATTR_AS_PATH, 0);   /* empty */
+			attr_put_header(out, ATTR_F_TRANSITIVE, ATTR_AS_PATH, 0);   /* empty */
 			have_path = true;
 		}
 		static const uint8_t wk_flags[] = {
@@ -191,16 +191,16 @@ static int mrt_canon(const uint8_t *p, size_t n, struct wbuf *out)
 		uint8_t fl = at[i].type < sizeof(wk_flags) ? wk_flags[at[i].type]
 		                                             : (ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE);
 		if (at[i].type == ATTR_AGGREGATOR && at[i].len == 6) {
-			attr_hdr(out, fl, ATTR_AGGREGATOR, 8);      /* 2-octet AS -> 4-octet */
+			attr_put_header(out, fl, ATTR_AGGREGATOR, 8);      /* 2-octet AS -> 4-octet */
 			wbuf_u16(out, 0);
 			wbuf_put(out, at[i].v, 6);
 			continue;
 		}
-		attr_hdr(out, fl, at[i].type, at[i].len);
+		attr_put_header(out, fl, at[i].type, at[i].len);
 		wbuf_put(out, at[i].v, at[i].len);
 	}
 	if (!have_path)
-		attr_hdr(out, ATTR_F_TRANSITIVE, ATTR_AS_PATH, 0);
+		attr_put_header(out, ATTR_F_TRANSITIVE, ATTR_AS_PATH, 0);
 	return 0;
 }
 
@@ -215,17 +215,17 @@ static void mrt_attrs_for(const uint8_t *a, size_t n, uint32_t asn, struct wbuf 
 	attr_iter_init(&it, a, n);
 	while (attr_iter_next(&it, &flags, &type, &v)) {
 		if (type != ATTR_AS_PATH) {
-			attr_hdr(out, flags & (uint8_t)~ATTR_F_EXTLEN, type, v.len);
+			attr_put_header(out, flags & (uint8_t)~ATTR_F_EXTLEN, type, v.len);
 			wbuf_put(out, v.p, v.len);
 			continue;
 		}
 		if (v.len >= 6 && v.p[0] == AS_SEQUENCE) {
-			attr_hdr(out, ATTR_F_TRANSITIVE, ATTR_AS_PATH, v.len);
+			attr_put_header(out, ATTR_F_TRANSITIVE, ATTR_AS_PATH, v.len);
 			wbuf_put(out, v.p, 2);
 			wbuf_u32(out, asn);
 			wbuf_put(out, v.p + 6, v.len - 6);
 		} else {
-			attr_hdr(out, ATTR_F_TRANSITIVE, ATTR_AS_PATH, v.len + 6);
+			attr_put_header(out, ATTR_F_TRANSITIVE, ATTR_AS_PATH, v.len + 6);
 			wbuf_u8(out, AS_SEQUENCE);
 			wbuf_u8(out, 1);
 			wbuf_u32(out, asn);

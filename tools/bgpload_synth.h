@@ -28,26 +28,15 @@
 
 /* --- canonical attribute builders ---------------------------------------- */
 
-static void attr_hdr(struct wbuf *w, uint8_t flags, uint8_t type, size_t len)
-{
-	if (len > 255)
-		flags |= ATTR_F_EXTLEN;
-	wbuf_u8(w, flags);
-	wbuf_u8(w, type);
-	if (flags & ATTR_F_EXTLEN)
-		wbuf_u16(w, (uint16_t)len);
-	else
-		wbuf_u8(w, (uint8_t)len);
-}
 static void attr_origin(struct wbuf *w, uint8_t origin)
 {
-	attr_hdr(w, ATTR_F_TRANSITIVE, ATTR_ORIGIN, 1);
+	attr_put_header(w, ATTR_F_TRANSITIVE, ATTR_ORIGIN, 1);
 	wbuf_u8(w, origin);
 }
 /* One AS_SEQUENCE of n (1..255) 4-octet ASNs. */
 static void attr_as_path(struct wbuf *w, const uint32_t *as, unsigned n)
 {
-	attr_hdr(w, ATTR_F_TRANSITIVE, ATTR_AS_PATH, 2 + 4 * (size_t)n);
+	attr_put_header(w, ATTR_F_TRANSITIVE, ATTR_AS_PATH, 2 + 4 * (size_t)n);
 	wbuf_u8(w, AS_SEQUENCE);
 	wbuf_u8(w, (uint8_t)n);
 	for (unsigned i = 0; i < n; i++)
@@ -55,18 +44,18 @@ static void attr_as_path(struct wbuf *w, const uint32_t *as, unsigned n)
 }
 static void attr_med(struct wbuf *w, uint32_t med)
 {
-	attr_hdr(w, ATTR_F_OPTIONAL, ATTR_MED, 4);
+	attr_put_header(w, ATTR_F_OPTIONAL, ATTR_MED, 4);
 	wbuf_u32(w, med);
 }
 static void attr_communities(struct wbuf *w, const uint32_t *c, unsigned n)
 {
-	attr_hdr(w, ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE, ATTR_COMMUNITIES, 4 * (size_t)n);
+	attr_put_header(w, ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE, ATTR_COMMUNITIES, 4 * (size_t)n);
 	for (unsigned i = 0; i < n; i++)
 		wbuf_u32(w, c[i]);
 }
 static void attr_large_communities(struct wbuf *w, const uint32_t (*lc)[3], unsigned n)
 {
-	attr_hdr(w, ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE, ATTR_LARGE_COMMUNITIES, 12 * (size_t)n);
+	attr_put_header(w, ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE, ATTR_LARGE_COMMUNITIES, 12 * (size_t)n);
 	for (unsigned i = 0; i < n; i++)
 		for (int j = 0; j < 3; j++)
 			wbuf_u32(w, lc[i][j]);
