@@ -253,6 +253,7 @@ static void handle_update(struct rde *rde, struct rde_peer *p, const uint8_t *bo
 	if (u->action == UPD_SESSION_RESET) {
 		struct ipc_msg *m = ipc_msg_new(IPC_RESET, p->id, p->gen, &u->notify, sizeof(u->notify));
 		ipc_push(rde->to_se, m);
+		p->up = false;      /* ignore what this session still has in flight */
 		return;
 	}
 	if (u->eor_family >= 0) {

@@ -3,6 +3,7 @@
 # the RS) receives every eligible path of a prefix announced by two members
 # (GoBGP m3, ExaBGP m5); members without ADD-PATH receive exactly one (the
 # best).  Withdrawing one path removes exactly that path at m1.
+# shellcheck source=../lab/lib.sh
 . "$(dirname "$0")/../lab/lib.sh"
 
 t_setup

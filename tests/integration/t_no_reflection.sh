@@ -3,6 +3,7 @@
 # route server — neither its standard routes nor a prefix it shares with
 # another member (it must get the other member's path instead), and not on
 # an ADD-PATH session either (m1 receives all paths but its own).
+# shellcheck source=../lab/lib.sh
 . "$(dirname "$0")/../lab/lib.sh"
 
 t_setup

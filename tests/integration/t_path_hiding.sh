@@ -8,6 +8,7 @@
 # (m5's; m5 itself gets m3's, its own is never reflected; the add-path
 # member m1 gets both).  Dropping the community gives X the best path;
 # withdrawing the best gives everybody the second.
+# shellcheck source=../lab/lib.sh
 . "$(dirname "$0")/../lab/lib.sh"
 
 t_setup
@@ -49,6 +50,6 @@ check_prefix() {  # PREFIX X CTRL-ATTR(comm=..|lcomm=..)
 	t_poll 10 "GoBGP (m3) no longer has $p" lab_rib_lacks_prefix m3 "$p"
 }
 
-check_prefix 45.65.200.0/24 m2 lcomm=$RS_ASN:0:${M_ASN[m2]}
-check_prefix 2804:1fff:200::/48 m4 comm=0:${M_ASN[m4]}
+check_prefix 45.65.200.0/24 m2 "lcomm=$RS_ASN:0:${M_ASN[m2]}"
+check_prefix 2804:1fff:200::/48 m4 "comm=0:${M_ASN[m4]}"
 t_done

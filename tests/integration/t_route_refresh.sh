@@ -7,6 +7,7 @@
 #  - RS -> member: `ixpctl neighbor ADDR refresh` (BIRD fixture: birdc
 #    reload): FRR must re-send its routes (asked by ROUTE-REFRESH) or get
 #    the RS's again, and the routes stay everywhere.
+# shellcheck source=../lab/lib.sh
 . "$(dirname "$0")/../lab/lib.sh"
 
 t_setup

@@ -2,6 +2,7 @@
 # t_sessions: every member (BIRD, FRR, GoBGP, OpenBGPD, ExaBGP) establishes
 # one IPv4 and one IPv6 session with the route server, as seen from the
 # member's own CLI and from the route server (ixpctl / birdc).
+# shellcheck source=../lab/lib.sh
 . "$(dirname "$0")/../lab/lib.sh"
 
 lab_up

@@ -5,6 +5,7 @@
 # announcer's LAN address, MED, standard and large communities unchanged.
 # With five implementations (BIRD, FRR, GoBGP, OpenBGPD, ExaBGP) announcing
 # and receiving, this is also the interoperability matrix.
+# shellcheck source=../lab/lib.sh
 . "$(dirname "$0")/../lab/lib.sh"
 
 t_setup
@@ -35,11 +36,15 @@ if [ "$RS_IMPL" = ixpd ]; then
 		while read -r p med comm lcomm; do
 			af=$(lab_af_of "$p")
 			a=$(lab_member_addr "$m" "$af")
-			t_check "ixpctl show routes: $p from $a (AS_PATH $m, NEXT_HOP, MED)" \
-				jq -e --arg p "$p" --arg a "$a" --arg asp "${M_ASN[$m]}" --arg med "$med" '
+			t_check "ixpctl show routes: $p from $a (AS_PATH, NEXT_HOP, MED, communities)" \
+				jq -e --arg p "$p" --arg a "$a" --arg asp "${M_ASN[$m]}" --arg med "$med" \
+				--arg c "$(_lab_norm_list "$comm")" --arg lc "$(_lab_norm_list "$lcomm")" '
+				def norm: if length == 0 then "-" else
+					map(split(":") | map(tonumber)) | sort | map(map(tostring) | join(":")) | join(",") end;
 				any(.routes[] | select(.prefix == $p) | .paths[];
 				    .neighbor == $a and (.as_path | tostring) == $asp and .next_hop == $a
-				    and ((.med // "-") | tostring) == $med)' <<<"$json" >/dev/null
+				    and ((.med // "-") | tostring) == $med
+				    and (.communities | norm) == $c and (.large_communities | norm) == $lc)' <<<"$json" >/dev/null
 		done < <(lab_routes "$m")
 	done
 fi

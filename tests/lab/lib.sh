@@ -19,6 +19,8 @@
 #   LAB_KEEP=1         keep $LAB_DIR after teardown (it is always kept when
 #                      the script failed)
 #   LAB_VERBOSE=1      more logging
+#   LAB_PCAP=0         no BGP capture ($LAB_DIR/rs/bgp.pcap, tcpdump in
+#                      the route server's namespace; on by default)
 #
 # Typical use (see tests/integration/t_*.sh):
 #   . tests/lab/lib.sh
@@ -174,14 +176,24 @@ lab_cleanup_prefix() {
 	done
 }
 
-# _lab_cleanup_stale — namespaces ixl<pid>-* of runs whose shell is gone
+# _lab_pid_alive PID — running (a zombie counts as gone)
+_lab_pid_alive() {
+	local stat
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	stat=${stat##*) }
+	[ "${stat%% *}" != Z ]
+}
+
+# _lab_cleanup_stale — namespaces ixl<pid>-* (and /tmp/ixlab.ixl<pid>.*)
+# of runs whose shell is gone (killed before its trap could run)
 _lab_cleanup_stale() {
 	local pfx pid
 	for pfx in $(ip netns list 2>/dev/null | awk '{print $1}' | sed -n 's/^\(ixl[0-9][0-9]*\)-.*/\1/p' | sort -u); do
 		pid=${pfx#ixl}
-		kill -0 "$pid" 2>/dev/null && continue
+		_lab_pid_alive "$pid" && continue
 		lab_log "stale lab $pfx (pid $pid gone)"
 		lab_cleanup_prefix "$pfx"
+		rm -rf "/tmp/ixlab.$pfx".*
 	done
 }
 
@@ -305,6 +317,12 @@ lab_tcp_listening() { lab_exec "$1" ss -Hltn "sport = :$2" 2>/dev/null | grep -q
 
 # lab_start_rs MEMBER... — start the route server ($RS_IMPL) with MEMBERs as clients
 lab_start_rs() {
+	# BGP on the wire, for failure analysis ($LAB_DIR is kept on failure);
+	# LAB_PCAP=0 turns it off
+	if [ "${LAB_PCAP:-1}" = 1 ] && command -v tcpdump >/dev/null; then
+		lab_spawn rs "$LAB_DIR/rs/tcpdump.log" tcpdump -Z root -i eth0 -U -s 0 -w "$LAB_DIR/rs/bgp.pcap" tcp port 179
+		lab_wait 5 test -s "$LAB_DIR/rs/tcpdump.log"    # "listening on eth0"
+	fi
 	case $RS_IMPL in
 	ixpd) _lab_start_rs_ixpd "$@" ;;
 	bird) _lab_start_rs_bird "$@" ;;
@@ -410,9 +428,20 @@ lab_rs_refresh() {
 	esac
 }
 
+# lab_rs_neighbor MEMBER AF down|up — administratively stop/allow the RS's
+# session with MEMBER (ixpd: `ixpctl neighbor ADDR down|up`; BIRD: disable/enable)
+lab_rs_neighbor() {
+	case $RS_IMPL:$3 in
+	ixpd:*) lab_ixpctl neighbor "$(lab_member_addr "$1" "$2")" "$3" >/dev/null ;;
+	bird:down) lab_rs_birdc disable "${1}_$2" >/dev/null ;;
+	bird:up) lab_rs_birdc enable "${1}_$2" >/dev/null ;;
+	esac
+}
+
 # lab_rs_diag — what the route server thinks (for failure reports)
 lab_rs_diag() {
 	echo "---- route server ($RS_IMPL) ----"
+	[ -s "$LAB_DIR/rs/bgp.pcap" ] && echo "(BGP capture: tcpdump -nn -v -r $LAB_DIR/rs/bgp.pcap)"
 	case $RS_IMPL in
 	ixpd)
 		lab_ixpctl show neighbors 2>&1 | head -40
@@ -437,7 +466,13 @@ lab_start_member() {
 	[ -n "${M_TYPE[$n]:-}" ] || lab_die "unknown member $n"
 	local hold=$LAB_HOLD
 	lab_member_has_flag "$n" hold9 && hold=9
-	"_lab_start_${M_TYPE[$n]}" "$n" "$hold" || lab_die "cannot start $n (${M_TYPE[$n]})"
+	if ! "_lab_start_${M_TYPE[$n]}" "$n" "$hold"; then
+		local log
+		for log in "$LAB_DIR/$n"/*.log; do
+			[ -f "$log" ] && { echo "-- $log (tail) --"; tail -n 20 "$log"; } >&2
+		done
+		lab_die "cannot start $n (${M_TYPE[$n]})"
+	fi
 }
 
 # Common template variables of member NAME
@@ -453,7 +488,7 @@ _lab_start_bird() {
 	local n=$1 d=$LAB_DIR/$1 af p med comm lcomm c static a addpath=
 	local -A ST AT
 	for af in 4 6; do
-		static= a=
+		static='' a=''
 		while read -r p med comm lcomm; do
 			static+="	route $p blackhole;"$'\n'
 			a+="	if net = $p then {"$'\n'
@@ -479,7 +514,7 @@ _lab_start_bird() {
 # -- FRR: zebra (next-hop resolution on the LAN) + bgpd, foreground, with
 #    their own vty socket dir, zserv socket and pid files; no TCP vty.
 _lab_start_frr() {
-	local n=$1 d=$LAB_DIR/$1 af p med comm lcomm i=0 nets4= nets6= rms=
+	local n=$1 d=$LAB_DIR/$1 af p med comm lcomm i=0 nets4='' nets6='' rms=''
 	while read -r p med comm lcomm; do
 		i=$((i + 1))
 		af=$(lab_af_of "$p")
@@ -526,7 +561,7 @@ lab_gobgp() { local n=$1; shift; lab_exec "$n" gobgp -u 127.0.0.1 -p "${GOBGP_AP
 
 # -- OpenBGPD: bgpd in the foreground (-d), own control socket
 _lab_start_openbgpd() {
-	local n=$1 d=$LAB_DIR/$1 p med comm lcomm c nets= set pfx=
+	local n=$1 d=$LAB_DIR/$1 p med comm lcomm c nets='' set pfx=''
 	while read -r p med comm lcomm; do
 		pfx+="	$p"$'\n'
 		set=
@@ -560,7 +595,7 @@ _lab_exabgp_route() {   # PREFIX MED COMMS LCOMMS [ASPATH]: attributes in ExaBGP
 	echo "$r"
 }
 _lab_start_exabgp() {
-	local n=$1 d=$LAB_DIR/$1 p med comm lcomm s4= s6=
+	local n=$1 d=$LAB_DIR/$1 p med comm lcomm s4='' s6=''
 	while read -r p med comm lcomm; do
 		if [ "$(lab_af_of "$p")" = 4 ]; then s4+="		route $(_lab_exabgp_route "$p" "$med" "$comm" "$lcomm");"$'\n'
 		else s6+="		route $(_lab_exabgp_route "$p" "$med" "$comm" "$lcomm");"$'\n'; fi
@@ -707,6 +742,7 @@ lab_member_diag() {
 	done
 	for log in "$LAB_DIR/$n"/*.log; do
 		[ -f "$log" ] || continue
+		case $log in */messages.log) continue ;; esac   # ExaBGP: rib.json shown above
 		echo "-- ${log##*/} (tail) --"
 		tail -n "${LAB_LOG_TAIL:-15}" "$log"
 	done
