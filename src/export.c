@@ -1,11 +1,15 @@
 /* export: turns RIB changes into UPDATEs for members.
  *
- * For each batch of changed prefixes the result for most members is the
- * same: the overall best path.  Only members that own one of the prefix's
- * paths, or that export control excludes from one, can get something else
- * ("exceptions").  So a batch is encoded once per send class for all plain
- * members, and individually only for exceptions and ADD-PATH receivers.
- * This is what lets ixpd avoid a per-member table and per-member encoding. */
+ * For a changed prefix most members get the same thing: the overall best
+ * path before and after.  The members that may get something else are the
+ * senders of its best paths and members excluded by export control; of
+ * those, the ones whose own best differs from the overall one form the
+ * prefix's exception set E.  Prefixes are grouped by E: a group's UPDATEs
+ * are encoded once per send class and shared by every member not in E;
+ * members in E get their own result, encoded for them alone.  With 700
+ * members each announcing its own prefixes, a batch thus makes one group
+ * per announcing member, each encoded once and sent to the 699 others --
+ * never 700 per-member encodings.  ADD-PATH receivers get a per-path diff. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -108,33 +112,37 @@ static void send_to_peer(struct rde *rde, struct rde_peer *p, struct wbuf *w)
 
 /* --- batch export ------------------------------------------------------- */
 
-/* One exception member's result for one change. */
+/* A member's own result for one change (it is in that change's E). */
 struct personal {
 	uint32_t peer;
-	uint32_t change;
+	const struct prefix *prefix;
 	const struct path *path;
-	bool changed;
 };
+
+/* The default ops of the changes sharing one exception set. */
+struct group {
+	struct group *hnext;
+	uint32_t hash;
+	enum family fam;
+	uint16_t nexcl;
+	uint32_t *excl;              /* sorted peer ids */
+	struct op_vec ops;
+	int exported_delta;          /* effect on each receiver's exported count */
+};
+
+#define GROUP_BUCKETS 1024
 
 struct batch_state {
 	struct rde *rde;
-	struct op_vec dflt[FAM_COUNT];
-	uint32_t *dflt_change[FAM_COUNT];   /* change index of each default op */
-	int exported_delta[FAM_COUNT];
-	int8_t *change_delta;        /* per change: the default op's effect on the count */
+	struct group *buckets[GROUP_BUCKETS];
+	struct group **groups;
+	size_t ngroups, groupcap;
 	struct personal *pers;
 	size_t npers, perscap;
+	uint32_t *excl;              /* scratch: E of the change being looked at */
+	uint16_t nexcl;
+	uint32_t stamp;              /* per change, to visit each candidate once */
 };
-
-static void pers_push(struct batch_state *b, uint32_t peer, uint32_t change, const struct path *path,
-    bool changed)
-{
-	if (b->npers == b->perscap) {
-		b->perscap = b->perscap ? b->perscap * 2 : 256;
-		b->pers = xrealloc(b->pers, b->perscap * sizeof(*b->pers));
-	}
-	b->pers[b->npers++] = (struct personal){ peer, change, path, changed };
-}
 
 static bool plain_receiver(const struct rde_peer *p, enum family fam)
 {
@@ -149,125 +157,158 @@ static bool has_export_ctl(const struct path *v, size_t n)
 	return false;
 }
 
-static void exception_result(struct batch_state *b, struct rde_peer *p, uint32_t ci,
-    const struct change *c)
+static void pers_push(struct batch_state *b, uint32_t peer, const struct prefix *p,
+    const struct path *path)
 {
-	struct rde *rde = b->rde;
-	if (p->mark == rde->batch_no) {
-		/* already handled for this change? personal entries are appended
-		 * in change order, so only the last one can match */
-		if (b->npers && b->pers[b->npers - 1].peer == p->id && b->pers[b->npers - 1].change == ci)
-			return;
+	if (b->npers == b->perscap) {
+		b->perscap = b->perscap ? b->perscap * 2 : 256;
+		b->pers = xrealloc(b->pers, b->perscap * sizeof(*b->pers));
 	}
-	p->mark = rde->batch_no;
-	const struct path *o = rib_best(c->old, c->nold, &p->dp, rde_decision_peer, rde);
-	const struct path *n = rib_best(c->re->paths, c->re->npaths, &p->dp, rde_decision_peer, rde);
-	pers_push(b, p->id, ci, n, !same_path(o, n));
-	if (!same_path(o, n) && (!o || !n))
-		atomic_fetch_add(&peer_counters[p->id].exported, n ? 1u : (unsigned)-1);
+	b->pers[b->npers++] = (struct personal){ peer, p, path };
 }
 
-static void batch_change(struct batch_state *b, uint32_t ci)
+static int u32_order(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, c = *(const uint32_t *)y;
+	return a < c ? -1 : a > c;
+}
+
+static struct group *group_for(struct batch_state *b, enum family fam)
+{
+	if (b->nexcl > 1)
+		qsort(b->excl, b->nexcl, sizeof(*b->excl), u32_order);
+	uint32_t h = 2166136261u ^ fam;
+	for (uint16_t i = 0; i < b->nexcl; i++)
+		h = (h ^ b->excl[i]) * 16777619u;
+	struct group **bucket = &b->buckets[h % GROUP_BUCKETS];
+	for (struct group *g = *bucket; g; g = g->hnext)
+		if (g->hash == h && g->fam == fam && g->nexcl == b->nexcl &&
+		    memcmp(g->excl, b->excl, b->nexcl * sizeof(*b->excl)) == 0)
+			return g;
+	struct group *g = xcalloc(1, sizeof(*g));
+	g->hash = h;
+	g->fam = fam;
+	g->nexcl = b->nexcl;
+	g->excl = xmalloc((b->nexcl ? b->nexcl : 1) * sizeof(*g->excl));
+	memcpy(g->excl, b->excl, b->nexcl * sizeof(*b->excl));
+	g->hnext = *bucket;
+	*bucket = g;
+	if (b->ngroups == b->groupcap) {
+		b->groupcap = b->groupcap ? b->groupcap * 2 : 64;
+		b->groups = xrealloc(b->groups, b->groupcap * sizeof(*b->groups));
+	}
+	b->groups[b->ngroups++] = g;
+	return g;
+}
+
+/* Is p in E for this change?  If its own best differs from the overall
+ * one before or after, it is, and its own change (if any) is recorded. */
+static void consider(struct batch_state *b, struct rde_peer *p, const struct change *c,
+    const struct path *o, const struct path *n)
 {
 	struct rde *rde = b->rde;
-	const struct change *c = &rde->changes[ci];
+	if (p->mark == b->stamp)
+		return;
+	p->mark = b->stamp;
+	const struct path *po = rib_best(c->old, c->nold, &p->dp, rde_decision_peer, rde);
+	const struct path *pn = rib_best(c->re->paths, c->re->npaths, &p->dp, rde_decision_peer, rde);
+	if (same_path(po, o) && same_path(pn, n))
+		return;
+	if (b->nexcl == UINT16_MAX)
+		return;
+	b->excl[b->nexcl++] = p->id;
+	if (same_path(po, pn))
+		return;
+	pers_push(b, p->id, &c->re->prefix, pn);
+	if (!po || !pn)
+		atomic_fetch_add(&peer_counters[p->id].exported, pn ? 1u : (unsigned)-1);
+}
+
+static void batch_change(struct batch_state *b, const struct change *c)
+{
+	struct rde *rde = b->rde;
 	enum family fam = c->re->prefix.afi == AFI_IPV6 ? FAM_IPV6 : FAM_IPV4;
 	const struct path *o = rib_best(c->old, c->nold, NULL, rde_decision_peer, rde);
 	const struct path *n = rib_best(c->re->paths, c->re->npaths, NULL, rde_decision_peer, rde);
-	if (!same_path(o, n)) {
-		struct op_vec *d = &b->dflt[fam];
-		op_push(d, &c->re->prefix, n, 0);
-		b->dflt_change[fam] = xrealloc(b->dflt_change[fam], d->cap * sizeof(uint32_t));
-		b->dflt_change[fam][d->n - 1] = ci;
-		if (!o || !n) {
-			b->change_delta[ci] = n ? 1 : -1;
-			b->exported_delta[fam] += b->change_delta[ci];
-		}
-	}
+	b->nexcl = 0;
+	b->stamp++;
 	if (has_export_ctl(c->old, c->nold) || has_export_ctl(c->re->paths, c->re->npaths)) {
 		for (uint32_t i = 0; i < rde->npeers; i++)
 			if (plain_receiver(rde->peers[i], fam))
-				exception_result(b, rde->peers[i], ci, c);
+				consider(b, rde->peers[i], c, o, n);
+	} else {
+		/* Only a path's sender can see a different best than everybody. */
+		for (uint16_t i = 0; i < c->nold; i++)
+			if (plain_receiver(rde->peers[c->old[i].peer], fam))
+				consider(b, rde->peers[c->old[i].peer], c, o, n);
+		for (uint16_t i = 0; i < c->re->npaths; i++)
+			if (plain_receiver(rde->peers[c->re->paths[i].peer], fam))
+				consider(b, rde->peers[c->re->paths[i].peer], c, o, n);
+	}
+	if (same_path(o, n))
 		return;
-	}
-	for (uint16_t i = 0; i < c->nold; i++)
-		if (plain_receiver(rde->peers[c->old[i].peer], fam))
-			exception_result(b, rde->peers[c->old[i].peer], ci, c);
-	for (uint16_t i = 0; i < c->re->npaths; i++)
-		if (plain_receiver(rde->peers[c->re->paths[i].peer], fam))
-			exception_result(b, rde->peers[c->re->paths[i].peer], ci, c);
+	struct group *g = group_for(b, fam);
+	op_push(&g->ops, &c->re->prefix, n, 0);
+	if (!o || !n)
+		g->exported_delta += n ? 1 : -1;
 }
 
-static int pers_order(const void *x, const void *y)
+static bool excluded(const struct group *g, uint32_t id)
 {
-	const struct personal *a = x, *b = y;
-	if (a->peer != b->peer)
-		return a->peer < b->peer ? -1 : 1;
-	return a->change < b->change ? -1 : a->change > b->change;
+	return g->nexcl && bsearch(&id, g->excl, g->nexcl, sizeof(*g->excl), u32_order) != NULL;
 }
 
-/* Default ops minus the changes the member is an exception for, plus its
- * own changed results. */
-static void send_exception(struct batch_state *b, struct rde_peer *p, const struct personal *pers,
-    size_t npers)
-{
-	struct op_vec ops = { 0 };
-	const struct op_vec *d = &b->dflt[p->fam];
-	size_t j = 0;
-	for (size_t i = 0; i < d->n; i++) {
-		uint32_t ci = b->dflt_change[p->fam][i];
-		while (j < npers && pers[j].change < ci)
-			j++;
-		if (j < npers && pers[j].change == ci)
-			continue;
-		op_push(&ops, d->v[i].prefix, d->v[i].path, 0);
-	}
-	for (size_t k = 0; k < npers; k++)
-		if (pers[k].changed)
-			op_push(&ops, &b->rde->changes[pers[k].change].re->prefix, pers[k].path, 0);
-	struct wbuf w = { 0 };
-	encode_ops(&ops, p->fam, &p->sc, &w);
-	send_to_peer(b->rde, p, &w);
-	wbuf_free(&w);
-	free(ops.v);
-}
-
-/* Plain members, grouped by what changes their bytes. */
-static void send_default(struct batch_state *b, enum family fam)
+/* One group: encoded once per send class, shared by its receivers. */
+static void send_group(struct batch_state *b, struct group *g)
 {
 	struct rde *rde = b->rde;
 	struct wbuf w[8] = { 0 };
 	struct session_ref *targets[8] = { 0 };
 	uint32_t nt[8] = { 0 };
-	bool encoded[8] = { false };
-	if (b->dflt[fam].n == 0)
-		return;
 	for (uint32_t i = 0; i < rde->npeers; i++) {
 		struct rde_peer *p = rde->peers[i];
-		if (!plain_receiver(p, fam) || p->mark == rde->batch_no)
+		if (!plain_receiver(p, g->fam) || excluded(g, p->id))
 			continue;
 		int cls = (p->sc.as4 ? 4 : 0) | (p->sc.ext_message ? 2 : 0) | (p->sc.otc_add_as ? 1 : 0);
-		if (!encoded[cls]) {
-			struct op_vec copy = { 0 };
-			for (size_t k = 0; k < b->dflt[fam].n; k++)
-				op_push(&copy, b->dflt[fam].v[k].prefix, b->dflt[fam].v[k].path, 0);
-			encode_ops(&copy, fam, &p->sc, &w[cls]);
-			free(copy.v);
-			encoded[cls] = true;
+		if (!targets[cls]) {
+			encode_ops(&g->ops, g->fam, &p->sc, &w[cls]);
 			targets[cls] = xmalloc(rde->npeers * sizeof(struct session_ref));
 		}
 		targets[cls][nt[cls]++] = (struct session_ref){ p->id, p->gen };
-		atomic_fetch_add(&peer_counters[p->id].exported, (unsigned)b->exported_delta[fam]);
+		atomic_fetch_add(&peer_counters[p->id].exported, (unsigned)g->exported_delta);
 	}
 	for (int cls = 0; cls < 8; cls++) {
-		if (encoded[cls])
+		if (targets[cls])
 			send_bytes(rde, &w[cls], targets[cls], nt[cls]);
 		wbuf_free(&w[cls]);
 	}
 }
 
+static int pers_order(const void *x, const void *y)
+{
+	const struct personal *a = x, *b = y;
+	return a->peer < b->peer ? -1 : a->peer > b->peer;
+}
+
+static void send_personal(struct batch_state *b)
+{
+	if (b->npers > 1)
+		qsort(b->pers, b->npers, sizeof(*b->pers), pers_order);
+	for (size_t i = 0; i < b->npers;) {
+		struct rde_peer *p = b->rde->peers[b->pers[i].peer];
+		struct op_vec ops = { 0 };
+		for (; i < b->npers && b->pers[i].peer == p->id; i++)
+			op_push(&ops, b->pers[i].prefix, b->pers[i].path, 0);
+		struct wbuf w = { 0 };
+		encode_ops(&ops, p->fam, &p->sc, &w);
+		send_to_peer(b->rde, p, &w);
+		wbuf_free(&w);
+		free(ops.v);
+	}
+}
+
 /* ADD-PATH receivers get every eligible path; diff per sending member. */
-static void addpath_diff(struct rde *rde, struct rde_peer *p, const struct change *c, struct op_vec *ops)
+static void addpath_diff(struct rde_peer *p, const struct change *c, struct op_vec *ops)
 {
 	for (uint16_t i = 0; i < c->nold; i++) {
 		const struct path *o = &c->old[i];
@@ -289,12 +330,7 @@ static void addpath_diff(struct rde *rde, struct rde_peer *p, const struct chang
 			op_push(ops, &c->re->prefix, n, path_id_of(n));
 		if (ne && !oe)
 			atomic_fetch_add(&peer_counters[p->id].exported, 1);
-		if (!ne && oe) {
-			op_push(ops, &c->re->prefix, NULL, path_id_of(o));
-			atomic_fetch_sub(&peer_counters[p->id].exported, 1);
-		}
 	}
-	(void)rde;
 }
 
 static void send_addpath(struct rde *rde)
@@ -307,7 +343,7 @@ static void send_addpath(struct rde *rde)
 		for (size_t ci = 0; ci < rde->nchanges; ci++) {
 			const struct change *c = &rde->changes[ci];
 			if (c->re->prefix.afi == family_afi(p->fam))
-				addpath_diff(rde, p, c, &ops);
+				addpath_diff(p, c, &ops);
 		}
 		struct wbuf w = { 0 };
 		encode_ops(&ops, p->fam, &p->sc, &w);
@@ -319,37 +355,27 @@ static void send_addpath(struct rde *rde)
 
 void export_batch(struct rde *rde)
 {
-	struct batch_state b = { .rde = rde };
 	if (rde->nchanges == 0)
 		return;
-	rde->batch_no++;
-	b.change_delta = xcalloc(rde->nchanges, 1);
-	for (uint32_t ci = 0; ci < rde->nchanges; ci++)
-		batch_change(&b, ci);
-	if (b.npers > 1)
-		qsort(b.pers, b.npers, sizeof(*b.pers), pers_order);
-	for (size_t i = 0; i < b.npers;) {
-		size_t j = i;
-		while (j < b.npers && b.pers[j].peer == b.pers[i].peer)
-			j++;
-		struct rde_peer *p = rde->peers[b.pers[i].peer];
-		/* the default ops' effect, minus the changes it is an exception for */
-		int delta = b.exported_delta[p->fam];
-		for (size_t k = i; k < j; k++)
-			delta -= b.change_delta[b.pers[k].change];
-		atomic_fetch_add(&peer_counters[p->id].exported, (unsigned)delta);
-		send_exception(&b, p, &b.pers[i], j - i);
-		i = j;
+	struct batch_state *b = xcalloc(1, sizeof(*b));
+	b->rde = rde;
+	b->stamp = rde->stamp;
+	b->excl = xmalloc(UINT16_MAX * sizeof(*b->excl));
+	for (size_t ci = 0; ci < rde->nchanges; ci++)
+		batch_change(b, &rde->changes[ci]);
+	rde->stamp = b->stamp;
+	for (size_t i = 0; i < b->ngroups; i++) {
+		send_group(b, b->groups[i]);
+		free(b->groups[i]->ops.v);
+		free(b->groups[i]->excl);
+		free(b->groups[i]);
 	}
-	for (int f = 0; f < FAM_COUNT; f++)
-		send_default(&b, (enum family)f);
+	send_personal(b);
 	send_addpath(rde);
-	for (int f = 0; f < FAM_COUNT; f++) {
-		free(b.dflt[f].v);
-		free(b.dflt_change[f]);
-	}
-	free(b.pers);
-	free(b.change_delta);
+	free(b->groups);
+	free(b->pers);
+	free(b->excl);
+	free(b);
 }
 
 /* --- full table --------------------------------------------------------- */

@@ -39,7 +39,7 @@ struct rde_peer {
 	uint8_t stale;               /* families whose paths are stale (GR) */
 	uint64_t stale_deadline;     /* ms */
 	uint8_t refresh_stale;       /* families in an enhanced route refresh */
-	uint32_t mark;               /* batch number it was an exception in */
+	uint32_t mark;               /* export: stamp of the last change it was considered for */
 	struct decision_peer dp;
 	uint8_t addr_bytes[16];
 };
@@ -59,7 +59,7 @@ struct rde {
 	uint32_t npeers;             /* highest id + 1 */
 	struct change *changes;
 	size_t nchanges, changes_cap;
-	uint32_t batch_no;
+	uint32_t stamp;               /* export: last visit stamp handed out */
 	struct ipc_queue *in, *to_se, *to_main;
 	struct update_decoded dec;
 	pthread_t thread;

@@ -323,3 +323,34 @@ TEST(decision_does_not_depend_on_arrival_order)
 		teardown();
 	}
 }
+
+TEST(each_members_own_prefixes_are_encoded_once_for_all_others)
+{
+	/* The IXP shape: every member announces its own prefixes in the same
+	 * batch.  One shared encoding per announcing member, sent to all the
+	 * others; nothing encoded per receiver. */
+	setup();
+	struct attr_set *a[4];
+	char pfx[32];
+	for (uint32_t m = 0; m < 4; m++) {
+		char nh[32];
+		snprintf(nh, sizeof(nh), "192.0.2.%u", 11 + m);
+		a[m] = attrs(52001 + m, 1, 0, nh);
+		for (int k = 0; k < 3; k++) {
+			snprintf(pfx, sizeof(pfx), "45.%u.%d.0/24", 65 + m, k);
+			announce(m, pfx, a[m]);
+		}
+	}
+	flush();
+	int msgs = 0;
+	for (struct ipc_msg *m = ipc_take_all(&to_se), *n; m; m = n) {
+		n = m->next;
+		msgs++;
+		CHECK_EQ_INT(m->n_targets, 3);
+		ipc_msg_free(m);
+	}
+	CHECK_EQ_INT(msgs, 4);
+	for (int m = 0; m < 4; m++)
+		attr_unref(a[m]);
+	teardown();
+}
