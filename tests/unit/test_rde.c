@@ -1,0 +1,293 @@
+/* The RDE thread driven through its queues, as the session engine drives
+ * it: graceful restart helper (RFC 4724), OTC (RFC 9234), enhanced route
+ * refresh (RFC 7313), RFC 7606 session reset. */
+#include "testlib.h"
+
+#include <arpa/inet.h>
+#include <poll.h>
+
+#include "log.h"
+#include "rde.h"
+#include "session.h"
+
+static struct rde *rde;
+static struct ipc_queue in, to_se, to_main;
+
+static void start(void)
+{
+	log_set_level(LOG_LVL_ERR);
+	rde = calloc(1, sizeof(*rde));
+	ipc_queue_init(&in);
+	ipc_queue_init(&to_se);
+	ipc_queue_init(&to_main);
+	rde_start(rde, 59900, &in, &to_se, &to_main);
+}
+
+static void drain(void);
+
+static void stop(void)
+{
+	rde_stop(rde);
+	drain();
+	ipc_queue_destroy(&in);
+	ipc_queue_destroy(&to_se);
+	ipc_queue_destroy(&to_main);
+	free(rde);
+}
+
+static void add_peer(uint32_t id, uint32_t asn, const char *addr)
+{
+	struct ipc_peer_cfg c = { .asn = asn, .passive = true };
+	cfg_addr_parse(addr, &c.addr);
+	ipc_push(&in, ipc_msg_new(IPC_PEER_ADD, id, 0, &c, sizeof(c)));
+}
+
+static void peer_up(uint32_t id, uint32_t gen, bool gr, bool role)
+{
+	struct ipc_peer_up up = { .bgp_id = 0x0a000000u + id, .asn = 52001 + id };
+	up.caps.as4 = true;
+	up.caps.families = 1;
+	up.caps.enhanced_rr = true;
+	up.caps.graceful_restart = gr;
+	up.caps.gr_families = gr ? 1 : 0;
+	up.caps.gr_time = 120;
+	up.role_negotiated = role;
+	ipc_push(&in, ipc_msg_new(IPC_PEER_UP, id, gen, &up, sizeof(up)));
+}
+
+static void peer_down(uint32_t id, uint32_t gen, uint8_t keep_stale, uint16_t restart)
+{
+	struct ipc_peer_down d = { keep_stale, restart };
+	ipc_push(&in, ipc_msg_new(IPC_PEER_DOWN, id, gen, &d, sizeof(d)));
+}
+
+/* UPDATE body announcing pfx from AS asn with next hop nh, optional OTC. */
+static void announce(uint32_t id, uint32_t gen, const char *pfx, uint32_t asn, const char *nh,
+    uint32_t otc)
+{
+	struct wbuf w = { 0 };
+	wbuf_u16(&w, 0);
+	size_t alen_at = w.len;
+	wbuf_u16(&w, 0);
+	uint8_t v[8];
+	v[0] = 0;
+	attr_put(&w, ATTR_F_TRANSITIVE, ATTR_ORIGIN, v, 1);
+	uint8_t path[6] = { AS_SEQUENCE, 1 };
+	put_u32(path + 2, asn);
+	attr_put(&w, ATTR_F_TRANSITIVE, ATTR_AS_PATH, path, 6);
+	inet_pton(AF_INET, nh, v);
+	attr_put(&w, ATTR_F_TRANSITIVE, ATTR_NEXT_HOP, v, 4);
+	if (otc) {
+		put_u32(v, otc);
+		attr_put(&w, ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE, ATTR_OTC, v, 4);
+	}
+	put_u16(w.data + alen_at, (uint16_t)(w.len - alen_at - 2));
+	struct prefix p;
+	prefix_parse(pfx, &p);
+	prefix_write_nlri(&w, &p);
+	ipc_push(&in, ipc_msg_new(IPC_UPDATE, id, gen, w.data, w.len));
+	wbuf_free(&w);
+}
+
+static void end_of_rib(uint32_t id, uint32_t gen)
+{
+	uint8_t eor[4] = { 0, 0, 0, 0 };
+	ipc_push(&in, ipc_msg_new(IPC_UPDATE, id, gen, eor, 4));
+}
+
+static void refresh_marker(uint32_t id, uint32_t gen, uint8_t subtype)
+{
+	struct ipc_refresh r = { FAM_IPV4, subtype };
+	ipc_push(&in, ipc_msg_new(IPC_REFRESH, id, gen, &r, sizeof(r)));
+}
+
+/* What `peer` was sent during the next `ms` milliseconds. */
+struct seen {
+	int announced, withdrawn, resets;
+	bool otc;
+	uint32_t otc_value;
+};
+
+static struct seen collect(uint32_t peer, int ms)
+{
+	struct seen s = { 0 };
+	uint64_t end = now_ms() + (uint64_t)ms;
+	for (uint64_t now = now_ms(); now < end; now = now_ms()) {
+		struct pollfd pfd = { to_se.efd, POLLIN, 0 };
+		poll(&pfd, 1, (int)(end - now));
+		for (struct ipc_msg *m = ipc_take_all(&to_se), *n; m; m = n) {
+			n = m->next;
+			if (m->type == IPC_RESET && m->peer == peer)
+				s.resets++;
+			for (uint32_t t = 0; m->type == IPC_SEND && t < m->n_targets; t++) {
+				if (m->targets[t].peer != peer)
+					continue;
+				for (size_t o = 0; o + 19 <= m->msg->len; o += get_u16(m->msg->data + o + 16)) {
+					if (m->msg->data[o + 18] != BGP_UPDATE)
+						continue;
+					struct update_ctx ctx = { .peer_as4 = true, .families = 1 };
+					struct update_decoded u;
+					update_decoded_init(&u);
+					bgp_update_decode(&ctx, m->msg->data + o + 19,
+					    get_u16(m->msg->data + o + 16) - 19u, &u);
+					s.announced += (int)u.announced.n;
+					s.withdrawn += (int)u.withdrawn.n;
+					if (u.announced.n && u.info.has_otc) {
+						s.otc = true;
+						s.otc_value = u.info.otc;
+					}
+					update_decoded_free(&u);
+				}
+			}
+			ipc_msg_free(m);
+		}
+	}
+	return s;
+}
+
+static void drain(void)
+{
+	for (struct ipc_msg *m = ipc_take_all(&to_se), *n; m; m = n) {
+		n = m->next;
+		ipc_msg_free(m);
+	}
+	for (struct ipc_msg *m = ipc_take_all(&to_main), *n; m; m = n) {
+		n = m->next;
+		ipc_msg_free(m);
+	}
+}
+
+static void two_members(bool gr, bool role_a, bool role_b)
+{
+	start();
+	add_peer(0, 52001, "192.0.2.11");
+	add_peer(1, 52002, "192.0.2.12");
+	peer_up(0, 1, gr, role_a);
+	peer_up(1, 2, false, role_b);
+}
+
+TEST(graceful_restart_keeps_routes_until_end_of_rib)
+{
+	two_members(true, false, false);
+	announce(0, 1, "45.65.0.0/22", 52001, "192.0.2.11", 0);
+	announce(0, 1, "45.65.4.0/22", 52001, "192.0.2.11", 0);
+	CHECK_EQ_INT(collect(1, 300).announced, 2);
+	peer_down(0, 1, 1, 120);                  /* TCP lost, GR negotiated */
+	CHECK_EQ_INT(collect(1, 300).withdrawn, 0);
+	peer_up(0, 3, true, false);               /* back: re-announces one route */
+	announce(0, 3, "45.65.0.0/22", 52001, "192.0.2.11", 0);
+	end_of_rib(0, 3);
+	struct seen s = collect(1, 300);
+	CHECK_EQ_INT(s.withdrawn, 1);             /* the stale one not re-announced */
+	stop();
+}
+
+TEST(graceful_restart_stale_routes_expire_after_restart_time)
+{
+	two_members(true, false, false);
+	announce(0, 1, "45.65.0.0/22", 52001, "192.0.2.11", 0);
+	collect(1, 200);
+	peer_down(0, 1, 1, 1);                    /* restart time 1 s */
+	CHECK_EQ_INT(collect(1, 500).withdrawn, 0);
+	CHECK_EQ_INT(collect(1, 2500).withdrawn, 1);
+	stop();
+}
+
+TEST(session_loss_without_graceful_restart_withdraws_at_once)
+{
+	two_members(false, false, false);
+	announce(0, 1, "45.65.0.0/22", 52001, "192.0.2.11", 0);
+	collect(1, 200);
+	peer_down(0, 1, 0, 0);
+	CHECK_EQ_INT(collect(1, 300).withdrawn, 1);
+	stop();
+}
+
+TEST(otc_from_rs_client_is_a_leak_and_not_exported)
+{
+	two_members(false, true, true);
+	announce(0, 1, "45.65.0.0/22", 52001, "192.0.2.11", 64999);
+	CHECK_EQ_INT(collect(1, 300).announced, 0);
+	stop();
+}
+
+TEST(otc_added_towards_rs_clients_with_roles_only)
+{
+	start();
+	add_peer(0, 52001, "192.0.2.11");
+	add_peer(1, 52002, "192.0.2.12");
+	add_peer(2, 52003, "192.0.2.13");
+	peer_up(0, 1, false, true);
+	peer_up(1, 2, false, true);               /* negotiated roles */
+	peer_up(2, 3, false, false);              /* no role capability */
+	announce(0, 1, "45.65.0.0/22", 52001, "192.0.2.11", 0);
+	struct seen with_role = collect(1, 300);
+	CHECK(with_role.otc);
+	CHECK_EQ_INT(with_role.otc_value, 59900);
+	stop();
+	start();
+	add_peer(0, 52001, "192.0.2.11");
+	add_peer(2, 52003, "192.0.2.13");
+	peer_up(0, 1, false, true);
+	peer_up(2, 3, false, false);
+	announce(0, 1, "45.65.0.0/22", 52001, "192.0.2.11", 0);
+	struct seen without = collect(2, 300);
+	CHECK_EQ_INT(without.announced, 1);
+	CHECK(!without.otc);
+	stop();
+}
+
+TEST(enhanced_route_refresh_removes_what_was_not_resent)
+{
+	two_members(false, false, false);
+	announce(0, 1, "45.65.0.0/22", 52001, "192.0.2.11", 0);
+	announce(0, 1, "45.65.4.0/22", 52001, "192.0.2.11", 0);
+	collect(1, 200);
+	refresh_marker(0, 1, RR_BEGIN);
+	announce(0, 1, "45.65.0.0/22", 52001, "192.0.2.11", 0);
+	CHECK_EQ_INT(collect(1, 200).withdrawn, 0);
+	refresh_marker(0, 1, RR_END);
+	CHECK_EQ_INT(collect(1, 300).withdrawn, 1);
+	stop();
+}
+
+TEST(malformed_update_resets_session_and_later_updates_are_ignored)
+{
+	two_members(false, false, false);
+	static const uint8_t bad[] = { 0, 0, 0, 0, 33, 45, 65, 0, 0, 0 };   /* /33 */
+	ipc_push(&in, ipc_msg_new(IPC_UPDATE, 0, 1, bad, sizeof(bad)));
+	announce(0, 1, "45.65.0.0/22", 52001, "192.0.2.11", 0);
+	struct seen s = collect(0, 300);
+	CHECK_EQ_INT(s.resets, 1);
+	CHECK_EQ_INT(collect(1, 200).announced, 0);
+	stop();
+}
+
+TEST(route_refresh_request_resends_table_between_borr_and_eorr)
+{
+	two_members(false, false, false);
+	announce(0, 1, "45.65.0.0/22", 52001, "192.0.2.11", 0);
+	collect(1, 200);
+	refresh_marker(1, 2, RR_NORMAL);          /* member 1 asks for our routes */
+	uint64_t end = now_ms() + 500;
+	int rr = 0, announced = 0;
+	while (now_ms() < end) {
+		struct pollfd pfd = { to_se.efd, POLLIN, 0 };
+		poll(&pfd, 1, 100);
+		for (struct ipc_msg *m = ipc_take_all(&to_se), *n; m; m = n) {
+			n = m->next;
+			for (size_t o = 0; m->type == IPC_SEND && o + 19 <= m->msg->len;
+			    o += get_u16(m->msg->data + o + 16)) {
+				uint8_t type = m->msg->data[o + 18];
+				if (type == BGP_ROUTE_REFRESH)
+					CHECK_EQ_INT(m->msg->data[o + 21], rr++ ? (int)RR_END : (int)RR_BEGIN);
+				else if (type == BGP_UPDATE && rr == 1)
+					announced++;
+			}
+			ipc_msg_free(m);
+		}
+	}
+	CHECK_EQ_INT(rr, 2);
+	CHECK_EQ_INT(announced, 1);
+	stop();
+}
