@@ -11,6 +11,7 @@
 
 #include "bgp_msg.h"
 #include "config.h"
+#include "policy.h"
 
 /* Encoded BGP bytes shared by every session that sends them: the RDE
  * builds an UPDATE once per group of members receiving the same thing. */
@@ -37,14 +38,20 @@ enum ipc_type {
 	/* main -> RDE / SE on reload: body = struct ipc_peer_cfg */
 	IPC_PEER_ADD,        /* new peer, or changed: its session restarts */
 	IPC_PEER_REMOVE,     /* de-configured */
+	IPC_PEER_POLICY,     /* main -> RDE: only the import policy changed */
 	IPC_SETTINGS,        /* main -> SE: body = struct ipc_settings */
 };
 
+/* What a reload compares: a change of `session` restarts the session,
+ * a change of `policy` alone re-evaluates the member's routes in place. */
 struct ipc_peer_cfg {
-	uint32_t asn;
-	struct cfg_addr addr;
-	bool passive, add_path;
-	char description[256];
+	struct {
+		uint32_t asn;
+		struct cfg_addr addr;
+		bool passive, add_path;
+		char description[256];
+	} session;
+	struct peer_policy policy;
 };
 
 struct ipc_settings {

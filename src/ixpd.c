@@ -60,23 +60,26 @@ static void usage(FILE *out)
 static void peer_cfg_from(const struct cfg_member *m, struct ipc_peer_cfg *out)
 {
 	memset(out, 0, sizeof(*out));
-	out->asn = m->asn;
-	out->addr = m->addr;
-	out->passive = m->passive;
-	out->add_path = m->add_path;
+	out->session.asn = m->asn;
+	out->session.addr = m->addr;
+	out->session.passive = m->passive;
+	out->session.add_path = m->add_path;
 	if (m->description)
-		snprintf(out->description, sizeof(out->description), "%s", m->description);
+		snprintf(out->session.description, sizeof(out->session.description), "%s", m->description);
+	policy_from_config(&m->client->policy, &out->policy);
 }
 
 static void post_peer(struct daemon *d, enum ipc_type type, uint32_t id, const struct ipc_peer_cfg *c)
 {
 	size_t len = c ? sizeof(*c) : 0;
-	ipc_push(&d->q_se, ipc_msg_new(type, id, 0, c, len));
+	if (type != IPC_PEER_POLICY)      /* the session engine has no policy */
+		ipc_push(&d->q_se, ipc_msg_new(type, id, 0, c, len));
 	ipc_push(&d->q_rde, ipc_msg_new(type, id, 0, c, len));
 }
 
 /* Brings the running peers in line with cfg: adds new members, restarts
- * changed ones, removes those gone; unchanged ones are not disturbed. */
+ * those whose session settings changed, re-filters those whose policy
+ * alone changed, removes those gone; unchanged ones are not disturbed. */
 static unsigned apply_members(struct daemon *d, const struct ixpd_config *cfg, unsigned *added,
     unsigned *removed)
 {
@@ -88,15 +91,18 @@ static unsigned apply_members(struct daemon *d, const struct ixpd_config *cfg, u
 		struct ipc_peer_cfg pc;
 		peer_cfg_from(&cfg->members[i], &pc);
 		size_t k = 0;
-		while (k < d->nreg && !cfg_addr_equal(&d->reg[k].addr, &pc.addr))
+		while (k < d->nreg && !cfg_addr_equal(&d->reg[k].addr, &pc.session.addr))
 			k++;
-		reg[i].addr = pc.addr;
+		reg[i].addr = pc.session.addr;
 		reg[i].cfg = pc;
 		if (k < d->nreg) {
 			kept[k] = true;
 			reg[i].id = d->reg[k].id;
-			if (memcmp(&d->reg[k].cfg, &pc, sizeof(pc)) != 0) {
+			if (memcmp(&d->reg[k].cfg.session, &pc.session, sizeof(pc.session)) != 0) {
 				post_peer(d, IPC_PEER_ADD, reg[i].id, &pc);
+				changed++;
+			} else if (memcmp(&d->reg[k].cfg.policy, &pc.policy, sizeof(pc.policy)) != 0) {
+				post_peer(d, IPC_PEER_POLICY, reg[i].id, &pc);
 				changed++;
 			}
 		} else {

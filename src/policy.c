@@ -6,25 +6,71 @@
 #include "bgp.h"
 #include "xalloc.h"
 
+static const struct {
+	const char *text;
+	uint16_t code;               /* arouteserver reject cause */
+} reasons[REJECT_REASON_COUNT] = {
+	[REJECT_NONE] = { "accepted", 0 },
+	[REJECT_NEXT_HOP] = { "invalid NEXT_HOP: not the member's own address", 5 },
+	[REJECT_PREFIX_LEN] = { "invalid prefix length", 13 },
+	[REJECT_IPV6_NOT_GLOBAL] = { "IPv6 prefix not in global unicast space (2000::/3)", 10 },
+	[REJECT_AS_PATH_LEN] = { "AS_PATH too long", 1 },
+	[REJECT_LEFTMOST_AS] = { "left-most AS in AS_PATH is not the member's AS", 6 },
+	[REJECT_OTC_LEAK] = { "route leak: OTC attribute from an RS client (RFC 9234)", 0 },
+};
+
 const char *reject_reason_str(uint16_t reason)
 {
-	switch (reason) {
-	case REJECT_NONE: return "accepted";
-	case REJECT_OTC_LEAK: return "route leak: OTC attribute received from an RS client (RFC 9234)";
-	case REJECT_AS_PATH_EMPTY: return "empty AS_PATH";
-	default: return "rejected";
-	}
+	return reason < REJECT_REASON_COUNT ? reasons[reason].text : "rejected";
 }
 
-uint16_t policy_import(const struct policy_peer *peer, const struct prefix *p,
-    const struct attr_set *attrs)
+uint16_t policy_reject_code(uint16_t reason)
 {
-	(void)p;
-	if (attrs->info.as_path_len == 0)
-		return REJECT_AS_PATH_EMPTY;
-	if (peer->role_negotiated && attrs->info.has_otc)
+	return reason < REJECT_REASON_COUNT ? reasons[reason].code : 65535;
+}
+
+void policy_from_config(const struct cfg_policy *c, struct peer_policy *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->v4_min = c->filtering.ipv4_pref_len.min;
+	out->v4_max = c->filtering.ipv4_pref_len.max;
+	out->v6_min = c->filtering.ipv6_pref_len.min;
+	out->v6_max = c->filtering.ipv6_pref_len.max;
+	out->max_as_path_len = (uint16_t)c->filtering.max_as_path_len;
+	out->next_hop = (uint8_t)c->filtering.next_hop.policy;
+}
+
+static bool next_hop_is_member(const struct policy_peer *peer, const struct path_info *info)
+{
+	if (peer->addr->family == AF_INET)
+		return info->nh_afi == AFI_IPV4 && memcmp(info->nh, &peer->addr->u.v4, 4) == 0;
+	return info->nh_afi == AFI_IPV6 && memcmp(info->nh, &peer->addr->u.v6, 16) == 0;
+}
+
+uint16_t policy_check_attrs(const struct policy_peer *peer, const struct attr_set *attrs)
+{
+	const struct path_info *info = &attrs->info;
+	if (peer->pol->next_hop == CFG_NEXT_HOP_STRICT && !next_hop_is_member(peer, info))
+		return REJECT_NEXT_HOP;
+	if (info->as_path_len > peer->pol->max_as_path_len)
+		return REJECT_AS_PATH_LEN;
+	/* A member's route starts with its own AS (a route server never
+	 * prepends its own); an empty or set-led AS_PATH cannot. */
+	if (info->neighbor_as != peer->asn)
+		return REJECT_LEFTMOST_AS;
+	if (peer->role_negotiated && info->has_otc)
 		return REJECT_OTC_LEAK;
 	return REJECT_NONE;
+}
+
+uint16_t policy_check_prefix(const struct policy_peer *peer, const struct prefix *p)
+{
+	const struct peer_policy *pol = peer->pol;
+	if (p->afi == AFI_IPV4)
+		return (p->len < pol->v4_min || p->len > pol->v4_max) ? REJECT_PREFIX_LEN : REJECT_NONE;
+	if ((p->addr[0] & 0xe0) != 0x20)
+		return REJECT_IPV6_NOT_GLOBAL;
+	return (p->len < pol->v6_min || p->len > pol->v6_max) ? REJECT_PREFIX_LEN : REJECT_NONE;
 }
 
 struct asn_list {

@@ -81,14 +81,18 @@ static void peer_configure(struct rde *rde, uint32_t id, const struct ipc_peer_c
 	if (!p) {
 		p = xcalloc(1, sizeof(*p));
 		rde->peers[id] = p;
+		atomic_store(&peer_counters[id].received, 0);
+		atomic_store(&peer_counters[id].rejected, 0);
+		atomic_store(&peer_counters[id].exported, 0);
 	}
 	p->up = false;
 	p->id = id;
-	p->asn = m->asn;
-	p->addr = m->addr;
-	p->fam = m->addr.family == AF_INET6 ? FAM_IPV6 : FAM_IPV4;
-	memcpy(p->addr_bytes, &m->addr.u, p->fam == FAM_IPV6 ? 16 : 4);
-	p->dp = (struct decision_peer){ .id = id, .asn = m->asn, .addr = p->addr_bytes,
+	p->asn = m->session.asn;
+	p->addr = m->session.addr;
+	p->fam = p->addr.family == AF_INET6 ? FAM_IPV6 : FAM_IPV4;
+	p->pol = m->policy;
+	memcpy(p->addr_bytes, &p->addr.u, p->fam == FAM_IPV6 ? 16 : 4);
+	p->dp = (struct decision_peer){ .id = id, .asn = p->asn, .addr = p->addr_bytes,
 		.addr_len = p->fam == FAM_IPV6 ? 16 : 4 };
 	if (id >= rde->npeers)
 		rde->npeers = id + 1;
@@ -209,11 +213,18 @@ static void import_withdraw(struct rde *rde, struct rde_peer *p, const struct pr
 	rib_del_path(&rde->rib, re, p->id);
 }
 
-static void import_announce(struct rde *rde, struct rde_peer *p, const struct prefix *pfx,
-    struct attr_set *attrs)
+static struct policy_peer policy_peer_of(const struct rde_peer *p)
 {
-	struct policy_peer pp = { p->asn, p->role };
-	uint16_t reject = policy_import(&pp, pfx, attrs);
+	return (struct policy_peer){ p->asn, &p->addr, p->role, &p->pol };
+}
+
+/* attrs_reject: the verdict of the attribute checks, shared by every
+ * prefix of the UPDATE. */
+static void import_announce(struct rde *rde, struct rde_peer *p, const struct prefix *pfx,
+    struct attr_set *attrs, uint16_t attrs_reject)
+{
+	struct policy_peer pp = policy_peer_of(p);
+	uint16_t reject = attrs_reject ? attrs_reject : policy_check_prefix(&pp, pfx);
 	struct rib_entry *re = rib_get(&rde->rib, pfx);
 	struct path *old = rib_find_path(re, p->id);
 	if (!old)
@@ -267,8 +278,10 @@ static void handle_update(struct rde *rde, struct rde_peer *p, const uint8_t *bo
 		return;
 	struct attr_set *attrs = attr_intern(&u->info, u->attrs.data, u->attrs.len);
 	policy_derive(rde->rs_as, attrs);
+	struct policy_peer pp = policy_peer_of(p);
+	uint16_t attrs_reject = policy_check_attrs(&pp, attrs);
 	for (uint32_t i = 0; i < u->announced.n; i++)
-		import_announce(rde, p, &u->announced.v[i], attrs);
+		import_announce(rde, p, &u->announced.v[i], attrs, attrs_reject);
 	attr_unref(attrs);
 }
 
@@ -294,6 +307,48 @@ static void handle_refresh(struct rde *rde, struct rde_peer *p, const struct ipc
 }
 
 /* --- the thread ----------------------------------------------------------- */
+
+struct refilter_ctx {
+	struct rde *rde;
+	struct rde_peer *peer;
+	size_t changed;
+};
+
+static void refilter_entry(struct rib_entry *re, void *arg)
+{
+	struct refilter_ctx *rc = arg;
+	struct rde_peer *p = rc->peer;
+	struct path *path = rib_find_path(re, p->id);
+	if (!path)
+		return;
+	struct policy_peer pp = policy_peer_of(p);
+	uint16_t reject = policy_check_attrs(&pp, path->attrs);
+	if (!reject)
+		reject = policy_check_prefix(&pp, &re->prefix);
+	if (reject == path->reject)
+		return;
+	rde_touch(rc->rde, re);
+	path = rib_find_path(re, p->id);
+	atomic_fetch_add(&peer_counters[p->id].rejected, reject ? 1u : (unsigned)-1);
+	rc->rde->rib.nrejected += reject ? 1 : (size_t)-1;
+	path->reject = reject;
+	rc->changed++;
+	if (rc->rde->nchanges >= 65536)
+		rde_flush_batch(rc->rde);
+}
+
+/* Reload changed only a member's import policy: its Adj-RIB-In (rejected
+ * paths included, that is why they are kept) is filtered again in place;
+ * the session is not touched. */
+static void refilter(struct rde *rde, struct rde_peer *p, const struct peer_policy *pol)
+{
+	struct refilter_ctx rc = { rde, p, 0 };
+	rde_flush_batch(rde);
+	p->pol = *pol;
+	rib_walk(&rde->rib, refilter_entry, &rc);
+	rde_flush_batch(rde);
+	log_info("neighbor %s: import policy changed, %zu routes changed verdict", peer_name(p), rc.changed);
+}
 
 /* Reload: a changed or removed peer loses its routes now; the session
  * engine restarts or ends its session. */
@@ -325,6 +380,11 @@ static void handle_msg(struct rde *rde, struct ipc_msg *m, unsigned *updates)
 	}
 	if (m->type == IPC_PEER_ADD || m->type == IPC_PEER_REMOVE) {
 		reconfigure(rde, m);
+		return;
+	}
+	if (m->type == IPC_PEER_POLICY) {
+		if (p)
+			refilter(rde, p, &((const struct ipc_peer_cfg *)m->body)->policy);
 		return;
 	}
 	if (!p)

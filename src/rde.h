@@ -12,6 +12,7 @@
 #include "bgp_update.h"
 #include "config.h"
 #include "ipc.h"
+#include "policy.h"
 #include "rib.h"
 
 #define MAX_PEERS 16384
@@ -42,6 +43,7 @@ struct rde_peer {
 	uint32_t mark;               /* export: stamp of the last change it was considered for */
 	struct decision_peer dp;
 	uint8_t addr_bytes[16];
+	struct peer_policy pol;      /* import policy */
 };
 
 /* A prefix touched in the current batch, with its paths as they were

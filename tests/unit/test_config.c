@@ -489,10 +489,8 @@ TEST(unimplemented_values_are_refused)
 		{ "", "    next_hop: {policy: authorized_addresses}\n",
 		  "cfg.filtering.next_hop.policy: 'authorized_addresses' is not implemented by ixpd yet "
 		  "(only the default 'strict' is accepted for now)" },
-		{ "", "    ipv6_pref_len: {min: 12, max: 64}\n", "cfg.filtering.ipv6_pref_len: {min: 12, max: 64} is not" },
 		{ "", "    global_black_list_pref: [{prefix: 10.0.0.0, length: 8}]\n",
 		  "cfg.filtering.global_black_list_pref: not implemented by ixpd yet (leave it empty to turn it off)" },
-		{ "", "    max_as_path_len: 64\n", "cfg.filtering.max_as_path_len: 64 is not" },
 		{ "", "    transit_free: {action: warning}\n",
 		  "cfg.filtering.transit_free.action: 'warning' is not implemented by ixpd yet (remove it to turn it off)" },
 		{ "", RIAP_OFF IRRDB_OFF_WITH("") "    never_via_route_servers: {peering_db: False, asns: 2914}\n",

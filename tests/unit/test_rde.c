@@ -35,11 +35,20 @@ static void stop(void)
 	free(rde);
 }
 
+/* arouteserver's default filters: IPv4 8-24, IPv6 12-48, AS_PATH <= 32,
+ * NEXT_HOP strict. */
+static const struct peer_policy default_policy = { 8, 24, 12, 48, 32, CFG_NEXT_HOP_STRICT };
+
+static void add_peer_with(uint32_t id, uint32_t asn, const char *addr, const struct peer_policy *pol)
+{
+	struct ipc_peer_cfg c = { .session = { .asn = asn, .passive = true }, .policy = *pol };
+	cfg_addr_parse(addr, &c.session.addr);
+	ipc_push(&in, ipc_msg_new(IPC_PEER_ADD, id, 0, &c, sizeof(c)));
+}
+
 static void add_peer(uint32_t id, uint32_t asn, const char *addr)
 {
-	struct ipc_peer_cfg c = { .asn = asn, .passive = true };
-	cfg_addr_parse(addr, &c.addr);
-	ipc_push(&in, ipc_msg_new(IPC_PEER_ADD, id, 0, &c, sizeof(c)));
+	add_peer_with(id, asn, addr, &default_policy);
 }
 
 static void peer_up(uint32_t id, uint32_t gen, bool gr, bool role)
@@ -289,5 +298,39 @@ TEST(route_refresh_request_resends_table_between_borr_and_eorr)
 	}
 	CHECK_EQ_INT(rr, 2);
 	CHECK_EQ_INT(announced, 1);
+	stop();
+}
+
+TEST(import_filters_reject_with_reason_and_keep_the_path)
+{
+	two_members(false, false, false);
+	announce(0, 1, "45.65.0.0/25", 52001, "192.0.2.11", 0);    /* too long */
+	announce(0, 1, "45.65.4.0/22", 52001, "192.0.2.99", 0);    /* foreign next hop */
+	announce(0, 1, "45.65.8.0/22", 52999, "192.0.2.11", 0);    /* wrong first AS */
+	announce(0, 1, "45.65.12.0/22", 52001, "192.0.2.11", 0);   /* fine */
+	CHECK_EQ_INT(collect(1, 300).announced, 1);
+	CHECK_EQ_INT(atomic_load(&peer_counters[0].received), 4);
+	CHECK_EQ_INT(atomic_load(&peer_counters[0].rejected), 3);
+	stop();
+}
+
+TEST(policy_reload_refilters_stored_routes_without_session_reset)
+{
+	two_members(false, false, false);
+	announce(0, 1, "45.65.0.0/24", 52001, "192.0.2.11", 0);
+	announce(0, 1, "45.65.4.0/22", 52001, "192.0.2.11", 0);
+	CHECK_EQ_INT(collect(1, 300).announced, 2);
+	/* max 23: the /24 is now rejected, the /22 stays */
+	struct ipc_peer_cfg c = { .session = { .asn = 52001, .passive = true }, .policy = default_policy };
+	cfg_addr_parse("192.0.2.11", &c.session.addr);
+	c.policy.v4_max = 23;
+	ipc_push(&in, ipc_msg_new(IPC_PEER_POLICY, 0, 0, &c, sizeof(c)));
+	struct seen s = collect(1, 300);
+	CHECK_EQ_INT(s.withdrawn, 1);
+	CHECK_EQ_INT(s.announced, 0);
+	/* and back: the stored path is accepted again, no resend needed */
+	c.policy.v4_max = 24;
+	ipc_push(&in, ipc_msg_new(IPC_PEER_POLICY, 0, 0, &c, sizeof(c)));
+	CHECK_EQ_INT(collect(1, 300).announced, 1);
 	stop();
 }

@@ -354,3 +354,48 @@ TEST(each_members_own_prefixes_are_encoded_once_for_all_others)
 		attr_unref(a[m]);
 	teardown();
 }
+
+TEST(prefix_checks_follow_the_members_policy)
+{
+	static const struct peer_policy pol = { 8, 24, 12, 48, 32, CFG_NEXT_HOP_STRICT };
+	struct cfg_addr a;
+	cfg_addr_parse("192.0.2.11", &a);
+	struct policy_peer pp = { 52001, &a, false, &pol };
+	struct prefix p;
+	prefix_parse("45.65.0.0/24", &p);
+	CHECK_EQ_INT(policy_check_prefix(&pp, &p), REJECT_NONE);
+	prefix_parse("45.65.0.0/25", &p);
+	CHECK_EQ_INT(policy_check_prefix(&pp, &p), REJECT_PREFIX_LEN);
+	prefix_parse("45.0.0.0/7", &p);
+	CHECK_EQ_INT(policy_check_prefix(&pp, &p), REJECT_PREFIX_LEN);
+	prefix_parse("2804:1f10::/32", &p);
+	CHECK_EQ_INT(policy_check_prefix(&pp, &p), REJECT_NONE);
+	prefix_parse("fc00::/32", &p);
+	CHECK_EQ_INT(policy_check_prefix(&pp, &p), REJECT_IPV6_NOT_GLOBAL);
+	prefix_parse("2804:1f10::/49", &p);
+	CHECK_EQ_INT(policy_check_prefix(&pp, &p), REJECT_PREFIX_LEN);
+	CHECK_EQ_INT(policy_reject_code(REJECT_PREFIX_LEN), 13);
+	CHECK_EQ_INT(policy_reject_code(REJECT_NEXT_HOP), 5);
+}
+
+TEST(attribute_checks_next_hop_first_as_path_length)
+{
+	setup();
+	static const struct peer_policy pol = { 8, 24, 12, 48, 3, CFG_NEXT_HOP_STRICT };
+	struct cfg_addr a;
+	cfg_addr_parse("192.0.2.11", &a);
+	struct policy_peer pp = { 52001, &a, false, &pol };
+	struct attr_set *ok = attrs(52001, 3, 0, "192.0.2.11");
+	struct attr_set *far = attrs(52001, 1, 0, "192.0.2.12");
+	struct attr_set *longp = attrs(52001, 4, 0, "192.0.2.11");
+	struct attr_set *other = attrs(52002, 1, 0, "192.0.2.11");
+	CHECK_EQ_INT(policy_check_attrs(&pp, ok), REJECT_NONE);
+	CHECK_EQ_INT(policy_check_attrs(&pp, far), REJECT_NEXT_HOP);
+	CHECK_EQ_INT(policy_check_attrs(&pp, longp), REJECT_AS_PATH_LEN);
+	CHECK_EQ_INT(policy_check_attrs(&pp, other), REJECT_LEFTMOST_AS);
+	attr_unref(ok);
+	attr_unref(far);
+	attr_unref(longp);
+	attr_unref(other);
+	teardown();
+}
