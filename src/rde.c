@@ -310,44 +310,51 @@ static void handle_refresh(struct rde *rde, struct rde_peer *p, const struct ipc
 
 struct refilter_ctx {
 	struct rde *rde;
-	struct rde_peer *peer;
 	size_t changed;
 };
 
 static void refilter_entry(struct rib_entry *re, void *arg)
 {
 	struct refilter_ctx *rc = arg;
-	struct rde_peer *p = rc->peer;
-	struct path *path = rib_find_path(re, p->id);
-	if (!path)
-		return;
-	struct policy_peer pp = policy_peer_of(p);
-	uint16_t reject = policy_check_attrs(&pp, path->attrs);
-	if (!reject)
-		reject = policy_check_prefix(&pp, &re->prefix);
-	if (reject == path->reject)
-		return;
-	rde_touch(rc->rde, re);
-	path = rib_find_path(re, p->id);
-	atomic_fetch_add(&peer_counters[p->id].rejected, reject ? 1u : (unsigned)-1);
-	rc->rde->rib.nrejected += reject ? 1 : (size_t)-1;
-	path->reject = reject;
-	rc->changed++;
-	if (rc->rde->nchanges >= 65536)
-		rde_flush_batch(rc->rde);
+	struct rde *rde = rc->rde;
+	for (uint16_t i = 0; i < re->npaths; i++) {
+		struct rde_peer *p = rde->peers[re->paths[i].peer];
+		if (!p->refilter)
+			continue;
+		struct policy_peer pp = policy_peer_of(p);
+		uint16_t reject = policy_check_attrs(&pp, re->paths[i].attrs);
+		if (!reject)
+			reject = policy_check_prefix(&pp, &re->prefix);
+		if (reject == re->paths[i].reject)
+			continue;
+		rde_touch(rde, re);      /* snapshots, never moves re->paths */
+		atomic_fetch_add(&peer_counters[p->id].rejected, reject ? 1u : (unsigned)-1);
+		rde->rib.nrejected += reject ? 1 : (size_t)-1;
+		re->paths[i].reject = reject;
+		rc->changed++;
+	}
+	if (rde->nchanges >= 65536)
+		rde_flush_batch(rde);
 }
 
-/* Reload changed only a member's import policy: its Adj-RIB-In (rejected
- * paths included, that is why they are kept) is filtered again in place;
- * the session is not touched. */
-static void refilter(struct rde *rde, struct rde_peer *p, const struct peer_policy *pol)
+/* Members whose import policy alone changed on reload: their stored
+ * Adj-RIB-Ins (rejected paths included, that is why they are kept) are
+ * filtered again in place, in one walk for all of them, and only what
+ * changed verdict is exported; no session is touched. */
+static void refilter_pending(struct rde *rde)
 {
-	struct refilter_ctx rc = { rde, p, 0 };
+	struct refilter_ctx rc = { rde, 0 };
 	rde_flush_batch(rde);
-	p->pol = *pol;
 	rib_walk(&rde->rib, refilter_entry, &rc);
 	rde_flush_batch(rde);
-	log_info("neighbor %s: import policy changed, %zu routes changed verdict", peer_name(p), rc.changed);
+	unsigned peers = 0;
+	for (uint32_t i = 0; i < rde->npeers; i++)
+		if (rde->peers[i] && rde->peers[i]->refilter) {
+			rde->peers[i]->refilter = false;
+			peers++;
+		}
+	rde->refilter_pending = false;
+	log_info("import policy changed for %u neighbors: %zu routes changed verdict", peers, rc.changed);
 }
 
 /* Reload: a changed or removed peer loses its routes now; the session
@@ -383,8 +390,10 @@ static void handle_msg(struct rde *rde, struct ipc_msg *m, unsigned *updates)
 		return;
 	}
 	if (m->type == IPC_PEER_POLICY) {
-		if (p)
-			refilter(rde, p, &((const struct ipc_peer_cfg *)m->body)->policy);
+		if (p) {         /* applied now, re-evaluated once all are in */
+			p->pol = ((const struct ipc_peer_cfg *)m->body)->policy;
+			p->refilter = rde->refilter_pending = true;
+		}
 		return;
 	}
 	if (!p)
@@ -429,6 +438,8 @@ static void *rde_main(void *arg)
 			ipc_done(rde->in, m);
 			ipc_msg_free(m);
 		}
+		if (rde->refilter_pending)
+			refilter_pending(rde);
 		rde_flush_batch(rde);
 		check_stale_timers(rde, now_ms());
 	}

@@ -44,6 +44,7 @@ struct rde_peer {
 	struct decision_peer dp;
 	uint8_t addr_bytes[16];
 	struct peer_policy pol;      /* import policy */
+	bool refilter;               /* policy changed: re-evaluate its paths */
 };
 
 /* A prefix touched in the current batch, with its paths as they were
@@ -64,6 +65,7 @@ struct rde {
 	uint32_t stamp;               /* export: last visit stamp handed out */
 	struct ipc_queue *in, *to_se, *to_main;
 	struct update_decoded dec;
+	bool refilter_pending;       /* some peer has refilter set */
 	pthread_t thread;
 	atomic_bool stop;
 };
