@@ -52,11 +52,10 @@ check: all
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZERS   := $(FUZZ_SRCS:tests/fuzz/%.c=build-fuzz/%)
 fuzz: $(FUZZERS)
-FUZZ_LIB  := src/bgp_msg.c src/bgp_update.c src/prefix.c src/xalloc.c
-build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
+build-fuzz/%: tests/fuzz/%.c $(LIB_SRCS)
 	@mkdir -p build-fuzz
 	clang $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		$(WARN) -o $@ $< $(FUZZ_LIB)
+		$(WARN) -o $@ $< $(LIB_SRCS) $(LDLIBS)
 
 clean:
 	rm -rf build build-asan build-fuzz
