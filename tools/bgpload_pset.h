@@ -143,7 +143,7 @@ static int pset_add_p(struct pset *s, const struct prefix *p)
 }
 
 /* Returns 1 if the prefix was removed, 0 if it was not there. */
-static int pset_del_p(struct pset *s, const struct prefix *p)
+__attribute__((unused)) static int pset_del_p(struct pset *s, const struct prefix *p)
 {
 	uint32_t b;
 	if (!pset_bm_index(p, &b))
