@@ -42,6 +42,20 @@ static void decode(const struct update_ctx *ctx, const struct msg *m, struct upd
 	bgp_update_decode(ctx, m->b, m->len, u);
 }
 
+/* Decodes the base announcement of 45.65.0.0/22 with one more attribute
+ * (flags, type, value bytes) appended. */
+#define WITH_EXTRA(u, ...) decode_with_extra(&(u), (const uint8_t[]){ __VA_ARGS__ }, \
+	sizeof((const uint8_t[]){ __VA_ARGS__ }))
+static void decode_with_extra(struct update_decoded *u, const uint8_t *extra, size_t len)
+{
+	uint8_t a[sizeof(base_attrs) + 64];
+	memcpy(a, base_attrs, sizeof(base_attrs));
+	memcpy(a + sizeof(base_attrs), extra, len);
+	struct msg m;
+	body(&m, NULL, 0, a, sizeof(base_attrs) + len, nlri_45_65, sizeof(nlri_45_65));
+	decode(&ctx4, &m, u);
+}
+
 TEST(decodes_ipv4_announcement_with_path_info)
 {
 	struct msg m;
@@ -111,28 +125,16 @@ TEST(missing_next_hop_is_treat_as_withdraw)
 
 TEST(community_length_not_multiple_of_4_is_treat_as_withdraw)
 {
-	uint8_t a[sizeof(base_attrs) + 6];
-	memcpy(a, base_attrs, sizeof(base_attrs));
-	static const uint8_t comm[] = { 0xc0, 8, 3, 1, 2, 3 };
-	memcpy(a + sizeof(base_attrs), comm, sizeof(comm));
-	struct msg m;
 	struct update_decoded u;
-	body(&m, NULL, 0, a, sizeof(a), nlri_45_65, sizeof(nlri_45_65));
-	decode(&ctx4, &m, &u);
+	WITH_EXTRA(u, 0xc0, 8, 3, 1, 2, 3);
 	CHECK_EQ_INT(u.action, UPD_TREAT_AS_WITHDRAW);
 	update_decoded_free(&u);
 }
 
 TEST(malformed_aggregator_is_discarded_route_kept)
 {
-	uint8_t a[sizeof(base_attrs) + 6];
-	memcpy(a, base_attrs, sizeof(base_attrs));
-	static const uint8_t agg[] = { 0xc0, 7, 3, 1, 2, 3 };
-	memcpy(a + sizeof(base_attrs), agg, sizeof(agg));
-	struct msg m;
 	struct update_decoded u;
-	body(&m, NULL, 0, a, sizeof(a), nlri_45_65, sizeof(nlri_45_65));
-	decode(&ctx4, &m, &u);
+	WITH_EXTRA(u, 0xc0, 7, 3, 1, 2, 3);
 	CHECK_EQ_INT(u.action, UPD_ATTR_DISCARD);
 	CHECK_EQ_INT(u.announced.n, 1);
 	struct rbuf v;
@@ -142,14 +144,8 @@ TEST(malformed_aggregator_is_discarded_route_kept)
 
 TEST(attribute_overrunning_list_is_treat_as_withdraw)
 {
-	uint8_t a[sizeof(base_attrs) + 3];
-	memcpy(a, base_attrs, sizeof(base_attrs));
-	static const uint8_t bad[] = { 0xc0, 8, 200 };   /* claims 200 bytes */
-	memcpy(a + sizeof(base_attrs), bad, sizeof(bad));
-	struct msg m;
 	struct update_decoded u;
-	body(&m, NULL, 0, a, sizeof(a), nlri_45_65, sizeof(nlri_45_65));
-	decode(&ctx4, &m, &u);
+	WITH_EXTRA(u, 0xc0, 8, 200);          /* claims 200 bytes */
 	CHECK_EQ_INT(u.action, UPD_TREAT_AS_WITHDRAW);
 	CHECK_EQ_INT(u.withdrawn.n, 1);
 	update_decoded_free(&u);
@@ -182,14 +178,8 @@ TEST(lengths_beyond_message_reset_session)
 
 TEST(unknown_well_known_attribute_resets_session)
 {
-	uint8_t a[sizeof(base_attrs) + 4];
-	memcpy(a, base_attrs, sizeof(base_attrs));
-	static const uint8_t wk[] = { 0x40, 99, 1, 0 };
-	memcpy(a + sizeof(base_attrs), wk, sizeof(wk));
-	struct msg m;
 	struct update_decoded u;
-	body(&m, NULL, 0, a, sizeof(a), nlri_45_65, sizeof(nlri_45_65));
-	decode(&ctx4, &m, &u);
+	WITH_EXTRA(u, 0x40, 99, 1, 0);
 	CHECK_EQ_INT(u.action, UPD_SESSION_RESET);
 	CHECK_EQ_INT(u.notify.subcode, ERR_UPD_UNKNWN_WK);
 	update_decoded_free(&u);
@@ -197,14 +187,8 @@ TEST(unknown_well_known_attribute_resets_session)
 
 TEST(unknown_optional_transitive_passes_with_partial_bit)
 {
-	uint8_t a[sizeof(base_attrs) + 5];
-	memcpy(a, base_attrs, sizeof(base_attrs));
-	static const uint8_t opt[] = { 0xc0, 99, 2, 0xab, 0xcd };
-	memcpy(a + sizeof(base_attrs), opt, sizeof(opt));
-	struct msg m;
 	struct update_decoded u;
-	body(&m, NULL, 0, a, sizeof(a), nlri_45_65, sizeof(nlri_45_65));
-	decode(&ctx4, &m, &u);
+	WITH_EXTRA(u, 0xc0, 99, 2, 0xab, 0xcd);
 	CHECK_EQ_INT(u.action, UPD_OK);
 	struct attr_iter it;
 	uint8_t flags = 0, type = 0;
@@ -223,14 +207,8 @@ TEST(unknown_optional_transitive_passes_with_partial_bit)
 
 TEST(unknown_optional_non_transitive_is_dropped)
 {
-	uint8_t a[sizeof(base_attrs) + 5];
-	memcpy(a, base_attrs, sizeof(base_attrs));
-	static const uint8_t opt[] = { 0x80, 99, 2, 0xab, 0xcd };
-	memcpy(a + sizeof(base_attrs), opt, sizeof(opt));
-	struct msg m;
 	struct update_decoded u;
-	body(&m, NULL, 0, a, sizeof(a), nlri_45_65, sizeof(nlri_45_65));
-	decode(&ctx4, &m, &u);
+	WITH_EXTRA(u, 0x80, 99, 2, 0xab, 0xcd);
 	struct rbuf v;
 	CHECK(attr_find(u.attrs.data, u.attrs.len, 99, &v) < 0);
 	update_decoded_free(&u);
@@ -238,14 +216,8 @@ TEST(unknown_optional_non_transitive_is_dropped)
 
 TEST(local_pref_from_external_peer_is_discarded)
 {
-	uint8_t a[sizeof(base_attrs) + 7];
-	memcpy(a, base_attrs, sizeof(base_attrs));
-	static const uint8_t lp[] = { 0x40, 5, 4, 0, 0, 0, 200 };
-	memcpy(a + sizeof(base_attrs), lp, sizeof(lp));
-	struct msg m;
 	struct update_decoded u;
-	body(&m, NULL, 0, a, sizeof(a), nlri_45_65, sizeof(nlri_45_65));
-	decode(&ctx4, &m, &u);
+	WITH_EXTRA(u, 0x40, 5, 4, 0, 0, 0, 200);
 	CHECK_EQ_INT(u.announced.n, 1);
 	struct rbuf v;
 	CHECK(attr_find(u.attrs.data, u.attrs.len, ATTR_LOCAL_PREF, &v) < 0);
@@ -254,14 +226,8 @@ TEST(local_pref_from_external_peer_is_discarded)
 
 TEST(duplicate_attribute_keeps_first)
 {
-	uint8_t a[sizeof(base_attrs) + 4];
-	memcpy(a, base_attrs, sizeof(base_attrs));
-	static const uint8_t dup[] = { 0x40, 1, 1, 2 };   /* second ORIGIN: INCOMPLETE */
-	memcpy(a + sizeof(base_attrs), dup, sizeof(dup));
-	struct msg m;
 	struct update_decoded u;
-	body(&m, NULL, 0, a, sizeof(a), nlri_45_65, sizeof(nlri_45_65));
-	decode(&ctx4, &m, &u);
+	WITH_EXTRA(u, 0x40, 1, 1, 2);        /* second ORIGIN: INCOMPLETE */
 	CHECK_EQ_INT(u.announced.n, 1);
 	CHECK_EQ_INT(u.info.origin, ORIGIN_IGP);
 	update_decoded_free(&u);
@@ -290,14 +256,8 @@ TEST(as4_path_merged_for_two_octet_peer)
 
 TEST(as4_path_from_four_octet_peer_is_discarded)
 {
-	uint8_t a[sizeof(base_attrs) + 9];
-	memcpy(a, base_attrs, sizeof(base_attrs));
-	static const uint8_t as4[] = { 0xc0, 17, 6, 2, 1, 0, 0, 0, 9 };
-	memcpy(a + sizeof(base_attrs), as4, sizeof(as4));
-	struct msg m;
 	struct update_decoded u;
-	body(&m, NULL, 0, a, sizeof(a), nlri_45_65, sizeof(nlri_45_65));
-	decode(&ctx4, &m, &u);
+	WITH_EXTRA(u, 0xc0, 17, 6, 2, 1, 0, 0, 0, 9);
 	CHECK_EQ_INT(u.info.origin_as, 52002);
 	update_decoded_free(&u);
 }
