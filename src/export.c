@@ -124,7 +124,7 @@ struct group {
 	struct group *hnext;
 	uint32_t hash;
 	enum family fam;
-	uint16_t nexcl;
+	uint32_t nexcl;
 	uint32_t *excl;              /* sorted peer ids */
 	struct op_vec ops;
 	int exported_delta;          /* effect on each receiver's exported count */
@@ -140,7 +140,7 @@ struct batch_state {
 	struct personal *pers;
 	size_t npers, perscap;
 	uint32_t *excl;              /* scratch: E of the change being looked at */
-	uint16_t nexcl;
+	uint32_t nexcl;
 	uint32_t stamp;              /* per change, to visit each candidate once */
 };
 
@@ -178,7 +178,7 @@ static struct group *group_for(struct batch_state *b, enum family fam)
 	if (b->nexcl > 1)
 		qsort(b->excl, b->nexcl, sizeof(*b->excl), u32_order);
 	uint32_t h = 2166136261u ^ fam;
-	for (uint16_t i = 0; i < b->nexcl; i++)
+	for (uint32_t i = 0; i < b->nexcl; i++)
 		h = (h ^ b->excl[i]) * 16777619u;
 	struct group **bucket = &b->buckets[h % GROUP_BUCKETS];
 	for (struct group *g = *bucket; g; g = g->hnext)
@@ -213,8 +213,6 @@ static void consider(struct batch_state *b, struct rde_peer *p, const struct cha
 	const struct path *po = rib_best(c->old, c->nold, &p->dp, rde_decision_peer, rde);
 	const struct path *pn = rib_best(c->re->paths, c->re->npaths, &p->dp, rde_decision_peer, rde);
 	if (same_path(po, o) && same_path(pn, n))
-		return;
-	if (b->nexcl == UINT16_MAX)
 		return;
 	b->excl[b->nexcl++] = p->id;
 	if (same_path(po, pn))
@@ -360,7 +358,8 @@ void export_batch(struct rde *rde)
 	struct batch_state *b = xcalloc(1, sizeof(*b));
 	b->rde = rde;
 	b->stamp = rde->stamp;
-	b->excl = xmalloc(UINT16_MAX * sizeof(*b->excl));
+	/* each member enters a change's E at most once */
+	b->excl = xmalloc((rde->npeers ? rde->npeers : 1) * sizeof(*b->excl));
 	for (size_t ci = 0; ci < rde->nchanges; ci++)
 		batch_change(b, &rde->changes[ci]);
 	rde->stamp = b->stamp;
