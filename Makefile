@@ -62,3 +62,9 @@ clean:
 
 .PHONY: all check fuzz clean
 -include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d $(BUILD)/*.d)
+
+# Route-server benchmark (bench/README.md): every workload against every
+# route server, 3 runs each; root, network namespaces, about an hour.
+bench: all
+	bench/run all all
+.PHONY: bench
