@@ -105,10 +105,12 @@ bench_workload() {
 		mv "$RUN_DIR/m.tmp" "$RUN_DIR/members.tsv"
 		WL_DESC="$WL_DESC [member = feeder + sink session]"
 	fi
-	# expectations: a member holds everybody's prefixes but its own, a sink all
-	awk '{ tot += $4; r[NR] = $0; role[NR] = $1; p[NR] = $4 }
+	# expectations: a member holds everybody's prefixes but its own, a sink
+	# all; BENCH_EXPECT_OWN=1 (FRR): the route server also sends members
+	# their own routes back, so a member is complete at all of them
+	awk -v own="${BENCH_EXPECT_OWN:-}" '{ tot += $4; r[NR] = $0; role[NR] = $1; p[NR] = $4 }
 	     END { for (i = 1; i <= NR; i++) {
-	             e = role[i] == "member" ? tot - p[i] : role[i] == "sink" ? tot : 0
+	             e = role[i] == "member" ? (own ? tot : tot - p[i]) : role[i] == "sink" ? tot : 0
 	             print r[i], e } }' "$RUN_DIR/members.tsv" > "$RUN_DIR/m.tmp"
 	mv "$RUN_DIR/m.tmp" "$RUN_DIR/members.tsv"
 	WL_SESSIONS=$(wc -l < "$RUN_DIR/members.tsv")
@@ -344,8 +346,12 @@ bench_rs_sample() {
 
 # bench_versions — one line per implementation
 bench_versions() {
-	echo "ixpd $(cd "$BENCH_REPO" && git describe --always --dirty 2>/dev/null) (build/ixpd, gcc -O2)"
-	echo "bgpload $(cd "$BENCH_REPO" && git describe --always --dirty 2>/dev/null) (build/bgpload)"
+	# the binaries are copies: say which commit the tree was at (and
+	# whether src/ or tools/ differed from it)
+	local c
+	c=$(cd "$BENCH_REPO" && git describe --always 2>/dev/null)
+	(cd "$BENCH_REPO" && git diff --quiet HEAD -- src tools 2>/dev/null) || c="$c + uncommitted src/tools changes"
+	echo "ixpd, bgpload: $c (sha256 ixpd $(sha256sum "$IXPD_BIN" | cut -c1-12), bgpload $(sha256sum "$BGPLOAD" | cut -c1-12))"
 	bird --version 2>&1 | head -1
 	bgpd -V 2>&1 | head -1
 	/usr/lib/frr/bgpd --version 2>&1 | head -1 | sed 's/^bgpd version/FRR bgpd/'

@@ -12,12 +12,12 @@ set style histogram clustered gap 1
 set style fill solid 0.85 border -1
 set boxwidth 0.9
 set grid ytics
-set multiplot layout 1,2 title "ixpd vs BIRD 2 / OpenBGPD / FRR / GoBGP as route servers (medians; 2 cores)"
+set multiplot layout 1,2 title "ixpd vs BIRD 2 / OpenBGPD / FRR / GoBGP as route servers (medians, 2 cores; * = scaled for some route servers, see RESULTS.md; W5 bars: initial convergence)"
 set title "time from first UPDATE to every member complete (s, log scale)"
 set logscale y
 set yrange [0.01:*]
-plot for [i=1:ncols] dat using 2*i:xtic(1) title columnhead(2*i)
+plot for [i=1:ncols] dat using 2*i:xtic(1) title columnhead(2*i) lc i
 set title "route-server peak RSS, all processes (MB, log scale)"
 set yrange [1:*]
-plot for [i=1:ncols] dat using 2*i+1:xtic(1) title columnhead(2*i+1)
+plot for [i=1:ncols] dat using 2*i+1:xtic(1) title columnhead(2*i+1) lc i
 unset multiplot

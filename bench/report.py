@@ -53,7 +53,7 @@ def churn_pct(rows, which):
     for r in rows:
         c = r.get("churn") or {}
         if r["status"] == "ok" and c.get(which) is not None:
-            v.append(c[which])
+            v.append(c[which])   # bgpload's churn_delay_ms: p50, p90, p99, max (ms)
     return statistics.median(v) if v else None
 
 
@@ -149,7 +149,7 @@ def main():
                     line += (f"{fmt(rmb, 1)} | {ratio(rmb, b_rss) if same else '(scaled)'} | {fmt(cpu)} | "
                              f"{ratio(cpu, b_cpu) if same else '(scaled)'} |")
                 if churn:
-                    line += f" {fmt(churn_pct(rr, 'p50_ms'), 1)} | {fmt(churn_pct(rr, 'p99_ms'), 1)} |"
+                    line += f" {fmt(churn_pct(rr, 'p50'), 1)} | {fmt(churn_pct(rr, 'p99'), 1)} |"
                 if reload:
                     rl = med(rr, "reload_s")
                     line += f" {fmt(rl)} | {ratio(rl, med(bird, 'reload_s'))} |"
@@ -167,11 +167,15 @@ def main():
                     notes.append(f"- {RS_NAME[rs]} run {r['run']} (scale {r['scale']:g}): **{r['status']}** — {r['reason']}")
             dups = [r.get("duplicates") or 0 for r in ok]
             if dups and max(dups) > 0:
-                notes.append(f"- {RS_NAME[rs]}: sent the same route again to members "
-                             f"({int(statistics.median(dups))} duplicate announcements in total per run, median)")
+                n = sum(1 for d in dups if d > 0)
+                notes.append(f"- {RS_NAME[rs]}: announced routes members already held again in {n} of "
+                             f"{len(dups)} runs (up to {max(dups)} duplicate announcements in a run, all members)")
             dig = [r.get("digest_ok") for r in ok if r.get("digest_ok") is not None]
             if dig and not all(dig):
-                notes.append(f"- {RS_NAME[rs]}: transparency digest MISMATCH (attributes or next hop changed)")
+                why = {"frr": "FRR sends every member its own routes back, which the digest counts; see the findings",
+                       "openbgpd": "next hops from members on another /24 rewritten; see the findings"}.get(
+                           rs, "attributes or next hop changed")
+                notes.append(f"- {RS_NAME[rs]}: transparency digest mismatch ({why})")
         md.append("")
         if notes:
             md.extend(notes)
