@@ -49,44 +49,69 @@ static bool same_path(const struct path *a, const struct path *b)
  * lifetime of the route. */
 static uint32_t path_id_of(const struct path *p) { return p->peer + 1; }
 
-static int op_order(const void *x, const void *y)
+static struct attr_set *op_attrs(const struct op *o)
 {
-	const struct op *a = x, *b = y;
-	uintptr_t ka = a->path ? (uintptr_t)a->path->attrs : 0, kb = b->path ? (uintptr_t)b->path->attrs : 0;
-	return ka < kb ? -1 : ka > kb;
+	return o->path ? o->path->attrs : NULL;
 }
 
-/* Encodes ops (any order) for one receiver class: withdrawals, then one
- * group of packed UPDATEs per attribute set. */
-static void encode_ops(struct op_vec *ops, enum family fam, const struct send_class *sc,
+/* A run of consecutive ops with the same attributes.  Ops come in runs
+ * (one received UPDATE carries many prefixes with one attribute set), so
+ * sorting runs instead of ops is ~100 times less work. */
+struct op_run {
+	struct attr_set *attrs;
+	size_t start, n;
+};
+
+static int run_order(const void *x, const void *y)
+{
+	const struct op_run *a = x, *b = y;
+	if (a->attrs != b->attrs)
+		return (uintptr_t)a->attrs < (uintptr_t)b->attrs ? -1 : 1;
+	return a->start < b->start ? -1 : a->start > b->start;
+}
+
+static void encode_group(struct attr_set *attrs, enum family fam, const struct send_class *sc,
+    const struct nlri_out *nlri, size_t k, struct wbuf *out)
+{
+	if (!attrs) {
+		bgp_update_encode_withdraw(out, sc, fam, nlri, k);
+		return;
+	}
+	size_t alen = attrs->len;
+	const uint8_t *a = sc->as4 ? attrs->data : attr_as2(attrs, &alen);
+	if (bgp_update_encode_announce(out, sc, fam, a, alen, &attrs->info, nlri, k) < 0) {
+		log_warn("export: attributes of %zu prefixes too large for a receiver, withdrawn", k);
+		bgp_update_encode_withdraw(out, sc, fam, nlri, k);
+	}
+}
+
+/* Encodes ops (any order) for one receiver class: one group of packed
+ * UPDATEs per attribute set (withdrawals are the NULL set, first). */
+static void encode_ops(const struct op_vec *ops, enum family fam, const struct send_class *sc,
     struct wbuf *out)
 {
-	if (ops->n > 1)
-		qsort(ops->v, ops->n, sizeof(*ops->v), op_order);
-	struct nlri_out *nlri = xmalloc((ops->n ? ops->n : 1) * sizeof(*nlri));
-	size_t i = 0;
-	while (i < ops->n) {
-		size_t j = i, k = 0;
-		const struct path *p = ops->v[i].path;
-		while (j < ops->n && (ops->v[j].path ? ops->v[j].path->attrs : NULL) == (p ? p->attrs : NULL)) {
-			nlri[k++] = (struct nlri_out){ ops->v[j].prefix, ops->v[j].path_id };
-			j++;
-		}
-		if (!p) {
-			bgp_update_encode_withdraw(out, sc, fam, nlri, k);
-		} else {
-			size_t alen;
-			const uint8_t *a = sc->as4 ? p->attrs->data : attr_as2(p->attrs, &alen);
-			if (sc->as4)
-				alen = p->attrs->len;
-			if (bgp_update_encode_announce(out, sc, fam, a, alen, &p->attrs->info, nlri, k) < 0) {
-				log_warn("export: attributes of %zu prefixes too large for a receiver, withdrawn", k);
-				bgp_update_encode_withdraw(out, sc, fam, nlri, k);
-			}
-		}
-		i = j;
+	if (ops->n == 0)
+		return;
+	struct op_run *runs = xmalloc(ops->n * sizeof(*runs));
+	size_t nruns = 0;
+	for (size_t i = 0; i < ops->n; i++) {
+		if (nruns && runs[nruns - 1].attrs == op_attrs(&ops->v[i]))
+			runs[nruns - 1].n++;
+		else
+			runs[nruns++] = (struct op_run){ op_attrs(&ops->v[i]), i, 1 };
+	}
+	if (nruns > 1)
+		qsort(runs, nruns, sizeof(*runs), run_order);
+	struct nlri_out *nlri = xmalloc(ops->n * sizeof(*nlri));
+	for (size_t r = 0; r < nruns;) {
+		size_t k = 0, first = r;
+		for (; r < nruns && runs[r].attrs == runs[first].attrs; r++)
+			for (size_t i = runs[r].start; i < runs[r].start + runs[r].n; i++)
+				nlri[k++] = (struct nlri_out){ ops->v[i].prefix, ops->v[i].path_id };
+		encode_group(runs[first].attrs, fam, sc, nlri, k, out);
 	}
 	free(nlri);
+	free(runs);
 }
 
 static void send_bytes(struct rde *rde, struct wbuf *w, struct session_ref *targets, uint32_t n)

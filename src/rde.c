@@ -221,7 +221,7 @@ static struct policy_peer policy_peer_of(const struct rde_peer *p)
 /* attrs_reject: the verdict of the attribute checks, shared by every
  * prefix of the UPDATE. */
 static void import_announce(struct rde *rde, struct rde_peer *p, const struct prefix *pfx,
-    struct attr_set *attrs, uint16_t attrs_reject)
+    struct attr_set *attrs, uint16_t attrs_reject, uint32_t now)
 {
 	struct policy_peer pp = policy_peer_of(p);
 	uint16_t reject = attrs_reject ? attrs_reject : policy_check_prefix(&pp, pfx);
@@ -234,7 +234,7 @@ static void import_announce(struct rde *rde, struct rde_peer *p, const struct pr
 	if (reject)
 		atomic_fetch_add(&peer_counters[p->id].rejected, 1);
 	rde_touch(rde, re);
-	rib_set_path(&rde->rib, re, p->id, attrs, reject, rde_now_s());
+	rib_set_path(&rde->rib, re, p->id, attrs, reject, now);
 }
 
 static void log_update_problem(struct rde_peer *p, const struct update_decoded *u)
@@ -280,8 +280,9 @@ static void handle_update(struct rde *rde, struct rde_peer *p, const uint8_t *bo
 	policy_derive(rde->rs_as, attrs);
 	struct policy_peer pp = policy_peer_of(p);
 	uint16_t attrs_reject = policy_check_attrs(&pp, attrs);
+	uint32_t now = rde_now_s();
 	for (uint32_t i = 0; i < u->announced.n; i++)
-		import_announce(rde, p, &u->announced.v[i], attrs, attrs_reject);
+		import_announce(rde, p, &u->announced.v[i], attrs, attrs_reject, now);
 	attr_unref(attrs);
 }
 

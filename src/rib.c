@@ -5,82 +5,154 @@
 
 #include "xalloc.h"
 
+/* Entries per slab: 4096 * 40 bytes, large enough that slab bookkeeping
+ * never shows, small enough that an IXP with a few prefixes wastes little. */
+#define SLAB_SHIFT 12
+#define SLAB_SIZE (1u << SLAB_SHIFT)
+
+static struct rib_entry *entry_at(const struct rib *r, uint32_t idx)
+{
+	return &r->slabs[idx >> SLAB_SHIFT][idx & (SLAB_SIZE - 1)];
+}
+
 void rib_init(struct rib *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->nbuckets = 1 << 16;
-	r->buckets = xcalloc(r->nbuckets, sizeof(*r->buckets));
+	r->nslots = 1 << 16;
+	r->slots = xcalloc(r->nslots, sizeof(*r->slots));
 }
 
-static void free_entry(struct rib_entry *re)
+static void free_paths(struct rib_entry *re)
 {
 	for (uint16_t i = 0; i < re->npaths; i++)
 		attr_unref(re->paths[i].attrs);
 	free(re->paths);
-	free(re);
+	re->paths = NULL;
+	re->npaths = 0;
 }
 
 void rib_destroy(struct rib *r)
 {
-	for (size_t i = 0; i < r->nbuckets; i++)
-		for (struct rib_entry *re = r->buckets[i], *next; re; re = next) {
-			next = re->hnext;
-			free_entry(re);
-		}
-	free(r->buckets);
+	for (uint32_t i = 0; i < r->used; i++)
+		if (entry_at(r, i)->live)
+			free_paths(entry_at(r, i));
+	for (uint32_t s = 0; s < r->nslabs; s++)
+		free(r->slabs[s]);
+	free(r->slabs);
+	free(r->slots);
 	memset(r, 0, sizeof(*r));
+}
+
+static struct rib_entry *entry_alloc(struct rib *r)
+{
+	struct rib_entry *re;
+	if (r->free_head) {
+		re = entry_at(r, r->free_head - 1);
+		r->free_head = re->hash;
+	} else {
+		if (r->used == r->nslabs * SLAB_SIZE) {
+			r->slabs = xrealloc(r->slabs, (r->nslabs + 1) * sizeof(*r->slabs));
+			r->slabs[r->nslabs++] = xmalloc(SLAB_SIZE * sizeof(struct rib_entry));
+		}
+		re = entry_at(r, r->used);
+		re->idx = r->used++;
+	}
+	uint32_t idx = re->idx;
+	memset(re, 0, sizeof(*re));
+	re->idx = idx;
+	re->live = 1;
+	return re;
+}
+
+static void entry_release(struct rib *r, struct rib_entry *re)
+{
+	free_paths(re);
+	re->live = 0;
+	re->hash = r->free_head;     /* free list threaded through the hash field */
+	r->free_head = re->idx + 1;
+}
+
+/* The slot holding p, or the empty slot where it would go. */
+static size_t probe(const struct rib *r, const struct prefix *p, uint32_t hash)
+{
+	size_t mask = r->nslots - 1;
+	for (size_t i = hash & mask;; i = (i + 1) & mask) {
+		const struct rib_slot *s = &r->slots[i];
+		if (s->idx1 == 0)
+			return i;
+		if (s->hash == hash && prefix_equal(&entry_at(r, s->idx1 - 1)->prefix, p))
+			return i;
+	}
 }
 
 static void grow(struct rib *r)
 {
-	size_t n = r->nbuckets * 2;
-	struct rib_entry **nb = xcalloc(n, sizeof(*nb));
-	for (size_t i = 0; i < r->nbuckets; i++)
-		for (struct rib_entry *re = r->buckets[i], *next; re; re = next) {
-			next = re->hnext;
-			size_t b = prefix_hash(&re->prefix) & (n - 1);
-			re->hnext = nb[b];
-			nb[b] = re;
-		}
-	free(r->buckets);
-	r->buckets = nb;
-	r->nbuckets = n;
+	size_t n = r->nslots * 2, mask = n - 1;
+	struct rib_slot *ns = xcalloc(n, sizeof(*ns));
+	for (size_t i = 0; i < r->nslots; i++) {
+		if (r->slots[i].idx1 == 0)
+			continue;
+		size_t k = r->slots[i].hash & mask;
+		while (ns[k].idx1)
+			k = (k + 1) & mask;
+		ns[k] = r->slots[i];
+	}
+	free(r->slots);
+	r->slots = ns;
+	r->nslots = n;
 }
 
 struct rib_entry *rib_lookup(const struct rib *r, const struct prefix *p)
 {
-	for (struct rib_entry *re = r->buckets[prefix_hash(p) & (r->nbuckets - 1)]; re; re = re->hnext)
-		if (prefix_equal(&re->prefix, p))
-			return re;
-	return NULL;
+	const struct rib_slot *s = &r->slots[probe(r, p, prefix_hash(p))];
+	return s->idx1 ? entry_at(r, s->idx1 - 1) : NULL;
 }
 
 struct rib_entry *rib_get(struct rib *r, const struct prefix *p)
 {
-	struct rib_entry *re = rib_lookup(r, p);
-	if (re)
-		return re;
-	if (r->count >= r->nbuckets)
+	uint32_t hash = prefix_hash(p);
+	size_t i = probe(r, p, hash);
+	if (r->slots[i].idx1)
+		return entry_at(r, r->slots[i].idx1 - 1);
+	/* Linear probing stays short up to 3/4 full. */
+	if ((r->count + 1) * 4 > r->nslots * 3) {
 		grow(r);
-	re = xcalloc(1, sizeof(*re));
+		i = probe(r, p, hash);
+	}
+	struct rib_entry *re = entry_alloc(r);
 	re->prefix = *p;
-	size_t b = prefix_hash(p) & (r->nbuckets - 1);
-	re->hnext = r->buckets[b];
-	r->buckets[b] = re;
+	re->hash = hash;
+	r->slots[i] = (struct rib_slot){ hash, re->idx + 1 };
 	r->count++;
 	return re;
+}
+
+/* Removes slot i, moving later entries of the probe run back so that no
+ * lookup stops early at the hole (backward-shift deletion). */
+static void slot_delete(struct rib *r, size_t i)
+{
+	size_t mask = r->nslots - 1;
+	for (size_t j = (i + 1) & mask; r->slots[j].idx1; j = (j + 1) & mask) {
+		size_t home = r->slots[j].hash & mask;
+		bool stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+		if (!stays) {
+			r->slots[i] = r->slots[j];
+			i = j;
+		}
+	}
+	r->slots[i].idx1 = 0;
 }
 
 void rib_gc_entry(struct rib *r, struct rib_entry *re)
 {
 	if (re->npaths || re->in_batch)
 		return;
-	struct rib_entry **pp = &r->buckets[prefix_hash(&re->prefix) & (r->nbuckets - 1)];
-	while (*pp != re)
-		pp = &(*pp)->hnext;
-	*pp = re->hnext;
+	size_t mask = r->nslots - 1, i = re->hash & mask;
+	while (r->slots[i].idx1 != re->idx + 1)
+		i = (i + 1) & mask;
+	slot_delete(r, i);
 	r->count--;
-	free_entry(re);
+	entry_release(r, re);
 }
 
 struct path *rib_find_path(struct rib_entry *re, uint32_t peer)
@@ -139,11 +211,13 @@ bool rib_del_path(struct rib *r, struct rib_entry *re, uint32_t peer)
 
 void rib_walk(struct rib *r, void (*fn)(struct rib_entry *re, void *arg), void *arg)
 {
-	for (size_t i = 0; i < r->nbuckets; i++)
-		for (struct rib_entry *re = r->buckets[i], *next; re; re = next) {
-			next = re->hnext;
+	/* Slab order: sequential memory.  Entries freed by fn are skipped;
+	 * none is handed out again before the walk ends (fn may not add). */
+	for (uint32_t i = 0; i < r->used; i++) {
+		struct rib_entry *re = entry_at(r, i);
+		if (re->live)
 			fn(re, arg);
-		}
+	}
 }
 
 bool export_ctl_allows(const struct export_ctl *ctl, uint32_t asn)
@@ -207,6 +281,6 @@ const struct path *rib_best(const struct path *paths, size_t n, const struct dec
 
 size_t rib_memory(const struct rib *r)
 {
-	return r->nbuckets * sizeof(*r->buckets) + r->count * sizeof(struct rib_entry) +
+	return r->nslots * sizeof(*r->slots) + (size_t)r->nslabs * SLAB_SIZE * sizeof(struct rib_entry) +
 	    r->npaths * sizeof(struct path);
 }

@@ -25,16 +25,33 @@ struct path {
 };
 
 struct rib_entry {
-	struct rib_entry *hnext;
 	struct path *paths;
+	uint32_t hash;               /* prefix_hash(); free slab slot: next free index */
+	uint32_t idx;                /* position in the slab */
 	uint16_t npaths;
 	uint8_t in_batch;            /* snapshot taken for the current export batch */
+	uint8_t live;                /* slab slot in use */
 	struct prefix prefix;
 };
 
+/* The prefix table is an open-addressed hash table (linear probing) of
+ * (hash, slab index) pairs: a lookup scans a dense array of 8-byte slots
+ * and touches an entry only when the full 32-bit hash matches, which is
+ * what keeps importing a million prefixes out of cache misses.  Entries
+ * live in fixed-size slabs (stable addresses, no per-entry malloc), and
+ * walks go through the slabs in memory order. */
+struct rib_slot {
+	uint32_t hash;
+	uint32_t idx1;               /* slab index + 1; 0 = empty slot */
+};
+
 struct rib {
-	struct rib_entry **buckets;
-	size_t nbuckets;
+	struct rib_slot *slots;
+	size_t nslots;               /* power of two */
+	struct rib_entry **slabs;
+	uint32_t nslabs;
+	uint32_t free_head;          /* index + 1 of a free entry; 0 = none */
+	uint32_t used;               /* slab slots handed out so far */
 	size_t count;                /* entries */
 	size_t npaths;
 	size_t nrejected;
@@ -54,7 +71,7 @@ void rib_set_path(struct rib *r, struct rib_entry *re, uint32_t peer, struct att
 /* Removes peer's path; returns false if it had none. */
 bool rib_del_path(struct rib *r, struct rib_entry *re, uint32_t peer);
 
-/* Calls fn for every entry; fn may not add or free entries. */
+/* Calls fn for every entry; fn may not add entries (it may free them). */
 void rib_walk(struct rib *r, void (*fn)(struct rib_entry *re, void *arg), void *arg);
 
 /* Decision process.  A path is eligible for `receiver` unless it was
