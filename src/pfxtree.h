@@ -17,18 +17,24 @@
 struct pfxtree;
 
 struct pfxtree *pfxtree_new(void);
-/* Frees the tree; free_val (may be NULL) is called on every stored value. */
+/* Frees the tree; free_val (may be NULL) is called on every stored value
+ * that is not NULL. */
 void pfxtree_free(struct pfxtree *t, void (*free_val)(void *val));
 
 /* The value slot of prefix p, created (holding NULL) if p is not in the set
  * yet; *created tells which (created may be NULL).  The slot stays valid
- * until p is removed or the tree freed. */
+ * until p is removed or the tree freed.  NULL only for a prefix no tree can
+ * hold (unknown family, length beyond the address); find and the walks treat
+ * such a prefix as absent. */
 void **pfxtree_insert(struct pfxtree *t, const struct prefix *p, bool *created);
 /* The slot of exactly p, or NULL if p is not in the set. */
 void **pfxtree_find(const struct pfxtree *t, const struct prefix *p);
 /* Removes p; returns its value (NULL if absent or stored NULL). */
 void *pfxtree_remove(struct pfxtree *t, const struct prefix *p);
 size_t pfxtree_count(const struct pfxtree *t);
+/* Trie nodes held, entries and glue: for memory statistics.  At most
+ * 2 * count: every glue node joins two subtrees that hold entries. */
+size_t pfxtree_nodes(const struct pfxtree *t);
 
 /* Visitor: return 0 to continue, anything else stops the walk and is
  * returned by the walk function. */

@@ -72,6 +72,17 @@ static void entry_release(struct rib *r, struct rib_entry *re)
 	r->free_head = re->idx + 1;
 }
 
+/* prefix_equal, inlined: this compare runs once per received prefix. */
+static bool same_prefix(const struct prefix *a, const struct prefix *b)
+{
+	uint64_t a0, a1, b0, b1;
+	memcpy(&a0, a->addr, 8);
+	memcpy(&a1, a->addr + 8, 8);
+	memcpy(&b0, b->addr, 8);
+	memcpy(&b1, b->addr + 8, 8);
+	return a->afi == b->afi && a->len == b->len && a0 == b0 && a1 == b1;
+}
+
 /* The slot holding p, or the empty slot where it would go. */
 static size_t probe(const struct rib *r, const struct prefix *p, uint32_t hash)
 {
@@ -80,7 +91,7 @@ static size_t probe(const struct rib *r, const struct prefix *p, uint32_t hash)
 		const struct rib_slot *s = &r->slots[i];
 		if (s->idx1 == 0)
 			return i;
-		if (s->hash == hash && prefix_equal(&entry_at(r, s->idx1 - 1)->prefix, p))
+		if (s->hash == hash && same_prefix(&entry_at(r, s->idx1 - 1)->prefix, p))
 			return i;
 	}
 }
@@ -100,6 +111,18 @@ static void grow(struct rib *r)
 	free(r->slots);
 	r->slots = ns;
 	r->nslots = n;
+}
+
+void rib_prefetch_slot(const struct rib *r, const struct prefix *p)
+{
+	__builtin_prefetch(&r->slots[prefix_hash(p) & (r->nslots - 1)]);
+}
+
+void rib_prefetch_entry(const struct rib *r, const struct prefix *p)
+{
+	const struct rib_slot *s = &r->slots[prefix_hash(p) & (r->nslots - 1)];
+	if (s->idx1)
+		__builtin_prefetch(entry_at(r, s->idx1 - 1));
 }
 
 struct rib_entry *rib_lookup(const struct rib *r, const struct prefix *p)

@@ -60,6 +60,11 @@ struct rib {
 void rib_init(struct rib *r);
 void rib_destroy(struct rib *r);
 struct rib_entry *rib_lookup(const struct rib *r, const struct prefix *p);
+/* Prefetch hints for a prefix about to be looked up: its home slot, and
+ * (once that slot is cached) the entry it points to.  Importing an UPDATE
+ * issues them a few prefixes ahead, so the table's cache misses overlap. */
+void rib_prefetch_slot(const struct rib *r, const struct prefix *p);
+void rib_prefetch_entry(const struct rib *r, const struct prefix *p);
 struct rib_entry *rib_get(struct rib *r, const struct prefix *p);   /* creates */
 /* Frees the entry if it has no path left. */
 void rib_gc_entry(struct rib *r, struct rib_entry *re);
