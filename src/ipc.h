@@ -39,6 +39,7 @@ enum ipc_type {
 	IPC_PEER_ADD,        /* new peer, or changed: its session restarts */
 	IPC_PEER_REMOVE,     /* de-configured */
 	IPC_PEER_POLICY,     /* main -> RDE: only the import policy changed */
+	IPC_POLICY_COMMIT,   /* main -> RDE: a reload's policy changes are all sent */
 	IPC_SETTINGS,        /* main -> SE: body = struct ipc_settings */
 };
 

@@ -116,6 +116,8 @@ static unsigned apply_members(struct daemon *d, const struct ixpd_config *cfg, u
 			post_peer(d, IPC_PEER_REMOVE, d->reg[k].id, NULL);
 			(*removed)++;
 		}
+	/* The RDE re-filters once, for every member whose policy changed. */
+	ipc_push(&d->q_rde, ipc_msg_new(IPC_POLICY_COMMIT, 0, 0, NULL, 0));
 	free(kept);
 	free(d->reg);
 	d->reg = reg;

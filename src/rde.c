@@ -175,10 +175,52 @@ static void peer_down(struct rde *rde, struct rde_peer *p, const struct ipc_peer
 		log_info("neighbor %s: %zu routes kept as stale for %us", peer_name(p), n, d->restart_time);
 		return;
 	}
-	size_t n = purge_paths(rde, p->id, all, 0, 0);
 	p->stale = 0;
-	if (n)
-		log_info("neighbor %s: withdrew its %zu routes", peer_name(p), n);
+	p->purge_pending = true;
+	p->purged = 0;
+	rde->purges_pending++;
+}
+
+static void purge_pending_entry(struct rib_entry *re, void *arg)
+{
+	struct rde *rde = arg;
+	for (uint16_t i = 0; i < re->npaths;) {
+		struct rde_peer *p = rde->peers[re->paths[i].peer];
+		if (!p->purge_pending) {
+			i++;
+			continue;
+		}
+		rde_touch(rde, re);
+		if (re->paths[i].reject)
+			atomic_fetch_sub(&peer_counters[p->id].rejected, 1);
+		atomic_fetch_sub(&peer_counters[p->id].received, 1);
+		rib_del_path(&rde->rib, re, p->id);    /* the next path moves to i */
+		p->purged++;
+	}
+	if (rde->nchanges >= 65536)
+		rde_flush_batch(rde);
+}
+
+/* Sessions that went down are purged together: when PEER_DOWN messages
+ * follow each other (a LAN outage, a reset of every session), one RIB walk
+ * removes all their routes instead of one walk per member.  Any other
+ * message runs the pending purge first, so the order of events holds. */
+static void run_pending_purges(struct rde *rde)
+{
+	if (!rde->purges_pending)
+		return;
+	rde_flush_batch(rde);
+	rib_walk(&rde->rib, purge_pending_entry, rde);
+	rde_flush_batch(rde);
+	for (uint32_t i = 0; i < rde->npeers; i++) {
+		struct rde_peer *p = rde->peers[i];
+		if (!p || !p->purge_pending)
+			continue;
+		p->purge_pending = false;
+		if (p->purged)
+			log_info("neighbor %s: withdrew its %zu routes", peer_name(p), p->purged);
+	}
+	rde->purges_pending = 0;
 }
 
 static void end_of_stale(struct rde *rde, struct rde_peer *p, uint8_t families, const char *why)
@@ -359,16 +401,17 @@ static void refilter_entry(struct rib_entry *re, void *arg)
 static void refilter_pending(struct rde *rde)
 {
 	struct refilter_ctx rc = { rde, 0 };
+	unsigned peers = 0;
+	for (uint32_t i = 0; i < rde->npeers; i++)
+		peers += rde->peers[i] && rde->peers[i]->refilter;
+	if (peers == 0)
+		return;
 	rde_flush_batch(rde);
 	rib_walk(&rde->rib, refilter_entry, &rc);
 	rde_flush_batch(rde);
-	unsigned peers = 0;
 	for (uint32_t i = 0; i < rde->npeers; i++)
-		if (rde->peers[i] && rde->peers[i]->refilter) {
+		if (rde->peers[i])
 			rde->peers[i]->refilter = false;
-			peers++;
-		}
-	rde->refilter_pending = false;
 	log_info("import policy changed for %u neighbors: %zu routes changed verdict", peers, rc.changed);
 }
 
@@ -395,6 +438,8 @@ static void reconfigure(struct rde *rde, const struct ipc_msg *m)
 static void handle_msg(struct rde *rde, struct ipc_msg *m, unsigned *updates)
 {
 	struct rde_peer *p = m->peer < rde->npeers ? rde->peers[m->peer] : NULL;
+	if (m->type != IPC_PEER_DOWN)
+		run_pending_purges(rde);
 	if (m->type == IPC_CONTROL) {
 		rde_flush_batch(rde);
 		rde_query(rde, m);
@@ -405,10 +450,14 @@ static void handle_msg(struct rde *rde, struct ipc_msg *m, unsigned *updates)
 		return;
 	}
 	if (m->type == IPC_PEER_POLICY) {
-		if (p) {         /* applied now, re-evaluated once all are in */
+		if (p) {         /* applied now, re-evaluated at the commit */
 			p->pol = ((const struct ipc_peer_cfg *)m->body)->policy;
-			p->refilter = rde->refilter_pending = true;
+			p->refilter = true;
 		}
+		return;
+	}
+	if (m->type == IPC_POLICY_COMMIT) {
+		refilter_pending(rde);
 		return;
 	}
 	if (!p)
@@ -453,8 +502,7 @@ static void *rde_main(void *arg)
 			ipc_done(rde->in, m);
 			ipc_msg_free(m);
 		}
-		if (rde->refilter_pending)
-			refilter_pending(rde);
+		run_pending_purges(rde);
 		rde_flush_batch(rde);
 		check_stale_timers(rde, now_ms());
 	}

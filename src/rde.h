@@ -45,6 +45,8 @@ struct rde_peer {
 	uint8_t addr_bytes[16];
 	struct peer_policy pol;      /* import policy */
 	bool refilter;               /* policy changed: re-evaluate its paths */
+	bool purge_pending;          /* session down: its paths go in the next purge walk */
+	size_t purged;               /* paths removed by that walk */
 };
 
 /* A prefix touched in the current batch, with its paths as they were
@@ -65,7 +67,7 @@ struct rde {
 	uint32_t stamp;               /* export: last visit stamp handed out */
 	struct ipc_queue *in, *to_se, *to_main;
 	struct update_decoded dec;
-	bool refilter_pending;       /* some peer has refilter set */
+	unsigned purges_pending;     /* peers with purge_pending set */
 	pthread_t thread;
 	atomic_bool stop;
 };

@@ -212,6 +212,31 @@ TEST(session_loss_without_graceful_restart_withdraws_at_once)
 	stop();
 }
 
+TEST(sessions_lost_together_withdraw_all_their_routes_in_order)
+{
+	start();
+	add_peer(0, 52001, "192.0.2.11");
+	add_peer(1, 52002, "192.0.2.12");
+	add_peer(2, 52003, "192.0.2.13");
+	peer_up(0, 1, false, false);
+	peer_up(1, 2, false, false);
+	peer_up(2, 3, false, false);
+	announce(0, 1, "45.65.0.0/22", 52001, "192.0.2.11", 0);
+	announce(1, 2, "45.65.4.0/22", 52002, "192.0.2.12", 0);
+	announce(1, 2, "45.65.8.0/22", 52002, "192.0.2.12", 0);
+	CHECK_EQ_INT(collect(2, 300).announced, 3);
+	/* Two downs in a row share one purge; the session coming back right
+	 * after must find its old routes gone, then announce anew. */
+	peer_down(0, 1, 0, 0);
+	peer_down(1, 2, 0, 0);
+	peer_up(0, 4, false, false);
+	announce(0, 4, "45.65.0.0/22", 52001, "192.0.2.11", 0);
+	struct seen s = collect(2, 400);
+	CHECK_EQ_INT(s.withdrawn, 3);
+	CHECK_EQ_INT(s.announced, 1);
+	stop();
+}
+
 TEST(otc_from_rs_client_is_a_leak_and_not_exported)
 {
 	two_members(false, true, true);
@@ -325,12 +350,15 @@ TEST(policy_reload_refilters_stored_routes_without_session_reset)
 	cfg_addr_parse("192.0.2.11", &c.session.addr);
 	c.policy.v4_max = 23;
 	ipc_push(&in, ipc_msg_new(IPC_PEER_POLICY, 0, 0, &c, sizeof(c)));
+	CHECK_EQ_INT(collect(1, 200).withdrawn, 0);      /* in effect at the commit */
+	ipc_push(&in, ipc_msg_new(IPC_POLICY_COMMIT, 0, 0, NULL, 0));
 	struct seen s = collect(1, 300);
 	CHECK_EQ_INT(s.withdrawn, 1);
 	CHECK_EQ_INT(s.announced, 0);
 	/* and back: the stored path is accepted again, no resend needed */
 	c.policy.v4_max = 24;
 	ipc_push(&in, ipc_msg_new(IPC_PEER_POLICY, 0, 0, &c, sizeof(c)));
+	ipc_push(&in, ipc_msg_new(IPC_POLICY_COMMIT, 0, 0, NULL, 0));
 	CHECK_EQ_INT(collect(1, 300).announced, 1);
 	stop();
 }
