@@ -1,0 +1,1303 @@
+/* irr: RPSL dumps, AS-SET expansion, bgpq4, and the on-disk cache; see
+ * irr.h for the contract.
+ *
+ * The RPSL db keeps only what expansion needs, indexed for it: route
+ * objects as (origin, prefix) pairs sorted by origin -- a member's prefixes
+ * are then one binary search per origin ASN -- and AS-SETs in an
+ * open-addressing hash table, their members already split into ASNs and
+ * indexes of other sets, so expansion never parses text. */
+#include "irr.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "xalloc.h"
+
+#define LINE_MAX_BYTES (64u * 1024)        /* longer RPSL lines skip their object */
+#define READ_CHUNK (1u << 20)
+#define MAX_ROUTES (64u * 1024 * 1024)     /* route objects per db: ~1.5 GB */
+#define MAX_SET_MEMBERS (1u << 20)         /* members of one as-set */
+#define MAX_SETS (16u * 1024 * 1024)       /* AS-SET names per db */
+#define WARNINGS_PER_FILE 10               /* logged; the rest are only counted */
+#define UNKNOWN_LOGGED 5                   /* unknown AS-SETs logged per expansion */
+#define BGPQ4_MAX_OUTPUT (256u * 1024 * 1024)
+#define BGPQ4_LIST "irr"                   /* -l: the key of bgpq4's JSON answer */
+#define CACHE_VERSION 1
+#define CACHE_MAX_BYTES (512 * 1024 * 1024)
+#define CACHE_KEY_MAX 200                  /* longer keys are stored under a hash */
+
+__attribute__((format(printf, 3, 4)))
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* ---- names ---- */
+
+static bool name_char(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	    c == ':' || c == '_' || c == '-';
+}
+
+static bool alnum(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+bool irr_name_valid(const char *name)
+{
+	size_t len = strlen(name);
+	if (len == 0 || len > IRR_NAME_MAX || !alnum(name[0]))
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!name_char(name[i]))
+			return false;
+	return true;
+}
+
+static void upcase(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'a' && *s <= 'z')
+			*s = (char)(*s - 'a' + 'A');
+}
+
+/* "AS64500" (any case) -> 64500; false for anything else, AS-SETs included. */
+static bool parse_asn(const char *s, size_t len, uint32_t *out)
+{
+	if (len < 3 || len > 12 || (s[0] != 'A' && s[0] != 'a') || (s[1] != 'S' && s[1] != 's'))
+		return false;
+	uint64_t v = 0;
+	for (size_t i = 2; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (v > UINT32_MAX)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+/* The name without an IRR source prefix ("RIPE::AS-FOO" -> "AS-FOO"). */
+static const char *strip_source(const char *name)
+{
+	const char *s = strstr(name, "::");
+	return s ? s + 2 : name;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void irr_names_free(char **names, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* Validated, upper-cased, sorted, de-duplicated copies of names. */
+static char **canon_names(const char *const *names, int n, int *nout, char *err, size_t errlen)
+{
+	if (n <= 0) {
+		fail(err, errlen, "no AS-SET or ASN to expand");
+		return NULL;
+	}
+	for (int i = 0; i < n; i++)
+		if (!irr_name_valid(names[i])) {
+			fail(err, errlen, "'%.*s' is not a valid AS-SET or ASN name", IRR_NAME_MAX, names[i]);
+			return NULL;
+		}
+	char **v = xmalloc((size_t)n * sizeof(*v));
+	for (int i = 0; i < n; i++) {
+		v[i] = xstrdup(names[i]);
+		upcase(v[i]);
+	}
+	qsort(v, (size_t)n, sizeof(*v), cmp_str);
+	int k = 0;
+	for (int i = 0; i < n; i++) {
+		if (k > 0 && strcmp(v[k - 1], v[i]) == 0)
+			free(v[i]);
+		else
+			v[k++] = v[i];
+	}
+	*nout = k;
+	return v;
+}
+
+static char *join_key(char **v, int n)
+{
+	size_t len = 0;
+	for (int i = 0; i < n; i++)
+		len += strlen(v[i]) + 1;
+	char *key = xmalloc(len), *p = key;
+	for (int i = 0; i < n; i++)
+		p += sprintf(p, "%s%s", i ? "+" : "", v[i]);
+	return key;
+}
+
+int irr_client_names(const struct ixpd_config *cfg, const struct cfg_client *c, char ***out)
+{
+	const struct cfg_str_list *sets = &c->irrdb.as_sets;
+	for (int i = 0; sets->n == 0 && i < cfg->n_asns; i++)
+		if (cfg->asns[i].asn == c->asn)
+			sets = &cfg->asns[i].as_sets;
+
+	char **v = xmalloc((size_t)(sets->n + 1) * sizeof(*v));
+	char own[16];
+	snprintf(own, sizeof(own), "AS%" PRIu32, c->asn);
+	v[0] = xstrdup(own);
+	for (int i = 0; i < sets->n; i++)
+		v[i + 1] = xstrdup(sets->v[i]);
+	*out = v;
+	return sets->n + 1;
+}
+
+/* ---- members ---- */
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+static void sort_unique_u32(uint32_t *v, size_t *n)
+{
+	if (*n == 0)
+		return;
+	qsort(v, *n, sizeof(*v), cmp_u32);
+	size_t k = 1;
+	for (size_t i = 1; i < *n; i++)
+		if (v[i] != v[k - 1])
+			v[k++] = v[i];
+	*n = k;
+}
+
+static void push_u32(uint32_t **v, size_t *n, size_t *cap, uint32_t x)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*v = xrealloc(*v, *cap * sizeof(**v));
+	}
+	(*v)[(*n)++] = x;
+}
+
+static struct irr_member *member_of_canon(char **v, int n)
+{
+	struct irr_member *m = xcalloc(1, sizeof(*m));
+	m->key = join_key(v, n);
+	m->prefixes = pfxtree_new();
+	m->generated = time(NULL);
+	return m;
+}
+
+struct irr_member *irr_member_new(const char *const *names, int n, char *err, size_t errlen)
+{
+	int nc;
+	char **v = canon_names(names, n, &nc, err, errlen);
+	if (v == NULL)
+		return NULL;
+	struct irr_member *m = member_of_canon(v, nc);
+	irr_names_free(v, nc);
+	return m;
+}
+
+void irr_member_free(struct irr_member *m)
+{
+	if (m == NULL)
+		return;
+	pfxtree_free(m->prefixes, NULL);
+	free(m->origins);
+	free(m->key);
+	free(m);
+}
+
+unsigned irr_check(const struct irr_member *m, const struct prefix *p, uint32_t origin_as,
+    bool allow_longer)
+{
+	unsigned r = 0;
+	if (bsearch(&origin_as, m->origins, m->n_origins, sizeof(*m->origins), cmp_u32) != NULL)
+		r |= IRR_ORIGIN_OK;
+	if (allow_longer ? pfxtree_covers(m->prefixes, p) : pfxtree_find(m->prefixes, p) != NULL)
+		r |= IRR_PREFIX_OK;
+	return r;
+}
+
+/* ---- the RPSL db ---- */
+
+struct irr_route {
+	uint32_t origin;
+	struct prefix pfx;
+};
+
+struct irr_set {
+	char *name;                  /* upper case */
+	bool defined;                /* an as-set object was loaded (else only referenced) */
+	uint32_t *asns;
+	uint32_t *sets;              /* indexes into irr_db.sets */
+	size_t n_asns, cap_asns, n_sets, cap_sets;
+};
+
+struct irr_db {
+	struct irr_route *routes;    /* sorted by origin after every load */
+	size_t n_routes, cap_routes;
+	struct irr_set *sets;
+	uint32_t n_sets, cap_sets;
+	uint32_t *slots;             /* hash table: set index + 1, 0 = empty */
+	uint32_t n_slots;            /* power of two, at most half full */
+};
+
+struct irr_db *irr_db_new(void)
+{
+	return xcalloc(1, sizeof(struct irr_db));
+}
+
+void irr_db_free(struct irr_db *db)
+{
+	if (db == NULL)
+		return;
+	for (uint32_t i = 0; i < db->n_sets; i++) {
+		free(db->sets[i].name);
+		free(db->sets[i].asns);
+		free(db->sets[i].sets);
+	}
+	free(db->sets);
+	free(db->slots);
+	free(db->routes);
+	free(db);
+}
+
+static uint32_t name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	return h;
+}
+
+/* The slot holding name, or the empty slot where it belongs. */
+static uint32_t *set_slot(const struct irr_db *db, const char *name)
+{
+	uint32_t mask = db->n_slots - 1;
+	for (uint32_t i = name_hash(name) & mask;; i = (i + 1) & mask) {
+		uint32_t *s = &db->slots[i];
+		if (*s == 0 || strcmp(db->sets[*s - 1].name, name) == 0)
+			return s;
+	}
+}
+
+/* Index of the set called name (upper case), or -1. */
+static int64_t set_find(const struct irr_db *db, const char *name)
+{
+	if (db->n_slots == 0)
+		return -1;
+	uint32_t s = *set_slot(db, name);
+	return s ? (int64_t)s - 1 : -1;
+}
+
+static void grow_slots(struct irr_db *db)
+{
+	free(db->slots);
+	db->n_slots = db->n_slots ? db->n_slots * 2 : 1024;
+	db->slots = xcalloc(db->n_slots, sizeof(*db->slots));
+	for (uint32_t i = 0; i < db->n_sets; i++)
+		*set_slot(db, db->sets[i].name) = i + 1;
+}
+
+/* Index of the set called name (upper case), created undefined if new;
+ * -1 if the db holds MAX_SETS names already. */
+static int64_t set_intern(struct irr_db *db, const char *name)
+{
+	int64_t found = set_find(db, name);
+	if (found >= 0 || db->n_sets == MAX_SETS)
+		return found;
+	if ((db->n_sets + 1) * 2 > db->n_slots)
+		grow_slots(db);
+	if (db->n_sets == db->cap_sets) {
+		db->cap_sets = db->cap_sets ? db->cap_sets * 2 : 256;
+		db->sets = xrealloc(db->sets, db->cap_sets * sizeof(*db->sets));
+	}
+	uint32_t i = db->n_sets++;
+	db->sets[i] = (struct irr_set){ .name = xstrdup(name) };
+	*set_slot(db, name) = i + 1;
+	return i;
+}
+
+static int cmp_route(const void *a, const void *b)
+{
+	const struct irr_route *x = a, *y = b;
+	if (x->origin != y->origin)
+		return x->origin < y->origin ? -1 : 1;
+	return prefix_cmp(&x->pfx, &y->pfx);
+}
+
+/* Sorts by origin and drops the copies of a route registered in several
+ * databases. */
+static void sort_routes(struct irr_db *db)
+{
+	if (db->n_routes == 0)
+		return;
+	qsort(db->routes, db->n_routes, sizeof(*db->routes), cmp_route);
+	size_t k = 1;
+	for (size_t i = 1; i < db->n_routes; i++)
+		if (cmp_route(&db->routes[i], &db->routes[k - 1]) != 0)
+			db->routes[k++] = db->routes[i];
+	db->n_routes = k;
+}
+
+/* ---- RPSL reading ---- */
+
+/* Lines of a file, without their '\n', NUL-terminated, in a buffer of
+ * bounded size whatever the input holds. */
+struct line_reader {
+	FILE *f;
+	char *buf;                   /* READ_CHUNK + 1 */
+	size_t pos, len;
+	bool skipping;               /* the rest of an overlong line */
+};
+
+static bool refill(struct line_reader *rd)
+{
+	size_t avail = rd->len - rd->pos;
+	memmove(rd->buf, rd->buf + rd->pos, avail);
+	rd->pos = 0;
+	rd->len = avail;
+	size_t n = fread(rd->buf + avail, 1, READ_CHUNK - avail, rd->f);
+	rd->len += n;
+	return n > 0;
+}
+
+/* The next line, NULL at the end; *too_long: only its first LINE_MAX_BYTES
+ * are returned, the rest is skipped. */
+static char *read_line(struct line_reader *rd, bool *too_long)
+{
+	*too_long = false;
+	for (;;) {
+		char *start = rd->buf + rd->pos;
+		size_t avail = rd->len - rd->pos;
+		char *nl = memchr(start, '\n', avail);
+		if (rd->skipping) {
+			if (nl) {
+				rd->pos += (size_t)(nl - start) + 1;
+				rd->skipping = false;
+			} else {
+				rd->pos = rd->len;
+				if (!refill(rd))
+					return NULL;
+			}
+			continue;
+		}
+		if (nl) {
+			*nl = '\0';
+			rd->pos += (size_t)(nl - start) + 1;
+			if (nl - start > LINE_MAX_BYTES) {
+				start[LINE_MAX_BYTES] = '\0';
+				*too_long = true;
+			}
+			return start;
+		}
+		if (avail >= LINE_MAX_BYTES) {
+			start[LINE_MAX_BYTES] = '\0';
+			rd->pos += LINE_MAX_BYTES;
+			rd->skipping = true;
+			*too_long = true;
+			return start;
+		}
+		if (!refill(rd)) {
+			if (avail == 0)
+				return NULL;
+			rd->buf[rd->len] = '\0';     /* last line without '\n' */
+			rd->pos = rd->len;
+			return start;
+		}
+	}
+}
+
+enum obj_class { OBJ_NONE, OBJ_ROUTE, OBJ_AS_SET, OBJ_OTHER };
+enum attr_kind { A_OTHER, A_KEY, A_ORIGIN, A_MEMBERS };
+
+struct rpsl {
+	struct irr_db *db;
+	const char *path;
+	struct irr_load_stats *st;
+	unsigned long line;
+	unsigned warned;
+	const char *fatal;           /* stop reading: a db limit was reached */
+
+	/* the object being read */
+	enum obj_class cls;
+	enum attr_kind attr;         /* where continuation lines go */
+	unsigned long obj_line;
+	const char *bad;             /* why it is skipped; NULL = fine so far */
+	unsigned long bad_line;
+	unsigned n_key, n_origin;    /* tokens seen: each must end up 1 */
+	struct irr_route route;      /* route: key family in route.pfx.afi */
+	int64_t set;                 /* as-set: its index, -1 before its key */
+	bool duplicate;              /* as-set: already loaded, members ignored */
+};
+
+__attribute__((format(printf, 3, 4)))
+static void rpsl_warn(struct rpsl *r, unsigned long line, const char *fmt, ...)
+{
+	if (r->warned++ >= WARNINGS_PER_FILE)
+		return;
+	char msg[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_warn("%s:%lu: %s%s", r->path, line, msg,
+	    r->warned == WARNINGS_PER_FILE ? " (further warnings for this file only counted)" : "");
+}
+
+static bool kept(const struct rpsl *r)
+{
+	return r->cls == OBJ_ROUTE || r->cls == OBJ_AS_SET;
+}
+
+static void obj_bad(struct rpsl *r, const char *why)
+{
+	if (kept(r) && r->bad == NULL) {
+		r->bad = why;
+		r->bad_line = r->line;
+	}
+}
+
+/* A db limit was reached: the object and the rest of the file are dropped. */
+static void db_full(struct rpsl *r, const char *why)
+{
+	obj_bad(r, why);
+	r->fatal = why;
+}
+
+static const char *class_name(const struct rpsl *r)
+{
+	if (r->cls == OBJ_AS_SET)
+		return "as-set";
+	return r->route.pfx.afi == AFI_IPV6 ? "route6" : "route";
+}
+
+static void end_route(struct rpsl *r)
+{
+	struct irr_db *db = r->db;
+	if (r->n_origin != 1)
+		obj_bad(r, r->n_origin ? "more than one origin" : "no origin");
+	if (db->n_routes == MAX_ROUTES)
+		db_full(r, "too many route objects");
+	if (r->bad)
+		return;
+	if (db->n_routes == db->cap_routes) {
+		db->cap_routes = db->cap_routes ? db->cap_routes * 2 : 4096;
+		db->routes = xrealloc(db->routes, db->cap_routes * sizeof(*db->routes));
+	}
+	db->routes[db->n_routes++] = r->route;
+	r->st->routes++;
+}
+
+static void end_as_set(struct rpsl *r)
+{
+	if (r->duplicate) {
+		r->st->duplicate_sets++;
+		return;
+	}
+	if (r->set < 0)
+		return;                          /* no valid key: nothing was added */
+	struct irr_set *s = &r->db->sets[r->set];
+	if (r->bad) {
+		s->n_asns = s->n_sets = 0;       /* members read before the problem */
+		return;
+	}
+	s->defined = true;
+	r->st->as_sets++;
+}
+
+static void end_object(struct rpsl *r)
+{
+	if (r->n_key != 1)
+		obj_bad(r, r->n_key ? "more than one key" : "no key");
+	if (r->cls == OBJ_ROUTE)
+		end_route(r);
+	else if (r->cls == OBJ_AS_SET)
+		end_as_set(r);
+	if (r->bad && !r->duplicate) {
+		r->st->skipped++;
+		rpsl_warn(r, r->bad_line, "%s object (line %lu) skipped: %s", class_name(r),
+		    r->obj_line, r->bad);
+	}
+	r->cls = OBJ_NONE;
+	r->attr = A_OTHER;
+	r->bad = NULL;
+	r->n_key = r->n_origin = 0;
+	r->set = -1;
+	r->duplicate = false;
+}
+
+static void route_key(struct rpsl *r, const char *tok)
+{
+	struct prefix p;
+	if (strchr(tok, '/') == NULL || prefix_parse(tok, &p) < 0)
+		obj_bad(r, "invalid prefix");
+	else if (p.afi != r->route.pfx.afi)
+		obj_bad(r, "prefix of the wrong address family");
+	else
+		r->route.pfx = p;
+}
+
+static void as_set_key(struct rpsl *r, char *tok)
+{
+	if (!irr_name_valid(tok)) {
+		obj_bad(r, "invalid AS-SET name");
+		return;
+	}
+	upcase(tok);
+	if ((r->set = set_intern(r->db, tok)) < 0)
+		db_full(r, "too many AS-SET names");
+	else
+		r->duplicate = r->db->sets[r->set].defined;
+}
+
+static void as_set_member(struct rpsl *r, char *tok)
+{
+	struct irr_set *s = &r->db->sets[r->set];
+	uint32_t asn;
+	if (s->n_asns + s->n_sets >= MAX_SET_MEMBERS) {
+		obj_bad(r, "too many members");
+	} else if (parse_asn(tok, strlen(tok), &asn)) {
+		push_u32(&s->asns, &s->n_asns, &s->cap_asns, asn);
+	} else if (irr_name_valid(tok)) {
+		upcase(tok);
+		int64_t i = set_intern(r->db, tok);
+		if (i < 0) {
+			db_full(r, "too many AS-SET names");
+			return;
+		}
+		s = &r->db->sets[r->set];        /* set_intern may move the array */
+		push_u32(&s->sets, &s->n_sets, &s->cap_sets, (uint32_t)i);
+	} else {
+		r->st->bad_members++;
+		rpsl_warn(r, r->line, "members: '%.64s' is neither an ASN nor an AS-SET name, ignored", tok);
+	}
+}
+
+static void rpsl_token(struct rpsl *r, char *tok)
+{
+	switch (r->attr) {
+	case A_KEY:
+		if (r->n_key++ > 0)
+			return;
+		if (r->cls == OBJ_ROUTE)
+			route_key(r, tok);
+		else
+			as_set_key(r, tok);
+		break;
+	case A_ORIGIN:
+		if (r->n_origin++ == 0 && !parse_asn(tok, strlen(tok), &r->route.origin))
+			obj_bad(r, "invalid origin");
+		break;
+	case A_MEMBERS:
+		if (r->n_key == 1 && !r->duplicate)
+			as_set_member(r, tok);
+		break;
+	case A_OTHER:
+		break;
+	}
+}
+
+/* One line's part of an attribute value. */
+static void rpsl_value(struct rpsl *r, char *v)
+{
+	if (!kept(r) || r->bad || r->attr == A_OTHER)
+		return;
+	v[strcspn(v, "#")] = '\0';
+	char *save;
+	for (char *tok = strtok_r(v, " \t\r,", &save); tok; tok = strtok_r(NULL, " \t\r,", &save))
+		rpsl_token(r, tok);
+}
+
+static enum obj_class class_of(const char *name, uint8_t *afi)
+{
+	if (strcasecmp(name, "route") == 0 || strcasecmp(name, "route6") == 0) {
+		*afi = name[5] ? AFI_IPV6 : AFI_IPV4;
+		return OBJ_ROUTE;
+	}
+	return strcasecmp(name, "as-set") == 0 ? OBJ_AS_SET : OBJ_OTHER;
+}
+
+static enum attr_kind attr_of(const struct rpsl *r, const char *name)
+{
+	if (r->cls == OBJ_ROUTE) {
+		if (strcasecmp(name, "route") == 0 || strcasecmp(name, "route6") == 0)
+			return A_KEY;
+		if (strcasecmp(name, "origin") == 0)
+			return A_ORIGIN;
+	} else if (r->cls == OBJ_AS_SET) {
+		if (strcasecmp(name, "as-set") == 0)
+			return A_KEY;
+		if (strcasecmp(name, "members") == 0)
+			return A_MEMBERS;
+	}
+	return A_OTHER;
+}
+
+static bool blank(const char *s)
+{
+	return s[strspn(s, " \t\r")] == '\0';
+}
+
+static void rpsl_line(struct rpsl *r, char *s)
+{
+	if (blank(s)) {
+		if (r->cls != OBJ_NONE)
+			end_object(r);
+		return;
+	}
+	if (s[0] == '#' || s[0] == '%')
+		return;
+	if (s[0] == ' ' || s[0] == '\t' || s[0] == '+') {
+		if (r->cls != OBJ_NONE)          /* else nothing to continue */
+			rpsl_value(r, s + 1);
+		return;
+	}
+	size_t nlen = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+	bool named = nlen > 0 && s[nlen] == ':';
+	s[nlen] = '\0';
+	if (r->cls == OBJ_NONE) {
+		r->st->objects++;
+		r->obj_line = r->line;
+		r->cls = named ? class_of(s, &r->route.pfx.afi) : OBJ_OTHER;
+	}
+	if (!named) {
+		obj_bad(r, "line is neither an attribute nor a continuation");
+		return;
+	}
+	r->attr = attr_of(r, s);
+	rpsl_value(r, s + nlen + 1);
+}
+
+static void rpsl_read(struct rpsl *r, struct line_reader *rd)
+{
+	char *s;
+	bool too_long;
+	while (r->fatal == NULL && (s = read_line(rd, &too_long)) != NULL) {
+		r->line++;
+		rpsl_line(r, s);
+		if (too_long && s[0] != '#' && s[0] != '%')
+			obj_bad(r, "line longer than 64 KiB");
+	}
+	if (r->cls != OBJ_NONE)
+		end_object(r);
+}
+
+int irr_db_load_file(struct irr_db *db, const char *path, struct irr_load_stats *st,
+    char *err, size_t errlen)
+{
+	struct irr_load_stats dummy;
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return fail(err, errlen, "%s: %s", path, strerror(errno));
+	if (st == NULL)
+		st = &dummy;
+	memset(st, 0, sizeof(*st));
+	struct line_reader rd = { .f = f, .buf = xmalloc(READ_CHUNK + 1) };
+	struct rpsl r = { .db = db, .path = path, .st = st, .set = -1 };
+	rpsl_read(&r, &rd);
+	int rc = 0;
+	if (ferror(f))
+		rc = fail(err, errlen, "%s: read error", path);
+	else if (r.fatal)
+		rc = fail(err, errlen, "%s:%lu: %s, the rest of the file is not read", path, r.line, r.fatal);
+	free(rd.buf);
+	fclose(f);
+	sort_routes(db);
+	return rc;
+}
+
+/* ---- expansion ---- */
+
+struct expansion {
+	const struct irr_db *db;
+	struct irr_member *m;
+	unsigned max_depth;
+	uint32_t *origins;
+	size_t n_origins, cap_origins;
+	uint8_t *seen;               /* per set: queued or reported, once */
+	struct queued { uint32_t set, depth; } *queue;   /* breadth-first: each set once */
+	size_t head, tail;
+};
+
+static void unknown_set(struct expansion *x, const char *name)
+{
+	if (x->m->unknown_sets++ < UNKNOWN_LOGGED)
+		log_warn("irr: %s: AS-SET %s is not in the IRR data", x->m->key, name);
+}
+
+/* Queues set i, first met at depth (1 = a name being expanded).
+ * Breadth-first, a set is met first at its smallest depth, so the depth
+ * limit cuts the same sets whatever the order of members. */
+static void queue_set(struct expansion *x, uint32_t i, uint32_t depth)
+{
+	x->seen[i] = 1;
+	if (!x->db->sets[i].defined)
+		unknown_set(x, x->db->sets[i].name);
+	else if (depth > x->max_depth)
+		x->m->depth_limited++;
+	else
+		x->queue[x->tail++] = (struct queued){ i, depth };
+}
+
+static void expand_queue(struct expansion *x)
+{
+	while (x->head < x->tail) {
+		struct queued q = x->queue[x->head++];
+		const struct irr_set *s = &x->db->sets[q.set];
+		for (size_t k = 0; k < s->n_asns; k++)
+			push_u32(&x->origins, &x->n_origins, &x->cap_origins, s->asns[k]);
+		for (size_t k = 0; k < s->n_sets; k++)
+			if (!x->seen[s->sets[k]])
+				queue_set(x, s->sets[k], q.depth + 1);
+	}
+}
+
+/* First route of origin in the sorted table (or the end). */
+static size_t routes_lower_bound(const struct irr_db *db, uint32_t origin)
+{
+	size_t lo = 0, hi = db->n_routes;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (db->routes[mid].origin < origin)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void collect_prefixes(const struct irr_db *db, struct irr_member *m)
+{
+	for (size_t i = 0; i < m->n_origins; i++)
+		for (size_t r = routes_lower_bound(db, m->origins[i]);
+		    r < db->n_routes && db->routes[r].origin == m->origins[i]; r++)
+			pfxtree_insert(m->prefixes, &db->routes[r].pfx, NULL);
+}
+
+struct irr_member *irr_db_expand(const struct irr_db *db, const char *const *names, int n,
+    unsigned max_depth, char *err, size_t errlen)
+{
+	int nc;
+	char **v = canon_names(names, n, &nc, err, errlen);
+	if (v == NULL)
+		return NULL;
+	struct expansion x = {
+		.db = db, .m = member_of_canon(v, nc),
+		.max_depth = max_depth ? max_depth : IRR_DEFAULT_MAX_DEPTH,
+		.seen = xcalloc(db->n_sets + 1, 1),
+		.queue = xmalloc((db->n_sets + 1) * sizeof(*x.queue)),
+	};
+	for (int i = 0; i < nc; i++) {
+		const char *name = strip_source(v[i]);
+		uint32_t asn;
+		int64_t s;
+		if (parse_asn(name, strlen(name), &asn))
+			push_u32(&x.origins, &x.n_origins, &x.cap_origins, asn);
+		else if ((s = set_find(db, name)) < 0)
+			unknown_set(&x, name);
+		else if (!x.seen[s])
+			queue_set(&x, (uint32_t)s, 1);
+	}
+	expand_queue(&x);
+	sort_unique_u32(x.origins, &x.n_origins);
+	x.m->origins = x.origins;
+	x.m->n_origins = x.n_origins;
+	collect_prefixes(db, x.m);
+	free(x.seen);
+	free(x.queue);
+	irr_names_free(v, nc);
+	return x.m;
+}
+
+/* ---- bgpq4 ---- */
+
+static int parse_asn_list(struct irr_member *m, const json_t *a, char *err, size_t errlen)
+{
+	size_t i;
+	const json_t *e;
+	m->origins = xrealloc(m->origins, (m->n_origins + json_array_size(a) + 1) * sizeof(*m->origins));
+	json_array_foreach(a, i, e) {
+		json_int_t v = json_integer_value(e);
+		if (!json_is_integer(e) || v < 0 || v > (json_int_t)UINT32_MAX)
+			return fail(err, errlen, "entry %zu is not an ASN", i);
+		m->origins[m->n_origins++] = (uint32_t)v;
+	}
+	sort_unique_u32(m->origins, &m->n_origins);
+	return 0;
+}
+
+static int parse_prefix_list(struct irr_member *m, uint8_t afi, const json_t *a, char *err,
+    size_t errlen)
+{
+	size_t i;
+	const json_t *e;
+	json_array_foreach(a, i, e) {
+		const char *text = json_string_value(json_object_get(e, "prefix"));
+		struct prefix p;
+		if (text == NULL || strchr(text, '/') == NULL || prefix_parse(text, &p) < 0 || p.afi != afi)
+			return fail(err, errlen, "entry %zu: no IPv%d \"prefix\"", i, afi == AFI_IPV4 ? 4 : 6);
+		if (!json_is_true(json_object_get(e, "exact")))
+			return fail(err, errlen, "entry %zu (%s) is a range, not an exact prefix", i, text);
+		pfxtree_insert(m->prefixes, &p, NULL);
+	}
+	return 0;
+}
+
+int irr_bgpq4_parse(struct irr_member *m, uint8_t afi, const char *json, size_t len, char *err,
+    size_t errlen)
+{
+	json_error_t jerr;
+	json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL)
+		return fail(err, errlen, "line %d: %s", jerr.line, jerr.text);
+	const json_t *a = json_object_get(root, BGPQ4_LIST);
+	int rc;
+	if (!json_is_array(a))
+		rc = fail(err, errlen, "no \"%s\" list", BGPQ4_LIST);
+	else if (afi == 0)
+		rc = parse_asn_list(m, a, err, errlen);
+	else
+		rc = parse_prefix_list(m, afi, a, err, errlen);
+	json_decref(root);
+	return rc;
+}
+
+/* Child side of run_capture: only async-signal-safe calls between fork and
+ * exec (other threads may hold locks).  Reports an exec failure's errno on
+ * errfd. */
+static void exec_child(char *const argv[], int out, int errout, int errfd)
+{
+	sigset_t all;
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);    /* the daemon's threads block signals */
+	signal(SIGPIPE, SIG_DFL);                /* an ignored SIGPIPE survives exec */
+	int null = open("/dev/null", O_RDONLY);
+	if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(errout, 2) < 0) {
+		int e = errno;
+		(void)!write(errfd, &e, sizeof(e));
+		_exit(127);
+	}
+	execv(argv[0], argv);
+	int e = errno;
+	(void)!write(errfd, &e, sizeof(e));
+	_exit(127);
+}
+
+struct capture {
+	char *out;                   /* stdout, NUL-terminated */
+	size_t len, cap;
+	char errtext[256];           /* the start of stderr */
+	size_t errlen;
+};
+
+/* Reads what is ready on fd; returns false at EOF. */
+static bool drain(int fd, struct capture *c, bool is_out, bool *overflow)
+{
+	char buf[65536];
+	ssize_t n = read(fd, buf, sizeof(buf));
+	if (n < 0)
+		return errno == EINTR || errno == EAGAIN;
+	if (n == 0)
+		return false;
+	if (!is_out) {
+		size_t k = sizeof(c->errtext) - 1 - c->errlen;
+		k = (size_t)n < k ? (size_t)n : k;
+		memcpy(c->errtext + c->errlen, buf, k);
+		c->errlen += k;
+		c->errtext[c->errlen] = '\0';
+		return true;
+	}
+	if (c->len + (size_t)n > BGPQ4_MAX_OUTPUT) {
+		*overflow = true;
+		return false;
+	}
+	if (c->len + (size_t)n + 1 > c->cap) {
+		c->cap = (c->len + (size_t)n + 1) * 2;
+		c->out = xrealloc(c->out, c->cap);
+	}
+	memcpy(c->out + c->len, buf, (size_t)n);
+	c->len += (size_t)n;
+	c->out[c->len] = '\0';
+	return true;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Reads the child's stdout and stderr until both close or the deadline.
+ * Returns 0, or -1 with err (the child is then still to be killed). */
+static int collect_output(int out, int errout, unsigned timeout, struct capture *c, char *err,
+    size_t errlen)
+{
+	long long deadline = now_ms() + (long long)timeout * 1000;
+	struct pollfd pfd[2] = { { .fd = out, .events = POLLIN }, { .fd = errout, .events = POLLIN } };
+	bool overflow = false;
+	while (pfd[0].fd >= 0 || pfd[1].fd >= 0) {
+		long long left = deadline - now_ms();
+		if (left <= 0)
+			return fail(err, errlen, "timed out after %u s", timeout);
+		int n = poll(pfd, 2, left > INT_MAX ? INT_MAX : (int)left);
+		if (n < 0 && errno != EINTR)
+			return fail(err, errlen, "poll: %s", strerror(errno));
+		for (int i = 0; n > 0 && i < 2; i++)
+			if (pfd[i].fd >= 0 && pfd[i].revents && !drain(pfd[i].fd, c, i == 0, &overflow))
+				pfd[i].fd = -1;
+		if (overflow)
+			return fail(err, errlen, "output larger than %u bytes", BGPQ4_MAX_OUTPUT);
+	}
+	return 0;
+}
+
+static int child_status(pid_t pid, const struct capture *c, char *err, size_t errlen)
+{
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return fail(err, errlen, "waitpid: %s", strerror(errno));
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	char first[128];
+	snprintf(first, sizeof(first), "%.*s", (int)strcspn(c->errtext, "\n"), c->errtext);
+	if (WIFSIGNALED(status))
+		return fail(err, errlen, "killed by signal %d%s%s", WTERMSIG(status), *first ? ": " : "", first);
+	return fail(err, errlen, "exit status %d%s%s", WEXITSTATUS(status), *first ? ": " : "", first);
+}
+
+static void reap(pid_t pid)
+{
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+/* The child's exec failure, if any: its errno arrives on the close-on-exec
+ * pipe, a successful exec closes it empty. */
+static int exec_failed(int fd, const char *path, char *err, size_t errlen)
+{
+	int e;
+	ssize_t n;
+	while ((n = read(fd, &e, sizeof(e))) < 0 && errno == EINTR)
+		;
+	return n == (ssize_t)sizeof(e) ? fail(err, errlen, "cannot run %s: %s", path, strerror(e)) : 0;
+}
+
+static void close_pair(int p[2])
+{
+	close(p[0]);
+	close(p[1]);
+}
+
+/* Runs argv (argv[0] is a path, no PATH search, no shell) and captures its
+ * stdout; -1 with err on any failure, a non-zero exit included. */
+static int run_capture(char *const argv[], unsigned timeout, struct capture *c, char *err,
+    size_t errlen)
+{
+	int out[2], errout[2], execerr[2];
+	if (pipe2(out, O_CLOEXEC) < 0)
+		return fail(err, errlen, "pipe: %s", strerror(errno));
+	if (pipe2(errout, O_CLOEXEC) < 0) {
+		close_pair(out);
+		return fail(err, errlen, "pipe: %s", strerror(errno));
+	}
+	if (pipe2(execerr, O_CLOEXEC) < 0) {
+		close_pair(out);
+		close_pair(errout);
+		return fail(err, errlen, "pipe: %s", strerror(errno));
+	}
+	pid_t pid = fork();
+	if (pid == 0)
+		exec_child(argv, out[1], errout[1], execerr[1]);
+	close(out[1]);
+	close(errout[1]);
+	close(execerr[1]);
+	int rc;
+	if (pid < 0) {
+		rc = fail(err, errlen, "fork: %s", strerror(errno));
+	} else {
+		rc = exec_failed(execerr[0], argv[0], err, errlen);
+		if (rc == 0)
+			rc = collect_output(out[0], errout[0], timeout, c, err, errlen);
+		if (rc == 0) {
+			rc = child_status(pid, c, err, errlen);
+		} else {
+			kill(pid, SIGKILL);
+			reap(pid);
+		}
+	}
+	close(out[0]);
+	close(errout[0]);
+	close(execerr[0]);
+	return rc;
+}
+
+static bool host_valid(const char *s)
+{
+	return alnum(s[0]) && s[strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.:-[]")] == '\0';
+}
+
+static bool sources_valid(const char *s)
+{
+	return alnum(s[0]) && s[strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789,_-")] == '\0';
+}
+
+/* One bgpq4 run: mode "-t" (ASNs), "-4" or "-6" (prefixes). */
+static int bgpq4_run(const struct irr_bgpq4_opts *o, const char *mode, uint8_t afi, char **names,
+    int n, struct irr_member *m, char *err, size_t errlen)
+{
+	const char **argv = xmalloc((size_t)(n + 12) * sizeof(*argv));
+	int a = 0;
+	argv[a++] = o->path ? o->path : IRR_BGPQ4_DEFAULT_PATH;
+	if (o->host) {
+		argv[a++] = "-h";
+		argv[a++] = o->host;
+	}
+	if (o->sources) {
+		argv[a++] = "-S";
+		argv[a++] = o->sources;
+	}
+	argv[a++] = "-j";
+	argv[a++] = "-l";
+	argv[a++] = BGPQ4_LIST;
+	argv[a++] = mode;
+	for (int i = 0; i < n; i++)
+		argv[a++] = names[i];
+	argv[a] = NULL;
+
+	struct capture c = { 0 };
+	char why[256];
+	int rc = run_capture((char *const *)argv, o->timeout ? o->timeout : IRR_BGPQ4_DEFAULT_TIMEOUT,
+	    &c, why, sizeof(why));
+	if (rc == 0 && irr_bgpq4_parse(m, afi, c.out ? c.out : "", c.len, why, sizeof(why)) < 0)
+		rc = -1;
+	if (rc < 0)
+		fail(err, errlen, "bgpq4 %s %s: %s", mode, m->key, why);
+	free(c.out);
+	free(argv);
+	return rc;
+}
+
+struct irr_member *irr_bgpq4_expand(const struct irr_bgpq4_opts *o, const char *const *names,
+    int n, char *err, size_t errlen)
+{
+	if (o->host && !host_valid(o->host)) {
+		fail(err, errlen, "invalid IRR host '%.64s'", o->host);
+		return NULL;
+	}
+	if (o->sources && !sources_valid(o->sources)) {
+		fail(err, errlen, "invalid IRR sources '%.64s'", o->sources);
+		return NULL;
+	}
+	int nc;
+	char **v = canon_names(names, n, &nc, err, errlen);
+	if (v == NULL)
+		return NULL;
+	struct irr_member *m = member_of_canon(v, nc);
+	if (bgpq4_run(o, "-t", 0, v, nc, m, err, errlen) < 0 ||
+	    bgpq4_run(o, "-4", AFI_IPV4, v, nc, m, err, errlen) < 0 ||
+	    bgpq4_run(o, "-6", AFI_IPV6, v, nc, m, err, errlen) < 0) {
+		irr_member_free(m);
+		m = NULL;
+	}
+	irr_names_free(v, nc);
+	return m;
+}
+
+/* ---- cache ---- */
+
+/* <dir>/irr/<prefix><key>.json; -1 if that does not fit in len. */
+static int cache_path(const char *dir, const char *key, const char *prefix, char *buf, size_t len)
+{
+	int n;
+	if (strlen(key) <= CACHE_KEY_MAX) {
+		n = snprintf(buf, len, "%s/irr/%s%s.json", dir, prefix, key);
+	} else {
+		uint64_t h = 14695981039346656037u;
+		for (const char *s = key; *s; s++)
+			h = (h ^ (uint8_t)*s) * 1099511628211u;
+		n = snprintf(buf, len, "%s/irr/%sbundle-%016" PRIx64 ".json", dir, prefix, h);
+	}
+	return n >= 0 && (size_t)n < len ? 0 : -1;
+}
+
+struct prefix_writer {
+	FILE *f;
+	bool first;
+};
+
+static int write_prefix(const struct prefix *p, void *val, void *arg)
+{
+	struct prefix_writer *w = arg;
+	char buf[PREFIX_STRLEN];
+	fprintf(w->f, "%s\n  \"%s\"", w->first ? "" : ",", prefix_str(p, buf, sizeof(buf)));
+	w->first = false;
+	return 0;
+}
+
+/* The key and prefixes need no JSON escaping: names are [A-Z0-9:_+-], prefixes
+ * digits, hex, '.', ':' and '/'. */
+static void write_member(FILE *f, const struct irr_member *m)
+{
+	fprintf(f, "{\"version\": %d, \"key\": \"%s\", \"generated\": %lld,\n"
+	    " \"unknown_sets\": %u, \"depth_limited\": %u,\n \"origins\": [",
+	    CACHE_VERSION, m->key, (long long)m->generated, m->unknown_sets, m->depth_limited);
+	for (size_t i = 0; i < m->n_origins; i++)
+		fprintf(f, "%s%s%" PRIu32, i ? "," : "", i % 16 ? "" : "\n  ", m->origins[i]);
+	fprintf(f, "],\n \"prefixes\": [");
+	struct prefix_writer w = { f, true };
+	pfxtree_walk(m->prefixes, write_prefix, &w);
+	fprintf(f, "]}\n");
+}
+
+static int sync_dir(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+int irr_member_save(const struct irr_member *m, const char *cache_dir, char *err, size_t errlen)
+{
+	char dir[PATH_MAX], tmp[PATH_MAX], path[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s/irr", cache_dir);
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return fail(err, errlen, "%s: %s", dir, strerror(errno));
+	if (cache_path(cache_dir, m->key, "", path, sizeof(path)) < 0 ||
+	    cache_path(cache_dir, m->key, ".", tmp, sizeof(tmp)) < 0)
+		return fail(err, errlen, "%s: cache directory path too long", cache_dir);
+	size_t tl = strlen(tmp);
+	snprintf(tmp + tl - strlen(".json"), sizeof(tmp) - tl + strlen(".json"), ".XXXXXX");
+	int fd = mkstemp(tmp);
+	if (fd < 0)
+		return fail(err, errlen, "%s: %s", tmp, strerror(errno));
+	FILE *f = fdopen(fd, "w");
+	if (f == NULL) {
+		close(fd);
+		unlink(tmp);
+		return fail(err, errlen, "%s: %s", tmp, strerror(errno));
+	}
+	write_member(f, m);
+	bool ok = fflush(f) == 0 && !ferror(f) && fsync(fd) == 0;
+	int e = errno;
+	if (fclose(f) != 0 && ok) {
+		ok = false;
+		e = errno;
+	}
+	if (!ok || rename(tmp, path) < 0) {
+		if (ok)
+			e = errno;
+		unlink(tmp);
+		return fail(err, errlen, "%s: %s", path, strerror(e));
+	}
+	sync_dir(dir);       /* makes the rename durable; best effort */
+	return 0;
+}
+
+static int cached_u32(const json_t *root, const char *name, uint32_t *out, char *err, size_t errlen)
+{
+	const json_t *v = json_object_get(root, name);
+	if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > UINT32_MAX)
+		return fail(err, errlen, "\"%s\" is not a number", name);
+	*out = (uint32_t)json_integer_value(v);
+	return 0;
+}
+
+static int cached_member(const json_t *root, struct irr_member *m, char *err, size_t errlen)
+{
+	const json_t *key = json_object_get(root, "key");
+	const json_t *gen = json_object_get(root, "generated");
+	const json_t *pfx = json_object_get(root, "prefixes");
+	uint32_t version;
+	if (cached_u32(root, "version", &version, err, errlen) < 0)
+		return -1;
+	if (version != CACHE_VERSION)
+		return fail(err, errlen, "version %" PRIu32 ", expected %d", version, CACHE_VERSION);
+	if (!json_is_string(key) || strcmp(json_string_value(key), m->key) != 0)
+		return fail(err, errlen, "written for other AS-SETs");
+	if (!json_is_integer(gen) || json_integer_value(gen) < 0)
+		return fail(err, errlen, "\"generated\" is not a time");
+	m->generated = (time_t)json_integer_value(gen);
+	if (cached_u32(root, "unknown_sets", &m->unknown_sets, err, errlen) < 0 ||
+	    cached_u32(root, "depth_limited", &m->depth_limited, err, errlen) < 0)
+		return -1;
+	if (!json_is_array(json_object_get(root, "origins")) ||
+	    parse_asn_list(m, json_object_get(root, "origins"), err, errlen) < 0)
+		return fail(err, errlen, "\"origins\" is not a list of ASNs");
+	if (!json_is_array(pfx))
+		return fail(err, errlen, "\"prefixes\" is not a list");
+	size_t i;
+	const json_t *e;
+	json_array_foreach(pfx, i, e) {
+		const char *text = json_string_value(e);
+		struct prefix p;
+		if (text == NULL || strchr(text, '/') == NULL || prefix_parse(text, &p) < 0)
+			return fail(err, errlen, "prefixes entry %zu is not a prefix", i);
+		pfxtree_insert(m->prefixes, &p, NULL);
+	}
+	return 0;
+}
+
+struct irr_member *irr_member_load_cached(const char *cache_dir, const char *const *names, int n,
+    char *err, size_t errlen)
+{
+	struct irr_member *m = irr_member_new(names, n, err, errlen);
+	if (m == NULL)
+		return NULL;
+	char path[PATH_MAX], why[256];
+	struct stat sb;
+	json_error_t jerr;
+	json_t *root = NULL;
+	int rc;
+	if (cache_path(cache_dir, m->key, "", path, sizeof(path)) < 0)
+		rc = fail(err, errlen, "%s: cache directory path too long", cache_dir);
+	else if (stat(path, &sb) < 0)
+		rc = fail(err, errlen, "%s: %s", path, strerror(errno));
+	else if (sb.st_size > CACHE_MAX_BYTES)
+		rc = fail(err, errlen, "%s: larger than %d bytes", path, CACHE_MAX_BYTES);
+	else if ((root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
+		rc = fail(err, errlen, "%s:%d: %s", path, jerr.line, jerr.text);
+	else if (!json_is_object(root) || cached_member(root, m, why, sizeof(why)) < 0)
+		rc = fail(err, errlen, "%s: %s", path, json_is_object(root) ? why : "not a JSON object");
+	else
+		rc = 0;
+	json_decref(root);
+	if (rc < 0) {
+		irr_member_free(m);
+		return NULL;
+	}
+	log_info("irr: %s: using cached IRR data from %s, %lld s old", m->key, path,
+	    (long long)(time(NULL) - m->generated));
+	return m;
+}
