@@ -36,6 +36,18 @@ static void grow(void)
 	table_size = nsize;
 }
 
+static struct attr_set *set_new(const struct path_info *info, const uint8_t *data, size_t len)
+{
+	struct attr_set *a = xcalloc(1, sizeof(*a) + len);
+	a->refcnt = 1;
+	a->info = *info;
+	a->local_pref = 100;
+	a->len = (uint32_t)len;
+	memcpy(a->data, data, len);
+	table_bytes += sizeof(*a) + len;
+	return a;
+}
+
 struct attr_set *attr_intern(const struct path_info *info, const uint8_t *data, size_t len)
 {
 	uint32_t h = attr_hash(info, data, len);
@@ -47,31 +59,76 @@ struct attr_set *attr_intern(const struct path_info *info, const uint8_t *data, 
 	}
 	if (table_count >= table_size)
 		grow();
-	struct attr_set *a = xcalloc(1, sizeof(*a) + len);
+	struct attr_set *a = set_new(info, data, len);
+	a->interned = true;
 	a->hash = h;
-	a->refcnt = 1;
-	a->info = *info;
-	a->local_pref = 100;
-	a->len = (uint32_t)len;
-	memcpy(a->data, data, len);
 	a->hnext = table[h & (table_size - 1)];
 	table[h & (table_size - 1)] = a;
 	table_count++;
-	table_bytes += sizeof(*a) + len;
 	return a;
+}
+
+struct attr_set *attr_derived_find(struct attr_set *origin, uint32_t tags, uint32_t gen)
+{
+	for (struct attr_set *d = origin->children; d; d = d->sibling)
+		if (d->tags == tags && d->gen == gen)
+			return attr_ref(d);
+	return NULL;
+}
+
+struct attr_set *attr_derive(struct attr_set *origin, uint32_t tags, uint32_t gen,
+    const struct path_info *info, const uint8_t *data, size_t len)
+{
+	struct attr_set *d = set_new(info, data, len);
+	d->origin = attr_ref(origin);
+	d->tags = tags;
+	d->gen = gen;
+	d->sibling = origin->children;
+	origin->children = d;
+	return d;
+}
+
+struct attr_set *attr_standalone(const struct path_info *info, const uint8_t *data, size_t len)
+{
+	return set_new(info, data, len);
+}
+
+void export_ctl_free(struct export_ctl *ctl)
+{
+	if (!ctl)
+		return;
+	for (uint16_t i = 0; i < ctl->nact; i++)
+		if (ctl->acts[i].variant)
+			attr_unref(ctl->acts[i].variant);
+	free(ctl->acts);
+	free(ctl);
+}
+
+void attr_set_ctl(struct attr_set *a, struct export_ctl *ctl)
+{
+	export_ctl_free(a->ctl);
+	a->ctl = ctl;
 }
 
 void attr_unref(struct attr_set *a)
 {
 	if (--a->refcnt > 0)
 		return;
-	struct attr_set **pp = &table[a->hash & (table_size - 1)];
-	while (*pp != a)
-		pp = &(*pp)->hnext;
-	*pp = a->hnext;
-	table_count--;
+	if (a->origin) {
+		struct attr_set **pp = &a->origin->children;
+		while (*pp != a)
+			pp = &(*pp)->sibling;
+		*pp = a->sibling;
+		attr_unref(a->origin);
+	} else if (a->interned) {
+		struct attr_set **pp = &table[a->hash & (table_size - 1)];
+		while (*pp != a)
+			pp = &(*pp)->hnext;
+		*pp = a->hnext;
+		table_count--;
+	}
 	table_bytes -= sizeof(*a) + a->len + a->as2_len;
-	free(a->ctl);
+	export_ctl_free(a->ctl);
 	free(a->as2);
 	free(a);
 }

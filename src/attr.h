@@ -10,14 +10,34 @@
 
 #include "bgp_update.h"
 
-/* Who may receive a path, decided once per attribute set from its
- * communities (export control).  Default: everybody. */
+/* What a route's action communities ask for one receiving AS: prepend the
+ * announcing member's AS, add NO_EXPORT / NO_ADVERTISE.  `variant` is the
+ * attribute set that receiver gets, built on first export. */
+struct peer_action {
+	uint32_t asn;
+	uint8_t prepend;             /* 0..3 */
+	bool no_export, no_advertise;
+	struct attr_set *variant;
+};
+
+/* Who may receive a path and in which form, decided once per attribute
+ * set from its communities (export control).  NULL: everybody, unchanged. */
 struct export_ctl {
 	bool only_listed;            /* true: only `asns` may receive it; false: all but them */
 	uint16_t n;
+	uint16_t nact;
+	struct peer_action *acts;    /* sorted by asn */
 	uint32_t asns[];
 };
 
+/* An interned set is what a member sent (canonical bytes; shared by equal
+ * attributes).  A derived set is what the route server makes of it under
+ * its policy -- own communities scrubbed, informational ones added, the
+ * next hop of a blackhole rewritten, export control decoded: it is not
+ * interned by bytes (two members' routes may look alike after scrubbing
+ * yet ask for different export control) but cached on its origin, keyed
+ * by `tags` (the per-route outcome of the import policy) and the policy
+ * generation. */
 struct attr_set {
 	struct attr_set *hnext;
 	uint32_t hash;
@@ -26,6 +46,12 @@ struct attr_set {
 	uint32_t local_pref;         /* decision input; members never see it */
 	struct export_ctl *ctl;      /* NULL: every member may receive it */
 	bool derived;                /* ctl/local_pref computed by policy */
+	bool blackhole;              /* an accepted RFC 7999 blackhole route */
+	bool interned;               /* in the table by bytes (a received set) */
+	struct attr_set *origin;     /* derived set: the received set (a reference) */
+	struct attr_set *children;   /* received set: its derived sets (not references) */
+	struct attr_set *sibling;    /* derived set: next in origin->children */
+	uint32_t tags, gen;          /* derived set: its cache key */
 	uint8_t *as2;                /* lazily built 2-octet-AS form, see attrs_to_as2 */
 	uint32_t as2_len;
 	uint32_t len;
@@ -33,6 +59,21 @@ struct attr_set {
 };
 
 struct attr_set *attr_intern(const struct path_info *info, const uint8_t *data, size_t len);
+/* The derived set of origin cached under (tags, gen), with a new reference,
+ * or NULL. */
+struct attr_set *attr_derived_find(struct attr_set *origin, uint32_t tags, uint32_t gen);
+/* A new derived set of origin (referenced by it) with the given bytes;
+ * the caller fills ctl, local_pref, blackhole. */
+struct attr_set *attr_derive(struct attr_set *origin, uint32_t tags, uint32_t gen,
+    const struct path_info *info, const uint8_t *data, size_t len);
+/* Replaces a's export control (freeing the old one and its variants). */
+void attr_set_ctl(struct attr_set *a, struct export_ctl *ctl);
+void export_ctl_free(struct export_ctl *ctl);
+/* A set of its own (neither interned nor derived): the per-receiver
+ * variants of export control. */
+struct attr_set *attr_standalone(const struct path_info *info, const uint8_t *data, size_t len);
+/* The set a received route's policy works from: origin of a derived set. */
+static inline struct attr_set *attr_received(struct attr_set *a) { return a->origin ? a->origin : a; }
 static inline struct attr_set *attr_ref(struct attr_set *a) { a->refcnt++; return a; }
 void attr_unref(struct attr_set *a);
 /* The bytes to send to a 2-octet-AS receiver. */

@@ -19,6 +19,8 @@
 #include <strings.h>
 #include <yaml.h>
 
+#include "asn.h"
+#include "bogons.h"
 #include "xalloc.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -42,6 +44,7 @@ enum {
 	S_PREFIX = 1 << 5,        /* a prefix-list entry */
 	S_ROUTE = 1 << 6,         /* a white_list_route entry */
 	S_COMMUNITY = 1 << 7,     /* {std, lrg, ext} */
+	S_BOGONS = 1 << 8,        /* the bogons file ixpd.yml names */
 };
 
 struct ctx {
@@ -53,7 +56,6 @@ struct ctx {
 	unsigned scope;           /* S_* of the node being loaded */
 	void *base[B_COUNT];
 	char where[PATH_LEN];     /* display path of that node: "clients[2]" */
-	bool check_defaults;      /* refuse defaults too (not for inherited values) */
 	bool inherit_policy;      /* B_POLICY already holds general's values */
 	unsigned macros;          /* CFG_COMM_* allowed in the community at hand */
 	struct cfg_client *client;
@@ -425,13 +427,16 @@ enum support {
 
 enum {
 	F_REQUIRED = 1 << 0,
-	F_NO_OFF = 1 << 1,        /* SUP_ONLY of a filter that cannot be turned off */
 	F_ASCENDING = 1 << 2,     /* number list must ascend (rtt_thresholds) */
 	F_AS_SET = 1 << 3,        /* string list of AS-SET names */
 	F_CUSTOM_REF = 1 << 4,    /* names declared in cfg.custom_communities */
 	F_EXT = 1 << 5,           /* extended community: rt|ro:x:x */
 	F_CUSTOM_DEF = 1 << 6,    /* cfg.custom_communities: names not built-in */
 	F_MEMBER = 1 << 7,        /* copied into struct cfg_member */
+	F_PATH = 1 << 8,          /* string list of file names */
+	F_HOST_PORT = 1 << 9,     /* string list of "host:port" */
+	F_URL = 1 << 10,          /* word that is an http(s) URL */
+	F_REJECT_CODES = 1 << 11, /* community map keyed by reject codes */
 };
 
 struct opt {
@@ -682,15 +687,46 @@ static int parse_str(struct ctx *c, const struct opt *o, const struct ynode *n, 
 	return 0;
 }
 
+/* A file name as written, relative to ixpd.yml's directory. */
+static char *resolve_path(const struct ctx *c, const char *name)
+{
+	const char *dir = name[0] == '/' ? "" : c->dir;
+	char *path = xmalloc(strlen(dir) + strlen(name) + 1);
+
+	strcpy(path, dir);
+	strcat(path, name);
+	return path;
+}
+
 static int parse_path(struct ctx *c, const struct opt *o, const struct ynode *n, void *f)
 {
 	if (need_scalar(c, o, n, "a file name"))
 		return -1;
-	const char *dir = n->str[0] == '/' ? "" : c->dir;
-	char *path = xmalloc(strlen(dir) + strlen(n->str) + 1);
-	strcpy(path, dir);
-	strcat(path, n->str);
-	*(char **)f = path;
+	*(char **)f = resolve_path(c, n->str);
+	return 0;
+}
+
+static bool is_url(const char *s)
+{
+	return strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0;
+}
+
+/* One token handed to another program or protocol (a host name, bgpq4's
+ * sources, a URL, an API key): no blanks or control characters that could
+ * split or inject, and no leading '-' that a program could take for an
+ * option. */
+static int parse_word(struct ctx *c, const struct opt *o, const struct ynode *n, void *f)
+{
+	if (need_scalar(c, o, n, (o->flags & F_URL) ? "a URL" : "a string"))
+		return -1;
+	for (const char *p = n->str; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+			return fail_at(c, n->line, o->path, "blanks and control characters are not allowed");
+	if (n->str[0] == '-')
+		return fail_at(c, n->line, o->path, "must not start with '-', got '%s'", n->str);
+	if ((o->flags & F_URL) && !is_url(n->str))
+		return fail_at(c, n->line, o->path, "expected an http:// or https:// URL, got '%s'", n->str);
+	*(char **)f = xstrdup(n->str);
 	return 0;
 }
 
@@ -722,6 +758,16 @@ static void free_str(const struct opt *o, void *f)
 
 static const struct otype t_str = { parse_str, init_str, is_str, print_str, free_str, 0, true };
 static const struct otype t_path = { parse_path, init_str, is_str, print_str, free_str, 0, true };
+static const struct otype t_word = { parse_word, init_str, is_str, print_str, free_str, 0, true };
+
+/* `ixpd -n` output is shown and mailed around: it never shows a secret. */
+static void print_secret(FILE *out, const struct opt *o, const void *f, int indent)
+{
+	(void)o, (void)indent;
+	fputs(*(char *const *)f ? " \"(hidden)\"" : " null", out);
+}
+
+static const struct otype t_secret = { parse_word, init_str, is_str, print_secret, free_str, 0, true };
 
 /* --- addresses: o->min is the family required (0 = either) --- */
 
@@ -990,6 +1036,32 @@ static bool custom_declared(const struct ixpd_config *cfg, const char *name)
 	return false;
 }
 
+/* "host:port", "[IPv6]:port" or a host alone, as rpki_rtr.h takes them;
+ * the host is a name or an address, the port 1..65535. */
+static bool host_port_valid(const char *s)
+{
+	const char *host = s, *end, *colon;
+	uint64_t port;
+
+	if (*s == '[') {
+		host = s + 1;
+		end = strchr(host, ']');
+		if (end == NULL || (end[1] != '\0' && end[1] != ':'))
+			return false;
+		colon = end[1] == ':' ? end + 1 : NULL;
+	} else {
+		colon = strchr(s, ':');
+		end = colon ? colon : s + strlen(s);
+	}
+	if (end == host || (colon && !parse_uint(colon + 1, 65535, &port)) || (colon && port == 0))
+		return false;
+	for (const char *p = host; p < end; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    *p == '.' || *p == '-' || (*p == ':' && *s == '[')))
+			return false;
+	return *host != '-';
+}
+
 static int parse_str_list(struct ctx *c, const struct opt *o, const struct ynode *n, void *f)
 {
 	struct cfg_str_list *l = f;
@@ -998,7 +1070,7 @@ static int parse_str_list(struct ctx *c, const struct opt *o, const struct ynode
 		const struct ynode *it = item(n, i);
 		if (need_scalar(c, o, it, "a list of strings"))
 			return -1;
-		char *s = xstrdup(it->str);
+		char *s = (o->flags & F_PATH) ? resolve_path(c, it->str) : xstrdup(it->str);
 		l->v = grow(l->v, l->n, sizeof(*l->v));
 		l->v[l->n++] = s;
 		if ((o->flags & F_AS_SET) && !as_set_valid(s))
@@ -1006,6 +1078,9 @@ static int parse_str_list(struct ctx *c, const struct opt *o, const struct ynode
 		if ((o->flags & F_CUSTOM_REF) && !custom_declared(c->cfg, s))
 			return fail_at(c, it->line, o->path,
 			    "custom community '%s' is not declared in general.yml's cfg.custom_communities", s);
+		if ((o->flags & F_HOST_PORT) && !host_port_valid(s))
+			return fail_at(c, it->line, o->path,
+			    "expected \"host:port\", \"[IPv6 address]:port\" or a host name, got '%s'", s);
 	}
 	return 0;
 }
@@ -1062,7 +1137,6 @@ static int load_item(struct ctx *c, const struct opt *o, const struct ynode *n,
 
 	sub.scope = scope;
 	sub.base[B_ITEM] = p;
-	sub.check_defaults = false;
 	set_where(&sub, "%s%s%s%s", c->where, *c->where ? "." : "", o->path, suffix);
 	return load_node(&sub, n);
 }
@@ -1275,9 +1349,13 @@ static int parse_comm_map(struct ctx *c, const struct opt *o, const struct ynode
 	for (int i = 0; i < n->n; i += 2) {
 		const struct ynode *key = n->kids[i];
 		char suffix[PATH_LEN];
+		uint64_t code;
 		if ((o->flags & F_CUSTOM_DEF) && builtin_community(key->str))
 			return fail_at(c, key->line, o->path,
 			    "'%s' is the name of a built-in community", key->str);
+		if ((o->flags & F_REJECT_CODES) && !parse_uint(key->str, 65535, &code))
+			return fail_at(c, key->line, o->path,
+			    "expected reject codes (0..65535) as keys, got '%s'", key->str);
 		m->v = grow(m->v, m->n, sizeof(*m->v));
 		struct cfg_named_community *nc = memset(&m->v[m->n++], 0, sizeof(*m->v));
 		nc->name = xstrdup(key->str);
@@ -1434,8 +1512,7 @@ static int parse_clients(struct ctx *c, const struct opt *o, const struct ynode 
 		sub.base[B_CLIENT] = cl;
 		sub.base[B_POLICY] = &cl->policy;
 		sub.client = cl;
-		sub.check_defaults = false;
-		sub.inherit_policy = true;
+			sub.inherit_policy = true;
 		set_where(&sub, "clients[%d]", i);
 		if (load_node(&sub, n->kids[i]))
 			return -1;
@@ -1523,6 +1600,7 @@ static const char *const default_trust_anchors[] = {
 #define ASN_LIST         .type = &t_u32_list, .min = 1, .max = UINT32_MAX
 #define ENUM(list, d)    .type = &t_enum, .names = (list), .max = ARRAY_LEN(list), .def = (d)
 #define STR(d)           .type = &t_str, .sdef = (d)
+#define WORD(d)          .type = &t_word, .sdef = (d)
 #define STR_LIST(list)   .type = &t_str_list, .names = (list)
 #define ADDR(family)     .type = &t_addr, .min = (family)
 /* prefix lengths: min/max defaults packed as (min << 8 | max) */
@@ -1531,7 +1609,7 @@ static const char *const default_trust_anchors[] = {
 /* What ixpd does with it (enum support). */
 #define YES          .support = SUP_YES
 #define STORED       .support = SUP_STORED
-#define ONLY(v)      .support = SUP_ONLY, .ref = (v)
+#define ONLY(v)      .support = SUP_ONLY, .ref = (v)    /* v must be the default */
 #define ONLY_EMPTY   .support = SUP_ONLY
 
 /* Every key of the three files, in arouteserver's documentation order
@@ -1541,11 +1619,10 @@ static const char *const default_trust_anchors[] = {
  *   YES     implemented by ixpd;
  *   STORED  accepted and stored for the policy module; it has no effect on
  *           its own (a data source, or a detail of a feature that is off);
- *   ONLY(v) only v is accepted: other values ask for filtering or features
- *           ixpd does not implement yet and are refused, never ignored.
- *           With F_NO_OFF, v is arouteserver's default for a filter that
- *           cannot be turned off: the default is accepted and stored, and
- *           enforcing it is the policy module's job. */
+ *   ONLY(v) only v is accepted: other values ask for features ixpd does
+ *           not implement yet and are refused, never ignored.
+ * Rules between keys (a policy that needs another key, defaults that
+ * depend on other keys) are node_rules[], after the table. */
 static const struct opt opts[] = {
 	/* ixpd.yml */
 	{ "general", .type = &t_path, IXPD(general_path), YES, .flags = F_REQUIRED },
@@ -1557,9 +1634,29 @@ static const struct opt opts[] = {
 	{ "log.level", .type = &t_log_level, .def = LOG_LVL_INFO, IXPD(log_level), YES },
 	{ "timers.hold_time", .type = &t_hold_time, .max = 65535, .def = CFG_DEFAULT_HOLD_TIME, IXPD(hold_time), YES },
 	{ "timers.connect_retry", U16(1, 3600, CFG_DEFAULT_CONNECT_RETRY), IXPD(connect_retry), YES },
+	{ "communities_defaults", BOOL(true), IXPD(communities_defaults), YES },
+	{ "cache_dir", .type = &t_path, .sdef = CFG_DEFAULT_CACHE_DIR, IXPD(cache_dir), YES },
+	{ "bogons", .type = &t_path, IXPD(bogons_path), YES },
+	{ "rpki.rtr", STR_LIST(NULL), .flags = F_HOST_PORT, IXPD(rpki.rtr), YES },
+	{ "rpki.vrp_file", .type = &t_path, IXPD(rpki.vrp_file), YES },
+	{ "rpki.refresh", U32(1, 86400, CFG_DEFAULT_RPKI_REFRESH), IXPD(rpki.refresh), YES },
+	{ "irr.rpsl", STR_LIST(NULL), .flags = F_PATH, IXPD(irr.rpsl), YES },
+	{ "irr.bgpq4.enabled", BOOL(false), IXPD(irr.bgpq4.enabled), YES },
+	{ "irr.bgpq4.path", .type = &t_path, .sdef = "/usr/bin/bgpq4", IXPD(irr.bgpq4.path), YES },
+	{ "irr.bgpq4.host", WORD("rr.ntt.net"), IXPD(irr.bgpq4.host), YES },
+	{ "irr.bgpq4.sources", WORD(NULL), IXPD(irr.bgpq4.sources), YES },
+	{ "irr.refresh", U32(60, 2592000, CFG_DEFAULT_IRR_REFRESH), IXPD(irr.refresh), YES },
+	{ "peeringdb.api", WORD("https://www.peeringdb.com"), .flags = F_URL, IXPD(peeringdb.api), YES },
+	{ "peeringdb.api_key", .type = &t_secret, IXPD(peeringdb.api_key), YES },
+	{ "peeringdb.file", .type = &t_path, IXPD(peeringdb.file), YES },
+	{ "peeringdb.refresh", U32(60, 2592000, CFG_DEFAULT_PEERINGDB_REFRESH), IXPD(peeringdb.refresh), YES },
+
+	/* the bogons file: arouteserver's bogons.yml format */
+	{ "bogons", .type = &t_prefix_list, .sub = S_PREFIX, .scope = S_BOGONS, .base = B_CONFIG,
+	  .off = offsetof(struct ixpd_config, bogons), YES, .flags = F_REQUIRED },
 
 	/* clients.yml top level */
-	{ "asns", .type = &t_asns, WHOLE(S_CLIENTS_FILE, B_CONFIG), STORED },
+	{ "asns", .type = &t_asns, WHOLE(S_CLIENTS_FILE, B_CONFIG), YES },
 	{ "clients", .type = &t_clients, WHOLE(S_CLIENTS_FILE, B_CONFIG), YES, .flags = F_REQUIRED },
 
 	/* a clients.yml entry, outside its cfg: */
@@ -1582,34 +1679,34 @@ static const struct opt opts[] = {
 	{ "cfg.rfc8950", BOOL(false), POL(rfc8950), ONLY(false) },
 
 	{ "cfg.filtering.next_hop.policy", ENUM(next_hop_names, CFG_NEXT_HOP_STRICT),
-	  POL(filtering.next_hop.policy), ONLY(CFG_NEXT_HOP_STRICT), .flags = F_NO_OFF },
+	  POL(filtering.next_hop.policy), YES },
 	{ "cfg.filtering.next_hop.authorized_addresses_list", .type = &t_addr_list,
-	  CLI(authorized_addresses_list), ONLY_EMPTY },
+	  CLI(authorized_addresses_list), YES },
 	{ "cfg.filtering.ipv4_pref_len", PREF_LEN(32, 8, 24), POL(filtering.ipv4_pref_len), YES },
 	{ "cfg.filtering.ipv6_pref_len", PREF_LEN(128, 12, 48), POL(filtering.ipv6_pref_len), YES },
 	{ "cfg.filtering.global_black_list_pref", .type = &t_prefix_list, .sub = S_PREFIX,
-	  GEN(general.filtering.global_black_list_pref), ONLY_EMPTY },
+	  GEN(general.filtering.global_black_list_pref), YES },
 	{ "cfg.filtering.black_list_pref", .type = &t_prefix_list, .sub = S_PREFIX,
-	  CLI(black_list_pref), ONLY_EMPTY },
+	  CLI(black_list_pref), YES },
 	{ "cfg.filtering.max_as_path_len", U32(1, 64, 32), POL(filtering.max_as_path_len), YES },
 	{ "cfg.filtering.reject_invalid_as_in_as_path", BOOL(true),
-	  POL(filtering.reject_invalid_as_in_as_path), ONLY(false) },
+	  POL(filtering.reject_invalid_as_in_as_path), YES },
 	{ "cfg.filtering.transit_free.action", ENUM(transit_free_names, CFG_TRANSIT_FREE_NONE),
-	  GEN(general.filtering.transit_free.action), ONLY(CFG_TRANSIT_FREE_NONE) },
-	{ "cfg.filtering.transit_free.asns", ASN_LIST, GEN(general.filtering.transit_free.asns), STORED },
+	  GEN(general.filtering.transit_free.action), YES },
+	{ "cfg.filtering.transit_free.asns", ASN_LIST, GEN(general.filtering.transit_free.asns), YES },
 	{ "cfg.filtering.never_via_route_servers.peering_db", BOOL(true),
-	  GEN(general.filtering.never_via_route_servers.peering_db), ONLY(false) },
+	  GEN(general.filtering.never_via_route_servers.peering_db), YES },
 	{ "cfg.filtering.never_via_route_servers.asns", ASN_LIST,
-	  GEN(general.filtering.never_via_route_servers.asns), ONLY_EMPTY },
+	  GEN(general.filtering.never_via_route_servers.asns), YES },
 
-	{ "cfg.filtering.irrdb.as_sets", STR_LIST(NULL), CLI(irrdb.as_sets), STORED, .flags = F_AS_SET },
+	{ "cfg.filtering.irrdb.as_sets", STR_LIST(NULL), CLI(irrdb.as_sets), YES, .flags = F_AS_SET },
 	{ "cfg.filtering.irrdb.enforce_origin_in_as_set", BOOL(true),
-	  POL(filtering.irrdb.enforce_origin_in_as_set), ONLY(false) },
+	  POL(filtering.irrdb.enforce_origin_in_as_set), YES },
 	{ "cfg.filtering.irrdb.enforce_prefix_in_as_set", BOOL(true),
-	  POL(filtering.irrdb.enforce_prefix_in_as_set), ONLY(false) },
+	  POL(filtering.irrdb.enforce_prefix_in_as_set), YES },
 	{ "cfg.filtering.irrdb.allow_longer_prefixes", BOOL(false),
-	  GEN(general.filtering.irrdb.allow_longer_prefixes), STORED },
-	{ "cfg.filtering.irrdb.tag_as_set", BOOL(true), GEN(general.filtering.irrdb.tag_as_set), STORED },
+	  GEN(general.filtering.irrdb.allow_longer_prefixes), YES },
+	{ "cfg.filtering.irrdb.tag_as_set", BOOL(true), GEN(general.filtering.irrdb.tag_as_set), YES },
 	{ "cfg.filtering.irrdb.peering_db", BOOL(false), GEN(general.filtering.irrdb.peering_db), STORED },
 	{ "cfg.filtering.irrdb.use_rpki_roas_as_route_objects.enabled", BOOL(false),
 	  GEN(general.filtering.irrdb.use_rpki_roas_as_route_objects.enabled), ONLY(false) },
@@ -1623,39 +1720,39 @@ static const struct opt opts[] = {
 	  STR("ftp://ftp.registro.br/pub/numeracao/origin/nicbr-asn-blk-latest.txt"),
 	  GEN(general.filtering.irrdb.use_registrobr_bulk_whois_data.source), STORED },
 	{ "cfg.filtering.irrdb.white_list_pref", .type = &t_prefix_list, .sub = S_PREFIX,
-	  CLI(irrdb.white_list_pref), STORED },
-	{ "cfg.filtering.irrdb.white_list_asn", ASN_LIST, CLI(irrdb.white_list_asn), STORED },
+	  CLI(irrdb.white_list_pref), YES },
+	{ "cfg.filtering.irrdb.white_list_asn", ASN_LIST, CLI(irrdb.white_list_asn), YES },
 	{ "cfg.filtering.irrdb.white_list_route", .type = &t_prefix_list, .sub = S_ROUTE,
-	  CLI(irrdb.white_list_route), STORED },
+	  CLI(irrdb.white_list_route), YES },
 
 	{ "cfg.filtering.rpki_bgp_origin_validation.enabled", BOOL(false),
-	  POL(filtering.rpki_bgp_origin_validation.enabled), ONLY(false) },
+	  POL(filtering.rpki_bgp_origin_validation.enabled), YES },
 	{ "cfg.filtering.rpki_bgp_origin_validation.reject_invalid", BOOL(true),
-	  POL(filtering.rpki_bgp_origin_validation.reject_invalid), STORED },
+	  POL(filtering.rpki_bgp_origin_validation.reject_invalid), YES },
 
 	{ "cfg.filtering.max_prefix.action", ENUM(max_prefix_action_names, CFG_MAX_PREFIX_NONE),
-	  POL(filtering.max_prefix.action), ONLY(CFG_MAX_PREFIX_NONE) },
-	{ "cfg.filtering.max_prefix.restart_after", UINT(15), POL(filtering.max_prefix.restart_after), STORED },
+	  POL(filtering.max_prefix.action), YES },
+	{ "cfg.filtering.max_prefix.restart_after", UINT(15), POL(filtering.max_prefix.restart_after), YES },
 	{ "cfg.filtering.max_prefix.count_rejected_routes", BOOL(true),
-	  POL(filtering.max_prefix.count_rejected_routes), STORED },
+	  POL(filtering.max_prefix.count_rejected_routes), YES },
 	{ "cfg.filtering.max_prefix.peering_db.enabled", BOOL(true),
-	  POL(filtering.max_prefix.peering_db.enabled), STORED },
+	  POL(filtering.max_prefix.peering_db.enabled), YES },
 	{ "cfg.filtering.max_prefix.peering_db.increment.absolute", UINT(100),
-	  POL(filtering.max_prefix.peering_db.increment.absolute), STORED },
+	  POL(filtering.max_prefix.peering_db.increment.absolute), YES },
 	{ "cfg.filtering.max_prefix.peering_db.increment.relative", UINT(15),
-	  POL(filtering.max_prefix.peering_db.increment.relative), STORED },
+	  POL(filtering.max_prefix.peering_db.increment.relative), YES },
 	{ "cfg.filtering.max_prefix.general_limit_ipv4", UINT(170000),
-	  GEN(general.filtering.max_prefix.general_limit_ipv4), STORED },
+	  GEN(general.filtering.max_prefix.general_limit_ipv4), YES },
 	{ "cfg.filtering.max_prefix.general_limit_ipv6", UINT(12000),
-	  GEN(general.filtering.max_prefix.general_limit_ipv6), STORED },
-	{ "cfg.filtering.max_prefix.limit_ipv4", UINT(0), CLI(max_prefix.limit_ipv4), STORED },
-	{ "cfg.filtering.max_prefix.limit_ipv6", UINT(0), CLI(max_prefix.limit_ipv6), STORED },
+	  GEN(general.filtering.max_prefix.general_limit_ipv6), YES },
+	{ "cfg.filtering.max_prefix.limit_ipv4", UINT(0), CLI(max_prefix.limit_ipv4), YES },
+	{ "cfg.filtering.max_prefix.limit_ipv6", UINT(0), CLI(max_prefix.limit_ipv6), YES },
 
 	{ "cfg.filtering.roles.enabled", BOOL(false), POL(filtering.roles.enabled), ONLY(false) },
 	{ "cfg.filtering.roles.strict_mode", BOOL(false), POL(filtering.roles.strict_mode), STORED },
 	{ "cfg.filtering.roles.local_role", ENUM(role_names, CFG_ROLE_RS), CLI(local_role), STORED },
 	{ "cfg.filtering.reject_policy.policy", ENUM(reject_policy_names, CFG_REJECT_POLICY_REJECT),
-	  POL(filtering.reject_policy.policy), ONLY(CFG_REJECT_POLICY_REJECT) },
+	  POL(filtering.reject_policy.policy), YES },
 
 	{ "cfg.rpki_roas.source", ENUM(rpki_source_names, CFG_RPKI_ROAS_RIPE_CACHE),
 	  GEN(general.rpki_roas.source), STORED },
@@ -1667,32 +1764,34 @@ static const struct opt opts[] = {
 	  GEN(general.rpki_roas.ignore_cache_files_older_than), STORED },
 
 	{ "cfg.blackhole_filtering.policy_ipv4", ENUM(blackhole_names, CFG_BLACKHOLE_NONE),
-	  GEN(general.blackhole_filtering.policy_ipv4), ONLY(CFG_BLACKHOLE_NONE) },
+	  GEN(general.blackhole_filtering.policy_ipv4), YES },
 	{ "cfg.blackhole_filtering.policy_ipv6", ENUM(blackhole_names, CFG_BLACKHOLE_NONE),
-	  GEN(general.blackhole_filtering.policy_ipv6), ONLY(CFG_BLACKHOLE_NONE) },
+	  GEN(general.blackhole_filtering.policy_ipv6), YES },
 	{ "cfg.blackhole_filtering.rewrite_next_hop_ipv4", ADDR(AF_INET),
-	  GEN(general.blackhole_filtering.rewrite_next_hop_ipv4), STORED },
+	  GEN(general.blackhole_filtering.rewrite_next_hop_ipv4), YES },
 	{ "cfg.blackhole_filtering.rewrite_next_hop_ipv6", ADDR(AF_INET6),
-	  GEN(general.blackhole_filtering.rewrite_next_hop_ipv6), STORED },
+	  GEN(general.blackhole_filtering.rewrite_next_hop_ipv6), YES },
 	{ "cfg.blackhole_filtering.announce_to_client", BOOL(true),
-	  POL(blackhole_filtering.announce_to_client), STORED },
+	  POL(blackhole_filtering.announce_to_client), YES },
 	{ "cfg.blackhole_filtering.add_noexport", BOOL(true),
-	  GEN(general.blackhole_filtering.add_noexport), STORED },
+	  GEN(general.blackhole_filtering.add_noexport), YES },
 
-	{ "cfg.graceful_shutdown.enabled", BOOL(false), POL(graceful_shutdown.enabled), ONLY(false) },
-	{ "cfg.graceful_shutdown.local_pref", UINT(0), GEN(general.graceful_shutdown.local_pref), STORED },
+	{ "cfg.graceful_shutdown.enabled", BOOL(false), POL(graceful_shutdown.enabled), YES },
+	{ "cfg.graceful_shutdown.local_pref", UINT(0), GEN(general.graceful_shutdown.local_pref), YES },
 	{ "cfg.rfc1997_wellknown_communities.policy", ENUM(rfc1997_names, CFG_RFC1997_PASS),
 	  GEN(general.rfc1997_wellknown_communities.policy), ONLY(CFG_RFC1997_PASS) },
 	{ "cfg.rtt_thresholds", .type = &t_u32_list, .max = UINT32_MAX, .flags = F_ASCENDING,
 	  GEN(general.rtt_thresholds), STORED },
 
-	/* Any community asks the route server to act on it (tag, scrub, obey). */
+	/* Communities: those acting on RTTs are refused, ixpd measures none. */
 #define COMMUNITY_OPT(id, key, macro_flags) \
 	{ "cfg.communities." #key, .type = &t_community, .macros = (macro_flags), \
-	  GEN(general.communities[CFG_COMM_##id]), ONLY_EMPTY },
+	  GEN(general.communities[CFG_COMM_##id]), \
+	  .support = ((macro_flags) & CFG_COMM_RTT) ? SUP_ONLY : SUP_YES },
 	CFG_COMMUNITIES(COMMUNITY_OPT)
 #undef COMMUNITY_OPT
-	{ "cfg.communities.reject_cause_map", .type = &t_comm_map, GEN(general.reject_cause_map), ONLY_EMPTY },
+	{ "cfg.communities.reject_cause_map", .type = &t_comm_map, .flags = F_REJECT_CODES,
+	  GEN(general.reject_cause_map), YES },
 	/* Declaring custom communities does nothing until a client attaches one. */
 	{ "cfg.custom_communities", .type = &t_comm_map, .flags = F_CUSTOM_DEF,
 	  GEN(general.custom_communities), STORED },
@@ -1851,10 +1950,10 @@ static void render(const struct opt *o, const void *f, char *buf, size_t len)
 		memmove(buf, buf + 1, strlen(buf));
 }
 
-static int refuse(struct ctx *c, const struct opt *o, const void *f, int line, bool is_default)
+static int refuse(struct ctx *c, const struct opt *o, const void *f, int line)
 {
 	union { bool b; uint8_t u8; uint16_t u16; uint32_t u32; int e; struct cfg_pref_len pl; } ref;
-	char val[96], want[96], hint[160];
+	char val[96], want[96];
 
 	if (o->type->collection)
 		return fail_at(c, line, o->path,
@@ -1862,18 +1961,13 @@ static int refuse(struct ctx *c, const struct opt *o, const void *f, int line, b
 	render(o, f, val, sizeof(val));
 	o->type->init(o, &ref, o->ref);
 	render(o, &ref, want, sizeof(want));
-	if (o->flags & F_NO_OFF)
-		snprintf(hint, sizeof(hint), "only the default %s is accepted for now", want);
-	else if (o->type == &t_enum && o->names[o->ref] == NULL)
-		snprintf(hint, sizeof(hint), "remove it to turn it off");
-	else
-		snprintf(hint, sizeof(hint), "set it to %s to turn it off", want);
-	return fail_at(c, line, o->path, "%s%s is not implemented by ixpd yet (%s)", val,
-	    is_default ? " (arouteserver's default)" : "", hint);
+	return fail_at(c, line, o->path,
+	    "%s is not implemented by ixpd yet (set it to %s to turn it off)", val, want);
 }
 
-/* Refuses values asking for what ixpd does not implement yet: those set in
- * this node and, where c->check_defaults, the defaults of absent keys. */
+/* Refuses the values set in this node that ask for what ixpd does not
+ * implement yet.  Defaults never do (see ONLY), and inherited values were
+ * checked where they were set. */
 static int check_support(struct ctx *c, const struct ynode *root)
 {
 	int line;
@@ -1884,9 +1978,261 @@ static int check_support(struct ctx *c, const struct ynode *root)
 			continue;
 		bool set = ynode_path(root, o->path, &line) != NULL;
 		const void *f = field_at(c->base, o);
-		if ((set || c->check_defaults) && !o->type->is(o, f, o->ref))
-			return refuse(c, o, f, line, !set);
+		if (set && !o->type->is(o, f, o->ref))
+			return refuse(c, o, f, line);
 	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Rules between keys, and defaults that depend on other keys          */
+
+/* arouteserver `configure`'s communities, given to the functions
+ * general.yml leaves entirely unset (no std, lrg or ext) unless ixpd.yml
+ * says communities_defaults: False. */
+static const struct {
+	enum cfg_community_id id;
+	const char *std, *lrg;       /* normalised as comm_check() writes them */
+} community_defaults[] = {
+	{ CFG_COMM_PREFIX_PRESENT_IN_AS_SET, "64512:11", "rs_as:64512:11" },
+	{ CFG_COMM_PREFIX_NOT_PRESENT_IN_AS_SET, "64512:10", "rs_as:64512:10" },
+	{ CFG_COMM_ORIGIN_PRESENT_IN_AS_SET, "64512:21", "rs_as:64512:21" },
+	{ CFG_COMM_ORIGIN_NOT_PRESENT_IN_AS_SET, "64512:20", "rs_as:64512:20" },
+	{ CFG_COMM_PREFIX_VALIDATED_VIA_RPKI_ROAS, "64512:31", "rs_as:64512:31" },
+	{ CFG_COMM_ROUTE_VALIDATED_VIA_WHITE_LIST, "64512:41", "rs_as:64512:41" },
+	{ CFG_COMM_RPKI_BGP_ORIGIN_VALIDATION_NOT_PERFORMED, "64512:50", "rs_as:1000:3" },
+	{ CFG_COMM_RPKI_BGP_ORIGIN_VALIDATION_VALID, "64512:51", "rs_as:1000:1" },
+	{ CFG_COMM_RPKI_BGP_ORIGIN_VALIDATION_UNKNOWN, "64512:52", "rs_as:1000:2" },
+	{ CFG_COMM_RPKI_BGP_ORIGIN_VALIDATION_INVALID, "64512:53", "rs_as:1000:4" },
+	{ CFG_COMM_DO_NOT_ANNOUNCE_TO_ANY, "0:rs_as", "rs_as:0:0" },
+	{ CFG_COMM_DO_NOT_ANNOUNCE_TO_PEER, "0:peer_as", "rs_as:0:peer_as" },
+	{ CFG_COMM_ANNOUNCE_TO_PEER, "rs_as:peer_as", "rs_as:1:peer_as" },
+	{ CFG_COMM_PREPEND_ONCE_TO_ANY, "65501:rs_as", "rs_as:101:0" },
+	{ CFG_COMM_PREPEND_TWICE_TO_ANY, "65502:rs_as", "rs_as:102:0" },
+	{ CFG_COMM_PREPEND_THRICE_TO_ANY, "65503:rs_as", "rs_as:103:0" },
+	{ CFG_COMM_PREPEND_ONCE_TO_PEER, "65511:peer_as", "rs_as:101:peer_as" },
+	{ CFG_COMM_PREPEND_TWICE_TO_PEER, "65512:peer_as", "rs_as:102:peer_as" },
+	{ CFG_COMM_PREPEND_THRICE_TO_PEER, "65513:peer_as", "rs_as:103:peer_as" },
+	{ CFG_COMM_ADD_NOEXPORT_TO_PEER, "65281:peer_as", "rs_as:65281:peer_as" },
+	{ CFG_COMM_ADD_NOADVERTISE_TO_PEER, "65282:peer_as", "rs_as:65282:peer_as" },
+	{ CFG_COMM_REJECT_CAUSE, "65520:dyn_val", "rs_as:65520:dyn_val" },
+	{ CFG_COMM_REJECTED_ROUTE_ANNOUNCED_BY, NULL, "rs_as:65524:dyn_val" },
+};
+
+/* The Euro-IX reject codes `configure` maps arouteserver's codes to. */
+static const struct { const char *code, *lrg; } reject_cause_map_defaults[] = {
+	{ "1", "rs_as:1101:5" }, { "2", "rs_as:1101:3" }, { "5", "rs_as:1101:8" },
+	{ "6", "rs_as:1101:7" }, { "7", "rs_as:1101:4" }, { "8", "rs_as:1101:14" },
+	{ "9", "rs_as:1101:10" }, { "10", "rs_as:1101:3" }, { "12", "rs_as:1101:9" },
+	{ "14", "rs_as:1101:13" },
+};
+
+static bool std_uses_rs_as(const char *std)
+{
+	return strncmp(std, "rs_as:", 6) == 0 || strcmp(std + strcspn(std, ":"), ":rs_as") == 0;
+}
+
+/* As arouteserver: a standard community cannot carry an rs_as that needs
+ * more than 16 bits. */
+static int check_std_fits(struct ctx *c, const struct ynode *root, const char *path,
+    const struct cfg_community *cm)
+{
+	char std_path[PATH_LEN + sizeof(".std")];
+	int line;
+
+	if (cm->std == NULL || c->cfg->rs_as <= 65535 || !std_uses_rs_as(cm->std))
+		return 0;
+	snprintf(std_path, sizeof(std_path), "%s.std", path);
+	ynode_path(root, std_path, &line);
+	return fail_at(c, line, std_path,
+	    "'%s' uses rs_as, but rs_as %u does not fit in a standard community (use lrg)",
+	    cm->std, c->cfg->rs_as);
+}
+
+static int check_std_rs_as(struct ctx *c, const struct ynode *root)
+{
+	for (size_t i = 0; i < n_opts; i++) {
+		const struct opt *o = &opts[i];
+		const void *f = field_at(c->base, o);
+		if (!(o->scope & S_GENERAL))
+			continue;
+		if (o->type == &t_community && check_std_fits(c, root, o->path, f))
+			return -1;
+		for (int k = 0; o->type == &t_comm_map && k < ((const struct cfg_community_map *)f)->n; k++) {
+			const struct cfg_named_community *nc = &((const struct cfg_community_map *)f)->v[k];
+			char path[PATH_LEN];
+			snprintf(path, sizeof(path), "%s.%s", o->path, nc->name);
+			if (check_std_fits(c, root, path, &nc->comm))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int check_blackhole_next_hops(struct ctx *c, const struct ynode *root)
+{
+	const struct cfg_general *g = &c->cfg->general;
+	const struct {
+		enum cfg_blackhole_policy policy;
+		int family;
+		const char *path, *need;
+	} fam[] = {
+		{ g->blackhole_filtering.policy_ipv4, g->blackhole_filtering.rewrite_next_hop_ipv4.family,
+		  "cfg.blackhole_filtering.policy_ipv4", "rewrite_next_hop_ipv4" },
+		{ g->blackhole_filtering.policy_ipv6, g->blackhole_filtering.rewrite_next_hop_ipv6.family,
+		  "cfg.blackhole_filtering.policy_ipv6", "rewrite_next_hop_ipv6" },
+	};
+	int line;
+
+	for (size_t i = 0; i < ARRAY_LEN(fam); i++) {
+		if (fam[i].policy != CFG_BLACKHOLE_REWRITE_NEXT_HOP || fam[i].family != 0)
+			continue;
+		ynode_path(root, fam[i].path, &line);
+		return fail_at(c, line, fam[i].path,
+		    "'rewrite-next-hop' needs the address in cfg.blackhole_filtering.%s", fam[i].need);
+	}
+	return 0;
+}
+
+/* A transit-free action without its own list uses the list of
+ * arouteserver's reference general.yml. */
+static int default_transit_free_asns(struct ctx *c, const struct ynode *root)
+{
+	struct cfg_u32_list *l = &c->cfg->general.filtering.transit_free.asns;
+	int line;
+
+	if (c->cfg->general.filtering.transit_free.action == CFG_TRANSIT_FREE_NONE ||
+	    ynode_path(root, "cfg.filtering.transit_free.asns", &line) != NULL)
+		return 0;
+	l->v = xmalloc(asn_transit_free_reference_n * sizeof(*l->v));
+	memcpy(l->v, asn_transit_free_reference, asn_transit_free_reference_n * sizeof(*l->v));
+	l->n = (int)asn_transit_free_reference_n;
+	return 0;
+}
+
+static int default_communities(struct ctx *c, const struct ynode *root)
+{
+	struct ixpd_config *cfg = c->cfg;
+	struct cfg_community_map *m = &cfg->general.reject_cause_map;
+
+	(void)root;
+	if (!cfg->communities_defaults)
+		return 0;
+	for (size_t i = 0; i < ARRAY_LEN(community_defaults); i++) {
+		struct cfg_community *cm = &cfg->general.communities[community_defaults[i].id];
+		const char *std = community_defaults[i].std;
+		if (!comm_empty(cm))
+			continue;
+		if (std != NULL && (cfg->rs_as <= 65535 || !std_uses_rs_as(std)))
+			cm->std = xstrdup(std);
+		cm->lrg = xstrdup(community_defaults[i].lrg);
+	}
+	if (m->n > 0)
+		return 0;
+	m->v = xcalloc(ARRAY_LEN(reject_cause_map_defaults), sizeof(*m->v));
+	for (size_t i = 0; i < ARRAY_LEN(reject_cause_map_defaults); i++) {
+		m->v[i].name = xstrdup(reject_cause_map_defaults[i].code);
+		m->v[i].comm.lrg = xstrdup(reject_cause_map_defaults[i].lrg);
+	}
+	m->n = (int)ARRAY_LEN(reject_cause_map_defaults);
+	return 0;
+}
+
+/* arouteserver reads a ripe-rpki-validator-cache export from a URL; one
+ * given as a local file (no scheme) is the VRP file ixpd reads. */
+static int default_vrp_file(struct ctx *c, const struct ynode *root)
+{
+	struct ixpd_config *cfg = c->cfg;
+	const struct cfg_str_list *urls = &cfg->general.rpki_roas.ripe_rpki_validator_url;
+
+	(void)root;
+	if (cfg->rpki.vrp_file != NULL || cfg->general.rpki_roas.source != CFG_RPKI_ROAS_RIPE_CACHE)
+		return 0;
+	for (int i = 0; i < urls->n && cfg->rpki.vrp_file == NULL; i++)
+		if (strstr(urls->v[i], "://") == NULL)
+			cfg->rpki.vrp_file = resolve_path(c, urls->v[i]);
+	return 0;
+}
+
+/* Origin validation without VRPs would call every route "unknown": a
+ * filter that does not filter. */
+static int check_rpki_source(struct ctx *c, const struct ynode *root)
+{
+	static const char key[] = "cfg.filtering.rpki_bgp_origin_validation.enabled";
+	const struct ixpd_config *cfg = c->cfg;
+	const struct cfg_policy *pol = c->base[B_POLICY];
+	int line;
+
+	if (!pol->filtering.rpki_bgp_origin_validation.enabled)
+		return 0;
+	ynode_path(root, key, &line);
+	if (cfg->general.rpki_roas.source == CFG_RPKI_ROAS_RTR && cfg->rpki.rtr.n == 0)
+		return fail_at(c, line, key, "RPKI origin validation is enabled and cfg.rpki_roas.source "
+		    "is 'rtr', but ixpd.yml configures no rpki.rtr cache");
+	if (cfg->rpki.rtr.n == 0 && cfg->rpki.vrp_file == NULL)
+		return fail_at(c, line, key, "RPKI origin validation is enabled but no RPKI data source "
+		    "is configured: set rpki.vrp_file or rpki.rtr in ixpd.yml (ixpd does not download "
+		    "cfg.rpki_roas.ripe_rpki_validator_url)");
+	return 0;
+}
+
+/* As arouteserver: tagging rejected routes needs the community to tag with. */
+static int check_reject_cause(struct ctx *c, const struct ynode *root)
+{
+	static const char key[] = "cfg.filtering.reject_policy.policy";
+	const struct cfg_policy *pol = c->base[B_POLICY];
+	int line;
+
+	if (pol->filtering.reject_policy.policy == CFG_REJECT_POLICY_REJECT ||
+	    !comm_empty(&c->cfg->general.communities[CFG_COMM_REJECT_CAUSE]))
+		return 0;
+	ynode_path(root, key, &line);
+	return fail_at(c, line, key, "'%s' needs the cfg.communities.reject_cause community",
+	    reject_policy_names[pol->filtering.reject_policy.policy]);
+}
+
+/* As arouteserver: the list and the policy go together. */
+static int check_authorized_addresses(struct ctx *c, const struct ynode *root)
+{
+	static const char policy[] = "cfg.filtering.next_hop.policy";
+	static const char list[] = "cfg.filtering.next_hop.authorized_addresses_list";
+	const struct cfg_client *cl = c->base[B_CLIENT];
+	bool authorized = cl->policy.filtering.next_hop.policy == CFG_NEXT_HOP_AUTHORIZED_ADDRESSES;
+	int line;
+
+	if (authorized && cl->authorized_addresses_list.n == 0) {
+		ynode_path(root, policy, &line);
+		return fail_at(c, line, policy, "'authorized_addresses' needs a non-empty %s", list);
+	}
+	if (!authorized && cl->authorized_addresses_list.n > 0) {
+		ynode_path(root, list, &line);
+		return fail_at(c, line, list, "is set, but the next_hop policy is not 'authorized_addresses'");
+	}
+	return 0;
+}
+
+/* Run in this order once a node of their scope is loaded: the defaults
+ * come after the checks of what the file says, and before the checks of
+ * what is in effect. */
+static const struct {
+	unsigned scope;
+	int (*run)(struct ctx *c, const struct ynode *root);
+} node_rules[] = {
+	{ S_GENERAL, check_std_rs_as },
+	{ S_GENERAL, check_blackhole_next_hops },
+	{ S_GENERAL, default_transit_free_asns },
+	{ S_GENERAL, default_communities },
+	{ S_GENERAL, default_vrp_file },
+	{ S_GENERAL | S_CLIENT, check_rpki_source },
+	{ S_GENERAL | S_CLIENT, check_reject_cause },
+	{ S_CLIENT, check_authorized_addresses },
+};
+
+static int apply_rules(struct ctx *c, const struct ynode *root)
+{
+	for (size_t i = 0; i < ARRAY_LEN(node_rules); i++)
+		if ((node_rules[i].scope & c->scope) && node_rules[i].run(c, root))
+			return -1;
 	return 0;
 }
 
@@ -1897,7 +2243,7 @@ static int load_node(struct ctx *c, const struct ynode *root)
 		return fail_at(c, root->line, "", "expected a mapping");
 	if (!root->null && walk(c, root, ""))
 		return -1;
-	return check_required(c, root) || check_support(c, root) ? -1 : 0;
+	return check_required(c, root) || check_support(c, root) || apply_rules(c, root) ? -1 : 0;
 }
 
 static void free_opts(unsigned scope, enum obase base, void *p)
@@ -1969,12 +2315,12 @@ struct ixpd_config *config_load(const char *path, char *err, size_t errlen)
 	struct ctx c = {
 		.cfg = cfg, .dir = dir, .err = err, .errlen = errlen,
 		.base = { [B_CONFIG] = cfg, [B_POLICY] = &cfg->policy },
-		.check_defaults = true,
 	};
 	int r;
 
 	cfg->path = xstrdup(path);
 	r = load_file(&c, S_IXPD, cfg->path) ||
+	    (cfg->bogons_path != NULL && load_file(&c, S_BOGONS, cfg->bogons_path)) ||
 	    load_file(&c, S_GENERAL, cfg->general_path) ||
 	    load_file(&c, S_CLIENTS_FILE, cfg->clients_path) ||
 	    sort_members(&c);
@@ -1986,11 +2332,16 @@ struct ixpd_config *config_load(const char *path, char *err, size_t errlen)
 	return cfg;
 }
 
+const struct cfg_prefix_list *config_bogons(const struct ixpd_config *cfg)
+{
+	return cfg->bogons_path != NULL ? &cfg->bogons : bogons_builtin();
+}
+
 void config_free(struct ixpd_config *cfg)
 {
 	if (cfg == NULL)
 		return;
-	free_opts(S_IXPD | S_GENERAL, B_CONFIG, cfg);
+	free_opts(S_IXPD | S_BOGONS | S_GENERAL, B_CONFIG, cfg);
 	for (int i = 0; i < cfg->n_clients; i++)
 		free_opts(S_CLIENT, B_CLIENT, &cfg->clients[i]);
 	for (int i = 0; i < cfg->n_asns; i++)

@@ -1,9 +1,21 @@
-/* config: reads ixpd.yml and the arouteserver-format general.yml and
- * clients.yml it names, validates them, and produces an immutable
- * struct ixpd_config.  Errors are reported as "file:line: what is wrong".
- * A key arouteserver documents whose value asks for something ixpd does not
- * do yet is refused, naming the key; a value turning a feature off is fine.
- * The daemon never edits a loaded config: reload = load new + swap. */
+/* config: reads ixpd.yml, the bogons file and the arouteserver-format
+ * general.yml and clients.yml it names, validates them, and produces an
+ * immutable struct ixpd_config.  Errors are reported as "file:line: what is
+ * wrong".  A key arouteserver documents whose value asks for something ixpd
+ * does not do yet is refused, naming the key; a value turning a feature off
+ * is fine.  The daemon never edits a loaded config: reload = load new + swap.
+ *
+ * Values in effect, beyond each key's own default (docs/configuration.md):
+ *  - cfg.communities a general.yml leaves entirely unset get arouteserver
+ *    `configure`'s values, and an empty reject_cause_map its Euro-IX map,
+ *    unless ixpd.yml says communities_defaults: False;
+ *  - transit_free.asns, absent while an action is set, is
+ *    asn_transit_free_reference (asn.h);
+ *  - rpki.vrp_file, unset, is the first ripe_rpki_validator_url that is a
+ *    local path (source ripe-rpki-validator-cache).
+ * RPKI origin validation enabled anywhere guarantees rpki.rtr or
+ * rpki.vrp_file (and rpki.rtr when the source is rtr); other data sources
+ * are optional. */
 #ifndef IXPD_CONFIG_H
 #define IXPD_CONFIG_H
 #include <stdbool.h>
@@ -17,6 +29,10 @@
 #define CFG_DEFAULT_PORT 179
 #define CFG_DEFAULT_HOLD_TIME 90
 #define CFG_DEFAULT_CONNECT_RETRY 10
+#define CFG_DEFAULT_CACHE_DIR "/var/cache/ixpd"
+#define CFG_DEFAULT_RPKI_REFRESH 300
+#define CFG_DEFAULT_IRR_REFRESH 86400
+#define CFG_DEFAULT_PEERINGDB_REFRESH 86400
 
 /* An IPv4 or IPv6 address. */
 struct cfg_addr {
@@ -76,14 +92,20 @@ struct cfg_pref_len { uint8_t min, max; };
 
 /* One BGP community in its three flavours; NULL = not set.  Values are
  * normalised text ("65534:0", "rs_as:666:0", "rt:0:peer_as"); the rs_as,
- * peer_as and dyn_val macros are kept for the policy module to expand. */
+ * peer_as and dyn_val macros are kept for the policy module to expand.  A
+ * standard form never uses rs_as when rs_as > 65535 (refused, or left out
+ * of a default). */
 struct cfg_community { char *std, *lrg, *ext; };
+/* custom_communities: name = the community's name, in file order.
+ * reject_cause_map: name = the reject code as decimal text ("14"; codes
+ * 0..65535, written as YAML keys `14:` or `"14":`), in file order. */
 struct cfg_named_community { char *name; struct cfg_community comm; };
 struct cfg_community_map { struct cfg_named_community *v; int n; };
 
-/* Built-in communities of cfg.communities: X(ID, key, macro flags). */
+/* Built-in communities of cfg.communities: X(ID, key, flags). */
 #define CFG_COMM_PEER_AS 1       /* last part must be the peer_as macro */
 #define CFG_COMM_DYN_VAL 2       /* last part must be the dyn_val macro */
+#define CFG_COMM_RTT 4           /* acts on RTTs: refused unless empty */
 #define CFG_COMMUNITIES(X) \
 	X(PREFIX_PRESENT_IN_AS_SET, prefix_present_in_as_set, 0) \
 	X(PREFIX_NOT_PRESENT_IN_AS_SET, prefix_not_present_in_as_set, 0) \
@@ -101,22 +123,22 @@ struct cfg_community_map { struct cfg_named_community *v; int n; };
 	X(DO_NOT_ANNOUNCE_TO_ANY, do_not_announce_to_any, 0) \
 	X(DO_NOT_ANNOUNCE_TO_PEER, do_not_announce_to_peer, CFG_COMM_PEER_AS) \
 	X(ANNOUNCE_TO_PEER, announce_to_peer, CFG_COMM_PEER_AS) \
-	X(DO_NOT_ANNOUNCE_TO_PEERS_WITH_RTT_LOWER_THAN, do_not_announce_to_peers_with_rtt_lower_than, CFG_COMM_DYN_VAL) \
-	X(DO_NOT_ANNOUNCE_TO_PEERS_WITH_RTT_HIGHER_THAN, do_not_announce_to_peers_with_rtt_higher_than, CFG_COMM_DYN_VAL) \
-	X(ANNOUNCE_TO_PEERS_WITH_RTT_LOWER_THAN, announce_to_peers_with_rtt_lower_than, CFG_COMM_DYN_VAL) \
-	X(ANNOUNCE_TO_PEERS_WITH_RTT_HIGHER_THAN, announce_to_peers_with_rtt_higher_than, CFG_COMM_DYN_VAL) \
+	X(DO_NOT_ANNOUNCE_TO_PEERS_WITH_RTT_LOWER_THAN, do_not_announce_to_peers_with_rtt_lower_than, CFG_COMM_DYN_VAL | CFG_COMM_RTT) \
+	X(DO_NOT_ANNOUNCE_TO_PEERS_WITH_RTT_HIGHER_THAN, do_not_announce_to_peers_with_rtt_higher_than, CFG_COMM_DYN_VAL | CFG_COMM_RTT) \
+	X(ANNOUNCE_TO_PEERS_WITH_RTT_LOWER_THAN, announce_to_peers_with_rtt_lower_than, CFG_COMM_DYN_VAL | CFG_COMM_RTT) \
+	X(ANNOUNCE_TO_PEERS_WITH_RTT_HIGHER_THAN, announce_to_peers_with_rtt_higher_than, CFG_COMM_DYN_VAL | CFG_COMM_RTT) \
 	X(PREPEND_ONCE_TO_ANY, prepend_once_to_any, 0) \
 	X(PREPEND_TWICE_TO_ANY, prepend_twice_to_any, 0) \
 	X(PREPEND_THRICE_TO_ANY, prepend_thrice_to_any, 0) \
 	X(PREPEND_ONCE_TO_PEER, prepend_once_to_peer, CFG_COMM_PEER_AS) \
 	X(PREPEND_TWICE_TO_PEER, prepend_twice_to_peer, CFG_COMM_PEER_AS) \
 	X(PREPEND_THRICE_TO_PEER, prepend_thrice_to_peer, CFG_COMM_PEER_AS) \
-	X(PREPEND_ONCE_TO_PEERS_WITH_RTT_LOWER_THAN, prepend_once_to_peers_with_rtt_lower_than, CFG_COMM_DYN_VAL) \
-	X(PREPEND_TWICE_TO_PEERS_WITH_RTT_LOWER_THAN, prepend_twice_to_peers_with_rtt_lower_than, CFG_COMM_DYN_VAL) \
-	X(PREPEND_THRICE_TO_PEERS_WITH_RTT_LOWER_THAN, prepend_thrice_to_peers_with_rtt_lower_than, CFG_COMM_DYN_VAL) \
-	X(PREPEND_ONCE_TO_PEERS_WITH_RTT_HIGHER_THAN, prepend_once_to_peers_with_rtt_higher_than, CFG_COMM_DYN_VAL) \
-	X(PREPEND_TWICE_TO_PEERS_WITH_RTT_HIGHER_THAN, prepend_twice_to_peers_with_rtt_higher_than, CFG_COMM_DYN_VAL) \
-	X(PREPEND_THRICE_TO_PEERS_WITH_RTT_HIGHER_THAN, prepend_thrice_to_peers_with_rtt_higher_than, CFG_COMM_DYN_VAL) \
+	X(PREPEND_ONCE_TO_PEERS_WITH_RTT_LOWER_THAN, prepend_once_to_peers_with_rtt_lower_than, CFG_COMM_DYN_VAL | CFG_COMM_RTT) \
+	X(PREPEND_TWICE_TO_PEERS_WITH_RTT_LOWER_THAN, prepend_twice_to_peers_with_rtt_lower_than, CFG_COMM_DYN_VAL | CFG_COMM_RTT) \
+	X(PREPEND_THRICE_TO_PEERS_WITH_RTT_LOWER_THAN, prepend_thrice_to_peers_with_rtt_lower_than, CFG_COMM_DYN_VAL | CFG_COMM_RTT) \
+	X(PREPEND_ONCE_TO_PEERS_WITH_RTT_HIGHER_THAN, prepend_once_to_peers_with_rtt_higher_than, CFG_COMM_DYN_VAL | CFG_COMM_RTT) \
+	X(PREPEND_TWICE_TO_PEERS_WITH_RTT_HIGHER_THAN, prepend_twice_to_peers_with_rtt_higher_than, CFG_COMM_DYN_VAL | CFG_COMM_RTT) \
+	X(PREPEND_THRICE_TO_PEERS_WITH_RTT_HIGHER_THAN, prepend_thrice_to_peers_with_rtt_higher_than, CFG_COMM_DYN_VAL | CFG_COMM_RTT) \
 	X(ADD_NOEXPORT_TO_ANY, add_noexport_to_any, 0) \
 	X(ADD_NOADVERTISE_TO_ANY, add_noadvertise_to_any, 0) \
 	X(ADD_NOEXPORT_TO_PEER, add_noexport_to_peer, CFG_COMM_PEER_AS) \
@@ -260,6 +282,32 @@ struct ixpd_config {
 	uint16_t hold_time;          /* seconds, offered in OPEN; 0 or >= 3 */
 	uint16_t connect_retry;      /* seconds between active connect attempts */
 
+	/* ixpd.yml: where the policy's data comes from (all optional) */
+	char *cache_dir;             /* default CFG_DEFAULT_CACHE_DIR */
+	char *bogons_path;           /* NULL = bogons_builtin(); see config_bogons() */
+	struct cfg_prefix_list bogons;   /* bogons_path's `bogons:` entries */
+	bool communities_defaults;   /* fill unset cfg.communities (default true) */
+	struct {
+		struct cfg_str_list rtr;     /* "host:port" RTR caches, preferred first */
+		char *vrp_file;              /* JSON export; or cfg.rpki_roas's local path */
+		uint32_t refresh;            /* seconds between vrp_file reads */
+	} rpki;
+	struct {
+		struct cfg_str_list rpsl;    /* RPSL dump files */
+		struct {
+			bool enabled;
+			char *path, *host;
+			char *sources;       /* bgpq4 -S; NULL = bgpq4's default */
+		} bgpq4;
+		uint32_t refresh;            /* seconds between IRR refreshes */
+	} irr;
+	struct {
+		char *api;                   /* base URL */
+		char *api_key;               /* NULL = anonymous */
+		char *file;                  /* read this file instead of the API */
+		uint32_t refresh;            /* seconds between refreshes */
+	} peeringdb;
+
 	/* general.yml (cfg:) */
 	uint32_t rs_as;
 	struct in_addr router_id;
@@ -282,6 +330,9 @@ struct ixpd_config {
  * ("file:line: message") into err. */
 struct ixpd_config *config_load(const char *path, char *err, size_t errlen);
 void config_free(struct ixpd_config *cfg);
+
+/* The bogon list in effect: bogons_path's, or the built-in one. */
+const struct cfg_prefix_list *config_bogons(const struct ixpd_config *cfg);
 
 /* Prints the effective configuration in a canonical, stable YAML form
  * (defaults filled in, sorted as documented); used by `ixpd -n`. */

@@ -20,7 +20,7 @@
 
 struct op {
 	const struct prefix *prefix;
-	const struct path *path;     /* NULL: withdraw */
+	struct attr_set *attrs;      /* what to announce; NULL: withdraw */
 	uint32_t path_id;            /* ADD-PATH */
 };
 
@@ -29,13 +29,22 @@ struct op_vec {
 	size_t n, cap;
 };
 
-static void op_push(struct op_vec *o, const struct prefix *p, const struct path *path, uint32_t id)
+static void op_push(struct op_vec *o, const struct prefix *p, struct attr_set *attrs, uint32_t id)
 {
 	if (o->n == o->cap) {
 		o->cap = o->cap ? o->cap * 2 : 256;
 		o->v = xrealloc(o->v, o->cap * sizeof(*o->v));
 	}
-	o->v[o->n++] = (struct op){ p, path, id };
+	o->v[o->n++] = (struct op){ p, attrs, id };
+}
+
+/* What receiver p gets of path: its attributes, or the variant its AS's
+ * action communities ask for (prepend, NO_EXPORT...). */
+static struct attr_set *sent_attrs(struct rde *rde, const struct path *path, const struct rde_peer *p)
+{
+	if (!path)
+		return NULL;
+	return path->attrs->ctl ? policy_variant(&rde->pd, path->attrs, p->asn) : path->attrs;
 }
 
 static bool same_path(const struct path *a, const struct path *b)
@@ -51,7 +60,7 @@ static uint32_t path_id_of(const struct path *p) { return p->peer + 1; }
 
 static struct attr_set *op_attrs(const struct op *o)
 {
-	return o->path ? o->path->attrs : NULL;
+	return o->attrs;
 }
 
 /* A run of consecutive ops with the same attributes.  Ops come in runs
@@ -141,7 +150,7 @@ static void send_to_peer(struct rde *rde, struct rde_peer *p, struct wbuf *w)
 struct personal {
 	uint32_t peer;
 	const struct prefix *prefix;
-	const struct path *path;
+	struct attr_set *attrs;      /* NULL: withdraw */
 };
 
 /* The default ops of the changes sharing one exception set. */
@@ -174,22 +183,23 @@ static bool plain_receiver(const struct rde_peer *p, enum family fam)
 	return p && p->up && p->fam == fam && !p->addpath;
 }
 
+/* Paths some receivers may not get, or get in another form. */
 static bool has_export_ctl(const struct path *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (v[i].attrs->ctl)
+		if (v[i].attrs->ctl || v[i].attrs->blackhole)
 			return true;
 	return false;
 }
 
 static void pers_push(struct batch_state *b, uint32_t peer, const struct prefix *p,
-    const struct path *path)
+    struct attr_set *attrs)
 {
 	if (b->npers == b->perscap) {
 		b->perscap = b->perscap ? b->perscap * 2 : 256;
 		b->pers = xrealloc(b->pers, b->perscap * sizeof(*b->pers));
 	}
-	b->pers[b->npers++] = (struct personal){ peer, p, path };
+	b->pers[b->npers++] = (struct personal){ peer, p, attrs };
 }
 
 static int u32_order(const void *x, const void *y)
@@ -237,12 +247,14 @@ static void consider(struct batch_state *b, struct rde_peer *p, const struct cha
 	p->mark = b->stamp;
 	const struct path *po = rib_best(c->old, c->nold, &p->dp, rde_decision_peer, rde);
 	const struct path *pn = rib_best(c->re->paths, c->re->npaths, &p->dp, rde_decision_peer, rde);
-	if (same_path(po, o) && same_path(pn, n))
+	struct attr_set *so = sent_attrs(rde, po, p), *sn = sent_attrs(rde, pn, p);
+	if (same_path(po, o) && same_path(pn, n) && so == (o ? o->attrs : NULL) &&
+	    sn == (n ? n->attrs : NULL))
 		return;
 	b->excl[b->nexcl++] = p->id;
-	if (same_path(po, pn))
+	if (same_path(po, pn) && so == sn)
 		return;
-	pers_push(b, p->id, &c->re->prefix, pn);
+	pers_push(b, p->id, &c->re->prefix, sn);
 	if (!po || !pn)
 		atomic_fetch_add(&peer_counters[p->id].exported, pn ? 1u : (unsigned)-1);
 }
@@ -271,7 +283,7 @@ static void batch_change(struct batch_state *b, const struct change *c)
 	if (same_path(o, n))
 		return;
 	struct group *g = group_for(b, fam);
-	op_push(&g->ops, &c->re->prefix, n, 0);
+	op_push(&g->ops, &c->re->prefix, n ? n->attrs : NULL, 0);
 	if (!o || !n)
 		g->exported_delta += n ? 1 : -1;
 }
@@ -321,7 +333,7 @@ static void send_personal(struct batch_state *b)
 		struct rde_peer *p = b->rde->peers[b->pers[i].peer];
 		struct op_vec ops = { 0 };
 		for (; i < b->npers && b->pers[i].peer == p->id; i++)
-			op_push(&ops, b->pers[i].prefix, b->pers[i].path, 0);
+			op_push(&ops, b->pers[i].prefix, b->pers[i].attrs, 0);
 		struct wbuf w = { 0 };
 		encode_ops(&ops, p->fam, &p->sc, &w);
 		send_to_peer(b->rde, p, &w);
@@ -331,7 +343,7 @@ static void send_personal(struct batch_state *b)
 }
 
 /* ADD-PATH receivers get every eligible path; diff per sending member. */
-static void addpath_diff(struct rde_peer *p, const struct change *c, struct op_vec *ops)
+static void addpath_diff(struct rde *rde, struct rde_peer *p, const struct change *c, struct op_vec *ops)
 {
 	for (uint16_t i = 0; i < c->nold; i++) {
 		const struct path *o = &c->old[i];
@@ -349,8 +361,9 @@ static void addpath_diff(struct rde_peer *p, const struct change *c, struct op_v
 			if (c->old[k].peer == n->peer)
 				o = &c->old[k];
 		bool oe = o && path_eligible(o, &p->dp), ne = path_eligible(n, &p->dp);
-		if (ne && (!oe || o->attrs != n->attrs))
-			op_push(ops, &c->re->prefix, n, path_id_of(n));
+		struct attr_set *sn = sent_attrs(rde, n, p);
+		if (ne && (!oe || sent_attrs(rde, o, p) != sn))
+			op_push(ops, &c->re->prefix, sn, path_id_of(n));
 		if (ne && !oe)
 			atomic_fetch_add(&peer_counters[p->id].exported, 1);
 	}
@@ -366,7 +379,7 @@ static void send_addpath(struct rde *rde)
 		for (size_t ci = 0; ci < rde->nchanges; ci++) {
 			const struct change *c = &rde->changes[ci];
 			if (c->re->prefix.afi == family_afi(p->fam))
-				addpath_diff(p, c, &ops);
+				addpath_diff(rde, p, c, &ops);
 		}
 		struct wbuf w = { 0 };
 		encode_ops(&ops, p->fam, &p->sc, &w);
@@ -431,13 +444,14 @@ static void dump_entry(struct rib_entry *re, void *arg)
 	if (p->addpath) {
 		for (uint16_t i = 0; i < re->npaths; i++)
 			if (path_eligible(&re->paths[i], &p->dp)) {
-				op_push(&d->ops, &re->prefix, &re->paths[i], path_id_of(&re->paths[i]));
+				op_push(&d->ops, &re->prefix, sent_attrs(d->rde, &re->paths[i], p),
+				    path_id_of(&re->paths[i]));
 				d->exported++;
 			}
 	} else {
 		const struct path *best = rib_best(re->paths, re->npaths, &p->dp, rde_decision_peer, d->rde);
 		if (best) {
-			op_push(&d->ops, &re->prefix, best, 0);
+			op_push(&d->ops, &re->prefix, sent_attrs(d->rde, best, p), 0);
 			d->exported++;
 		}
 	}

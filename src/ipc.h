@@ -32,7 +32,7 @@ enum ipc_type {
 	IPC_REFRESH,         /* body = struct ipc_refresh */
 	/* RDE -> SE */
 	IPC_SEND,            /* msg = shared bytes, targets = sessions */
-	IPC_RESET,           /* body = struct bgp_notify: close with it */
+	IPC_RESET,           /* body = struct ipc_reset */
 	/* main -> RDE / SE: a control request; the handler replies on fd */
 	IPC_CONTROL,
 	/* main -> RDE / SE on reload: body = struct ipc_peer_cfg */
@@ -40,6 +40,9 @@ enum ipc_type {
 	IPC_PEER_REMOVE,     /* de-configured */
 	IPC_PEER_POLICY,     /* main -> RDE: only the import policy changed */
 	IPC_POLICY_COMMIT,   /* main -> RDE: a reload's policy changes are all sent */
+	IPC_POLICY_GLOBAL,   /* main -> RDE: body = struct policy_global * (handed over) */
+	IPC_IRR_DATA,        /* main -> RDE: body = struct irr_member * (handed over) */
+	IPC_RPKI_DATA,       /* main -> RDE: body = struct ipc_rpki_data */
 	IPC_SETTINGS,        /* main -> SE: body = struct ipc_settings */
 };
 
@@ -71,6 +74,23 @@ struct ipc_peer_up {
 struct ipc_peer_down {
 	uint8_t keep_stale;          /* families to keep as stale (graceful restart) */
 	uint16_t restart_time;       /* seconds to keep them */
+};
+
+/* IPC_RESET: close the session with `notify`.  For max-prefix the session
+ * then stays down: `down_minutes` 0 until an operator brings it up (action
+ * shutdown), else that long (action restart). */
+struct ipc_reset {
+	struct bgp_notify notify;
+	bool max_prefix;
+	uint32_t down_minutes;
+};
+
+/* IPC_RPKI_DATA: a VRP file was read; the tables are handed over (NULL:
+ * unchanged, except aspas with replace_aspas). */
+struct ipc_rpki_data {
+	struct vrp_table *vrps;
+	struct aspa_table *aspas;
+	bool replace_aspas;
 };
 
 struct ipc_refresh {

@@ -15,8 +15,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+
 #include "config.h"
 #include "control.h"
+#include "datasrc.h"
 #include "log.h"
 #include "rde.h"
 #include "se.h"
@@ -42,6 +45,7 @@ struct daemon {
 	struct se se;
 	struct rde rde;
 	struct control ctl;
+	struct datasrc *data;
 	int64_t started, last_reload;
 };
 
@@ -57,7 +61,8 @@ static void usage(FILE *out)
 	    "Signals: SIGHUP reloads the configuration, SIGTERM/SIGINT stop.\n");
 }
 
-static void peer_cfg_from(const struct cfg_member *m, struct ipc_peer_cfg *out)
+static void peer_cfg_from(const struct ixpd_config *cfg, const struct policy_global *g,
+    const struct cfg_member *m, struct ipc_peer_cfg *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->session.asn = m->asn;
@@ -66,7 +71,7 @@ static void peer_cfg_from(const struct cfg_member *m, struct ipc_peer_cfg *out)
 	out->session.add_path = m->add_path;
 	if (m->description)
 		snprintf(out->session.description, sizeof(out->session.description), "%s", m->description);
-	policy_from_config(&m->client->policy, &out->policy);
+	policy_from_config(cfg, g, m, &out->policy);
 }
 
 static void post_peer(struct daemon *d, enum ipc_type type, uint32_t id, const struct ipc_peer_cfg *c)
@@ -80,8 +85,8 @@ static void post_peer(struct daemon *d, enum ipc_type type, uint32_t id, const s
 /* Brings the running peers in line with cfg: adds new members, restarts
  * those whose session settings changed, re-filters those whose policy
  * alone changed, removes those gone; unchanged ones are not disturbed. */
-static unsigned apply_members(struct daemon *d, const struct ixpd_config *cfg, unsigned *added,
-    unsigned *removed)
+static unsigned apply_members(struct daemon *d, const struct ixpd_config *cfg,
+    const struct policy_global *g, unsigned *added, unsigned *removed)
 {
 	unsigned changed = 0;
 	struct registry_entry *reg = xcalloc((size_t)cfg->n_members + 1, sizeof(*reg));
@@ -89,7 +94,7 @@ static unsigned apply_members(struct daemon *d, const struct ixpd_config *cfg, u
 	*added = *removed = 0;
 	for (int i = 0; i < cfg->n_members; i++) {
 		struct ipc_peer_cfg pc;
-		peer_cfg_from(&cfg->members[i], &pc);
+		peer_cfg_from(cfg, g, &cfg->members[i], &pc);
 		size_t k = 0;
 		while (k < d->nreg && !cfg_addr_equal(&d->reg[k].addr, &pc.session.addr))
 			k++;
@@ -142,6 +147,33 @@ static const char *needs_restart(const struct ixpd_config *a, const struct ixpd_
 	return NULL;
 }
 
+/* What the import policy runs without, said once at start and reload. */
+static void log_policy_gaps(const struct ixpd_config *cfg, const struct policy_global *g)
+{
+	bool rpki = cfg->policy.filtering.rpki_bgp_origin_validation.enabled;
+	bool irr = cfg->policy.filtering.irrdb.enforce_origin_in_as_set ||
+	    cfg->policy.filtering.irrdb.enforce_prefix_in_as_set;
+	for (int i = 0; i < cfg->n_clients; i++) {
+		const struct cfg_policy *p = &cfg->clients[i].policy;
+		rpki |= p->filtering.rpki_bgp_origin_validation.enabled;
+		irr |= p->filtering.irrdb.enforce_origin_in_as_set || p->filtering.irrdb.enforce_prefix_in_as_set;
+	}
+	if (rpki && !g->rpki_configured)
+		log_warn("policy: RPKI origin validation is enabled but no RPKI source is configured: not checked");
+	if (irr && !g->irr_configured)
+		log_warn("policy: IRR checks are enabled but no IRR source (irr.rpsl, irr.bgpq4) is configured: "
+		    "not checked");
+	if (cfg->general.filtering.never_via_route_servers.peering_db || cfg->policy.filtering.max_prefix.peering_db.enabled)
+		log_info("policy: PeeringDB data is not used yet: never-via-route-servers uses the configured "
+		    "ASNs only, max-prefix the configured limits");
+}
+
+/* Hands a freshly built global policy to the RDE (which owns it from then). */
+static void post_global_policy(struct daemon *d, struct policy_global *g)
+{
+	ipc_push(&d->q_rde, ipc_msg_new(IPC_POLICY_GLOBAL, 0, 0, &g, sizeof(g)));
+}
+
 static json_t *reload(void *arg, char *err, size_t errlen)
 {
 	struct daemon *d = arg;
@@ -159,10 +191,23 @@ static json_t *reload(void *arg, char *err, size_t errlen)
 		config_free(cfg);
 		return NULL;
 	}
+	struct policy_global *g = policy_global_build(cfg, lerr, sizeof(lerr));
+	if (!g) {
+		snprintf(err, errlen, "configuration refused, keeping the running one: %s", lerr);
+		log_err("reload: %s", err);
+		config_free(cfg);
+		return NULL;
+	}
 	struct ipc_settings st = { cfg->hold_time, cfg->connect_retry };
 	ipc_push(&d->q_se, ipc_msg_new(IPC_SETTINGS, 0, 0, &st, sizeof(st)));
 	log_set_level(cfg->log_level);
-	unsigned added, removed, changed = apply_members(d, cfg, &added, &removed);
+	log_policy_gaps(cfg, g);
+	datasrc_update(d->data, cfg, g);
+	/* The RDE gets the new lists first, the members' policies next, then
+	 * the commit apply_members ends with.  g stays valid until the next
+	 * reload (the RDE frees a global only when a newer one arrives). */
+	post_global_policy(d, g);
+	unsigned added, removed, changed = apply_members(d, cfg, g, &added, &removed);
 	config_free(d->cfg);
 	d->cfg = cfg;
 	d->last_reload = (int64_t)time(NULL);
@@ -234,9 +279,22 @@ static int run(struct daemon *d)
 		log_err("%s", err);
 		return 1;
 	}
+	struct policy_global *g = policy_global_build(d->cfg, err, sizeof(err));
+	if (!g) {
+		log_err("%s", err);
+		return 1;
+	}
+	log_policy_gaps(d->cfg, g);
+	if (d->cfg->rpki.rtr.n) {
+		struct rpki_rtr_opts ro = { .caches = &d->cfg->rpki.rtr };
+		if (!(d->rde.rtr = rpki_rtr_start(&ro, err, sizeof(err))))
+			log_err("RPKI: RTR: %s", err);
+	}
 	rde_start(&d->rde, d->cfg->rs_as, &d->q_rde, &d->q_se, &d->q_main);
+	post_global_policy(d, g);
 	unsigned added, removed;
-	apply_members(d, d->cfg, &added, &removed);
+	apply_members(d, d->cfg, g, &added, &removed);
+	d->data = datasrc_start(d->cfg, g, &d->q_rde);
 	d->started = d->last_reload = (int64_t)time(NULL);
 	log_info("ixpd %s started: AS%u, %d neighbors, control socket %s", IXPD_VERSION,
 	    d->cfg->rs_as, d->cfg->n_members, d->cfg->control_socket);
@@ -265,6 +323,7 @@ static int run(struct daemon *d)
 			}
 	}
 	log_info("shutting down");
+	datasrc_stop(d->data);
 	se_stop(&d->se);
 	rde_stop(&d->rde);
 	control_close(&d->ctl);
@@ -319,6 +378,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ixpd: fork: %s\n", strerror(errno));
 		return 1;
 	}
+	/* libcurl must be initialised before any thread starts. */
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 	static struct daemon d;      /* large (peer tables): not on the stack */
 	d.cfg = cfg;
 	int rc = run(&d);

@@ -4,6 +4,9 @@
 #include <string.h>
 
 #include "bgp.h"
+#include "bogons.h"
+#include "log.h"
+#include "peeringdb.h"
 #include "xalloc.h"
 
 static const struct {
@@ -11,12 +14,23 @@ static const struct {
 	uint16_t code;               /* arouteserver reject cause */
 } reasons[REJECT_REASON_COUNT] = {
 	[REJECT_NONE] = { "accepted", 0 },
-	[REJECT_NEXT_HOP] = { "invalid NEXT_HOP: not the member's own address", 5 },
+	[REJECT_NEXT_HOP] = { "invalid NEXT_HOP: not allowed by the next-hop policy", 5 },
 	[REJECT_PREFIX_LEN] = { "invalid prefix length", 13 },
 	[REJECT_IPV6_NOT_GLOBAL] = { "IPv6 prefix not in global unicast space (2000::/3)", 10 },
+	[REJECT_BOGON] = { "prefix is a bogon", 2 },
+	[REJECT_GLOBAL_BLACK_LIST] = { "prefix is in the global black list", 3 },
+	[REJECT_CLIENT_BLACK_LIST] = { "prefix is in the client's black list", 11 },
 	[REJECT_AS_PATH_LEN] = { "AS_PATH too long", 1 },
 	[REJECT_LEFTMOST_AS] = { "left-most AS in AS_PATH is not the member's AS", 6 },
-	[REJECT_OTC_LEAK] = { "route leak: OTC attribute from an RS client (RFC 9234)", 0 },
+	[REJECT_INVALID_ASN] = { "invalid (private/reserved) AS in AS_PATH", 7 },
+	[REJECT_TRANSIT_FREE] = { "transit-free AS in AS_PATH", 8 },
+	[REJECT_NEVER_VIA_RS] = { "AS in AS_PATH never peers via route servers", 15 },
+	[REJECT_IRR_ORIGIN] = { "origin AS not in the member's IRR AS-SETs", 9 },
+	[REJECT_IRR_PREFIX] = { "prefix not in the member's IRR route objects", 12 },
+	[REJECT_RPKI_INVALID] = { "RPKI origin validation: INVALID", 14 },
+	[REJECT_ASPA_INVALID] = { "ASPA path verification: INVALID", 16 },
+	[REJECT_OTC_LEAK] = { "route leak: OTC attribute from an RS client (RFC 9234)", 65535 },
+	[REJECT_MAX_PREFIX] = { "max-prefix limit reached (action block)", 65535 },
 };
 
 const char *reject_reason_str(uint16_t reason)
@@ -29,8 +43,235 @@ uint16_t policy_reject_code(uint16_t reason)
 	return reason < REJECT_REASON_COUNT ? reasons[reason].code : 65535;
 }
 
-void policy_from_config(const struct cfg_policy *c, struct peer_policy *out)
+const char *policy_rov_str(uint8_t rov)
 {
+	static const char *const names[] = { "not-checked", "valid", "unknown", "invalid" };
+	return rov < 4 ? names[rov] : "?";
+}
+
+/* --- building from the configuration ------------------------------------ */
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 1099511628211ull;
+	return h;
+}
+#define FNV_INIT 14695981039346656037ull
+#define FNV_VAL(h, v) ((h) = fnv((h), &(v), sizeof(v)))
+
+static uint64_t fnv_str(uint64_t h, const char *s)
+{
+	return s ? fnv(h, s, strlen(s) + 1) : fnv(h, "", 1);
+}
+
+static uint64_t fnv_prefix_list(uint64_t h, const struct cfg_prefix_list *l)
+{
+	for (int i = 0; i < l->n; i++) {
+		const struct cfg_prefix *e = &l->v[i];
+		h = fnv(h, &e->prefix.family, sizeof(e->prefix.family));
+		h = fnv(h, &e->prefix.u, e->prefix.family == AF_INET ? 4 : 16);
+		FNV_VAL(h, e->length);
+		FNV_VAL(h, e->exact);
+		FNV_VAL(h, e->ge);
+		FNV_VAL(h, e->le);
+		FNV_VAL(h, e->asn);
+	}
+	return FNV_VAL(h, l->n);
+}
+
+static uint64_t fnv_u32_list(uint64_t h, const struct cfg_u32_list *l)
+{
+	h = fnv(h, l->v, (size_t)l->n * sizeof(*l->v));
+	return FNV_VAL(h, l->n);
+}
+
+static void asn_set_from(struct asn_set *s, const struct cfg_u32_list *l)
+{
+	if (l->n)
+		asn_set_add(s, l->v, (size_t)l->n);
+}
+
+/* A reject_cause_map entry is named by its code ("2", "14"). */
+static int build_reject_map(struct policy_global *g, const struct cfg_community_map *m,
+    char *err, size_t errlen)
+{
+	g->reject_map = xcalloc((size_t)m->n + 1, sizeof(*g->reject_map));
+	for (int i = 0; i < m->n; i++) {
+		char *end;
+		unsigned long code = strtoul(m->v[i].name, &end, 10);
+		if (*end || code > 65535) {
+			snprintf(err, errlen, "reject_cause_map: \"%s\" is not a reject code", m->v[i].name);
+			return -1;
+		}
+		g->reject_map[g->n_reject_map].code = (uint16_t)code;
+		comm_def_compile(&g->reject_map[g->n_reject_map].def, &m->v[i].comm, g->rs_as);
+		g->n_reject_map++;
+	}
+	return 0;
+}
+
+static void build_scrub_list(struct policy_global *g)
+{
+	g->scrub = xcalloc(CFG_COMM_COUNT + g->n_reject_map + 1, sizeof(*g->scrub));
+	for (int i = 0; i < CFG_COMM_COUNT; i++)
+		if (!comm_def_empty(&g->comm[i]))
+			g->scrub[g->n_scrub++] = g->comm[i];
+	for (size_t i = 0; i < g->n_reject_map; i++)
+		if (!comm_def_empty(&g->reject_map[i].def))
+			g->scrub[g->n_scrub++] = g->reject_map[i].def;
+}
+
+static uint64_t global_digest(const struct ixpd_config *cfg, const struct policy_global *g)
+{
+	const struct cfg_general *gen = &cfg->general;
+	uint64_t h = FNV_INIT;
+	FNV_VAL(h, g->rs_as);
+	h = fnv_prefix_list(h, &gen->filtering.global_black_list_pref);
+	h = fnv_prefix_list(h, config_bogons(cfg));
+	FNV_VAL(h, gen->filtering.transit_free.action);
+	h = fnv_u32_list(h, &gen->filtering.transit_free.asns);
+	h = fnv_u32_list(h, &gen->filtering.never_via_route_servers.asns);
+	FNV_VAL(h, g->irr_allow_longer);
+	FNV_VAL(h, g->irr_tag);
+	h = fnv(h, g->comm, sizeof(g->comm));
+	for (size_t i = 0; i < g->n_reject_map; i++)
+		h = fnv(h, &g->reject_map[i], sizeof(g->reject_map[i]));
+	h = fnv(h, g->blackhole_policy, sizeof(g->blackhole_policy));
+	h = fnv(h, g->blackhole_nh, sizeof(g->blackhole_nh));
+	FNV_VAL(h, g->blackhole_noexport);
+	FNV_VAL(h, g->gshut_local_pref);
+	for (int i = 0; i < g->n_member_addrs; i++)
+		h = fnv(h, &g->member_addrs[i], sizeof(g->member_addrs[i]));
+	return h;
+}
+
+static int member_addr_order(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;   /* asn leads */
+	return a < b ? -1 : a > b;
+}
+
+static void build_client(const struct ixpd_config *cfg, const struct cfg_client *c,
+    struct policy_client *pc)
+{
+	pc->asn = c->asn;
+	pc->black_list = prefix_list_compile(&c->black_list_pref);
+	pc->n_authorized = c->authorized_addresses_list.n;
+	if (pc->n_authorized) {
+		pc->authorized = xcalloc((size_t)pc->n_authorized, sizeof(*pc->authorized));
+		memcpy(pc->authorized, c->authorized_addresses_list.v,
+		    (size_t)pc->n_authorized * sizeof(*pc->authorized));
+	}
+	pc->white_list_pref = prefix_list_compile(&c->irrdb.white_list_pref);
+	pc->white_list_route = prefix_list_compile(&c->irrdb.white_list_route);
+	asn_set_from(&pc->white_list_asn, &c->irrdb.white_list_asn);
+	pc->n_irr_names = irr_client_names(cfg, c, &pc->irr_names);
+	size_t len = 1;
+	for (int i = 0; i < pc->n_irr_names; i++)
+		len += strlen(pc->irr_names[i]) + 1;
+	pc->irr_key = xcalloc(1, len);
+	for (int i = 0; i < pc->n_irr_names; i++) {
+		if (i)
+			strcat(pc->irr_key, "+");
+		strcat(pc->irr_key, pc->irr_names[i]);
+	}
+}
+
+static void addr_bytes(const struct cfg_addr *a, uint8_t out[16])
+{
+	memset(out, 0, 16);
+	if (a->family == AF_INET)
+		memcpy(out, &a->u.v4, 4);
+	else if (a->family == AF_INET6)
+		memcpy(out, &a->u.v6, 16);
+}
+
+struct policy_global *policy_global_build(const struct ixpd_config *cfg, char *err, size_t errlen)
+{
+	const struct cfg_general *gen = &cfg->general;
+	struct policy_global *g = xcalloc(1, sizeof(*g));
+	g->rs_as = cfg->rs_as;
+	g->bogons = prefix_list_compile(config_bogons(cfg));
+	g->global_black_list = prefix_list_compile(&gen->filtering.global_black_list_pref);
+	g->transit_free_action = (uint8_t)gen->filtering.transit_free.action;
+	asn_set_from(&g->transit_free, &gen->filtering.transit_free.asns);
+	asn_set_from(&g->never_via_rs, &gen->filtering.never_via_route_servers.asns);
+	g->irr_allow_longer = gen->filtering.irrdb.allow_longer_prefixes;
+	g->irr_tag = gen->filtering.irrdb.tag_as_set;
+	for (int i = 0; i < CFG_COMM_COUNT; i++)
+		comm_def_compile(&g->comm[i], &gen->communities[i], cfg->rs_as);
+	if (build_reject_map(g, &gen->reject_cause_map, err, errlen) < 0) {
+		policy_global_free(g);
+		return NULL;
+	}
+	build_scrub_list(g);
+	g->blackhole_policy[0] = (uint8_t)gen->blackhole_filtering.policy_ipv4;
+	g->blackhole_policy[1] = (uint8_t)gen->blackhole_filtering.policy_ipv6;
+	addr_bytes(&gen->blackhole_filtering.rewrite_next_hop_ipv4, g->blackhole_nh[0]);
+	addr_bytes(&gen->blackhole_filtering.rewrite_next_hop_ipv6, g->blackhole_nh[1]);
+	g->blackhole_noexport = gen->blackhole_filtering.add_noexport;
+	g->gshut_local_pref = gen->graceful_shutdown.local_pref;
+	g->member_addrs = xcalloc((size_t)cfg->n_members + 1, sizeof(*g->member_addrs));
+	for (int i = 0; i < cfg->n_members; i++) {
+		g->member_addrs[i].asn = cfg->members[i].asn;
+		g->member_addrs[i].addr = cfg->members[i].addr;
+	}
+	g->n_member_addrs = cfg->n_members;
+	qsort(g->member_addrs, (size_t)g->n_member_addrs, sizeof(*g->member_addrs), member_addr_order);
+	g->clients = xcalloc((size_t)cfg->n_clients + 1, sizeof(*g->clients));
+	g->n_clients = (uint32_t)cfg->n_clients;
+	for (int i = 0; i < cfg->n_clients; i++)
+		build_client(cfg, &cfg->clients[i], &g->clients[i]);
+	g->irr_configured = cfg->irr.rpsl.n > 0 || cfg->irr.bgpq4.enabled;
+	g->rpki_configured = cfg->rpki.rtr.n > 0 || cfg->rpki.vrp_file != NULL;
+	g->digest = global_digest(cfg, g);
+	return g;
+}
+
+void policy_global_free(struct policy_global *g)
+{
+	if (!g)
+		return;
+	prefix_list_free(g->bogons);
+	prefix_list_free(g->global_black_list);
+	asn_set_free(&g->transit_free);
+	asn_set_free(&g->never_via_rs);
+	free(g->reject_map);
+	free(g->scrub);
+	free(g->member_addrs);
+	for (uint32_t i = 0; i < g->n_clients; i++) {
+		struct policy_client *c = &g->clients[i];
+		prefix_list_free(c->black_list);
+		prefix_list_free(c->white_list_pref);
+		prefix_list_free(c->white_list_route);
+		asn_set_free(&c->white_list_asn);
+		free(c->authorized);
+		irr_names_free(c->irr_names, c->n_irr_names);
+		free(c->irr_key);
+	}
+	free(g->clients);
+	free(g);
+}
+
+static uint64_t client_digest(const struct cfg_client *c, const struct policy_client *pc)
+{
+	uint64_t h = FNV_INIT;
+	h = fnv_prefix_list(h, &c->black_list_pref);
+	h = fnv(h, c->authorized_addresses_list.v,
+	    (size_t)c->authorized_addresses_list.n * sizeof(*c->authorized_addresses_list.v));
+	h = fnv_prefix_list(h, &c->irrdb.white_list_pref);
+	h = fnv_prefix_list(h, &c->irrdb.white_list_route);
+	h = fnv_u32_list(h, &c->irrdb.white_list_asn);
+	return fnv_str(h, pc->irr_key);
+}
+
+void policy_from_config(const struct ixpd_config *cfg, const struct policy_global *g,
+    const struct cfg_member *m, struct peer_policy *out)
+{
+	const struct cfg_client *cl = m->client;
+	const struct cfg_policy *c = &cl->policy;
 	memset(out, 0, sizeof(*out));
 	out->v4_min = c->filtering.ipv4_pref_len.min;
 	out->v4_max = c->filtering.ipv4_pref_len.max;
@@ -38,119 +279,547 @@ void policy_from_config(const struct cfg_policy *c, struct peer_policy *out)
 	out->v6_max = c->filtering.ipv6_pref_len.max;
 	out->max_as_path_len = (uint16_t)c->filtering.max_as_path_len;
 	out->next_hop = (uint8_t)c->filtering.next_hop.policy;
+	out->reject_policy = (uint8_t)c->filtering.reject_policy.policy;
+	out->reject_invalid_asns = c->filtering.reject_invalid_as_in_as_path;
+	out->irr_enforce_origin = c->filtering.irrdb.enforce_origin_in_as_set;
+	out->irr_enforce_prefix = c->filtering.irrdb.enforce_prefix_in_as_set;
+	out->rpki_enabled = c->filtering.rpki_bgp_origin_validation.enabled;
+	out->rpki_reject_invalid = c->filtering.rpki_bgp_origin_validation.reject_invalid;
+	out->gshut = c->graceful_shutdown.enabled;
+	out->blackhole_to_client = c->blackhole_filtering.announce_to_client;
+	out->max_prefix_action = (uint8_t)c->filtering.max_prefix.action;
+	out->max_prefix_count_rejected = c->filtering.max_prefix.count_rejected_routes;
+	out->max_prefix_restart = c->filtering.max_prefix.restart_after;
+	/* PeeringDB figures are applied by the daemon when it has them. */
+	out->max_prefix_v4 = pdb_max_prefix(cl, &cfg->general, NULL, AFI_IPV4);
+	out->max_prefix_v6 = pdb_max_prefix(cl, &cfg->general, NULL, AFI_IPV6);
+	out->client = (uint32_t)(cl - cfg->clients);
+	out->client_digest = client_digest(cl, &g->clients[out->client]);
 }
 
-static bool next_hop_is_member(const struct policy_peer *peer, const struct path_info *info)
+/* --- checks --------------------------------------------------------------- */
+
+static bool nh_is(const struct path_info *info, const struct cfg_addr *a)
 {
-	if (peer->addr->family == AF_INET)
-		return info->nh_afi == AFI_IPV4 && memcmp(info->nh, &peer->addr->u.v4, 4) == 0;
-	return info->nh_afi == AFI_IPV6 && memcmp(info->nh, &peer->addr->u.v6, 16) == 0;
+	if (a->family == AF_INET)
+		return info->nh_afi == AFI_IPV4 && memcmp(info->nh, &a->u.v4, 4) == 0;
+	return info->nh_afi == AFI_IPV6 && memcmp(info->nh, &a->u.v6, 16) == 0;
 }
 
-uint16_t policy_check_attrs(const struct policy_peer *peer, const struct attr_set *attrs)
+/* same-as: any address of a member with the same AS (a network with
+ * several routers on the LAN may point at another of its own). */
+static bool nh_same_as(const struct policy_global *g, uint32_t asn, const struct path_info *info)
 {
-	const struct path_info *info = &attrs->info;
-	if (peer->pol->next_hop == CFG_NEXT_HOP_STRICT && !next_hop_is_member(peer, info))
-		return REJECT_NEXT_HOP;
+	size_t lo = 0, hi = (size_t)g->n_member_addrs;
+	while (lo < hi) {           /* first entry with this AS */
+		size_t mid = (lo + hi) / 2;
+		if (g->member_addrs[mid].asn < asn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < (size_t)g->n_member_addrs && g->member_addrs[lo].asn == asn; lo++)
+		if (nh_is(info, &g->member_addrs[lo].addr))
+			return true;
+	return false;
+}
+
+static bool next_hop_allowed(const struct policy_data *d, const struct policy_peer *peer,
+    const struct path_info *info)
+{
+	if (nh_is(info, peer->addr))
+		return true;
+	switch (peer->pol->next_hop) {
+	case CFG_NEXT_HOP_SAME_AS:
+		return d->g && nh_same_as(d->g, peer->asn, info);
+	case CFG_NEXT_HOP_AUTHORIZED_ADDRESSES:
+		for (int i = 0; peer->client && i < peer->client->n_authorized; i++)
+			if (nh_is(info, &peer->client->authorized[i]))
+				return true;
+		return false;
+	default:
+		return false;
+	}
+}
+
+static uint16_t check_path(const struct policy_data *d, const struct policy_peer *peer,
+    const struct attr_set *a)
+{
+	const struct path_info *info = &a->info;
+	const struct policy_global *g = d->g;
 	if (info->as_path_len > peer->pol->max_as_path_len)
 		return REJECT_AS_PATH_LEN;
 	/* A member's route starts with its own AS (a route server never
 	 * prepends its own); an empty or set-led AS_PATH cannot. */
 	if (info->neighbor_as != peer->asn)
 		return REJECT_LEFTMOST_AS;
-	if (peer->role_negotiated && info->has_otc)
-		return REJECT_OTC_LEAK;
+	if (peer->pol->reject_invalid_asns && as_path_has_invalid(a->data, a->len, NULL))
+		return REJECT_INVALID_ASN;
+	if (!g)
+		return REJECT_NONE;
+	if (g->transit_free_action == CFG_TRANSIT_FREE_REJECT && g->transit_free.n &&
+	    as_path_has_transit_free(a->data, a->len, &g->transit_free, peer->asn, NULL))
+		return REJECT_TRANSIT_FREE;
+	if (g->never_via_rs.n && as_path_has_never_via_rs(a->data, a->len, &g->never_via_rs, NULL))
+		return REJECT_NEVER_VIA_RS;
 	return REJECT_NONE;
 }
 
-uint16_t policy_check_prefix(const struct policy_peer *peer, const struct prefix *p)
+static uint16_t check_aspa(const struct policy_data *d, const struct attr_set *a)
+{
+	uint32_t hops[64];
+	if (!d->aspas)
+		return REJECT_NONE;
+	long n = as_path_hops(a->data, a->len, hops, 64);
+	if (n > 64)                  /* longer than any max_as_path_len allows */
+		return REJECT_NONE;
+	enum aspa_state s = aspa_verify_upstream(d->aspas, hops, n > 0 ? (size_t)n : 0, n == AS_PATH_HAS_SET);
+	return s == ASPA_INVALID ? REJECT_ASPA_INVALID : REJECT_NONE;
+}
+
+static bool carries(const struct comm_def *def, const struct attr_set *a)
+{
+	return !comm_def_empty(def) && comm_present(def, a->data, a->len);
+}
+
+void policy_check_attrs(const struct policy_data *d, const struct policy_peer *peer,
+    const struct attr_set *a, uint8_t afi, struct attrs_verdict *out)
+{
+	const struct policy_global *g = d->g;
+	memset(out, 0, sizeof(*out));
+	if (!next_hop_allowed(d, peer, &a->info))
+		out->next_hop = REJECT_NEXT_HOP;
+	out->path = check_path(d, peer, a);
+	if (peer->role_negotiated && a->info.has_otc)
+		out->late = REJECT_OTC_LEAK;
+	else
+		out->late = check_aspa(d, a);
+	if (g && g->blackhole_policy[afi == AFI_IPV6] != CFG_BLACKHOLE_NONE)
+		out->blackhole = carries(&comm_blackhole, a) || carries(&g->comm[CFG_COMM_BLACKHOLING], a);
+	out->gshut = peer->pol->gshut && carries(&comm_gshut, a);
+}
+
+static uint16_t check_prefix(const struct policy_data *d, const struct policy_peer *peer,
+    const struct prefix *p, bool blackhole)
 {
 	const struct peer_policy *pol = peer->pol;
-	if (p->afi == AFI_IPV4)
-		return (p->len < pol->v4_min || p->len > pol->v4_max) ? REJECT_PREFIX_LEN : REJECT_NONE;
-	if ((p->addr[0] & 0xe0) != 0x20)
-		return REJECT_IPV6_NOT_GLOBAL;
-	return (p->len < pol->v6_min || p->len > pol->v6_max) ? REJECT_PREFIX_LEN : REJECT_NONE;
+	const struct policy_global *g = d->g;
+	/* A blackhole may be as specific as a host route (RFC 7999 §3.2). */
+	uint8_t max4 = blackhole ? 32 : pol->v4_max, max6 = blackhole ? 128 : pol->v6_max;
+	if (p->afi == AFI_IPV4) {
+		if (p->len < pol->v4_min || p->len > max4)
+			return REJECT_PREFIX_LEN;
+	} else {
+		if ((p->addr[0] & 0xe0) != 0x20)
+			return REJECT_IPV6_NOT_GLOBAL;
+		if (p->len < pol->v6_min || p->len > max6)
+			return REJECT_PREFIX_LEN;
+	}
+	if (!g)
+		return REJECT_NONE;
+	if (prefix_list_match(g->bogons, p, 0))
+		return REJECT_BOGON;
+	if (prefix_list_match(g->global_black_list, p, 0))
+		return REJECT_GLOBAL_BLACK_LIST;
+	if (peer->client && prefix_list_match(peer->client->black_list, p, 0))
+		return REJECT_CLIENT_BLACK_LIST;
+	return REJECT_NONE;
 }
 
-struct asn_list {
-	uint32_t *v;
-	uint16_t n, cap;
+/* arouteserver's IRR check: origin in the AS-SETs' ASNs (or the
+ * white_list_asn), prefix among their route objects (or white_list_pref;
+ * more specifics with allow_longer_prefixes, and always for a blackhole,
+ * which is a more specific of the member's own space by nature);
+ * white_list_route entries pass both. */
+static uint16_t check_irr(const struct policy_data *d, const struct policy_peer *peer,
+    const struct attr_set *a, const struct prefix *p, bool blackhole, uint8_t *bits)
+{
+	const struct policy_global *g = d->g;
+	const struct peer_policy *pol = peer->pol;
+	const struct policy_client *c = peer->client;
+	uint32_t origin = a->info.origin_as;
+	*bits = 0;
+	if (!g || !g->irr_configured || !(pol->irr_enforce_origin || pol->irr_enforce_prefix || g->irr_tag))
+		return REJECT_NONE;
+	*bits = POL_IRR_CHECKED;
+	if (c && prefix_list_match(c->white_list_route, p, origin)) {
+		*bits |= POL_IRR_WHITE | POL_IRR_ORIGIN_OK | POL_IRR_PREFIX_OK;
+		return REJECT_NONE;
+	}
+	unsigned r = peer->irr ? irr_check(peer->irr, p, origin, g->irr_allow_longer || blackhole) : 0;
+	if ((r & IRR_ORIGIN_OK) || (c && asn_set_has(&c->white_list_asn, origin)))
+		*bits |= POL_IRR_ORIGIN_OK;
+	if ((r & IRR_PREFIX_OK) || (c && prefix_list_match(c->white_list_pref, p, 0)))
+		*bits |= POL_IRR_PREFIX_OK;
+	if (pol->irr_enforce_origin && !(*bits & POL_IRR_ORIGIN_OK))
+		return REJECT_IRR_ORIGIN;
+	if (pol->irr_enforce_prefix && !(*bits & POL_IRR_PREFIX_OK))
+		return REJECT_IRR_PREFIX;
+	return REJECT_NONE;
+}
+
+static uint8_t check_rov(const struct policy_data *d, const struct policy_peer *peer,
+    const struct attr_set *a, const struct prefix *p)
+{
+	if (!peer->pol->rpki_enabled || !d->vrps)
+		return POL_ROV_NOT_CHECKED;
+	switch (rov_validate(d->vrps, p, a->info.origin_as)) {
+	case ROV_VALID:
+		return POL_ROV_VALID;
+	case ROV_INVALID:
+		return POL_ROV_INVALID;
+	default:
+		return POL_ROV_UNKNOWN;
+	}
+}
+
+void policy_check_route(const struct policy_data *d, const struct policy_peer *peer,
+    const struct attr_set *a, const struct attrs_verdict *av, const struct prefix *p,
+    struct route_verdict *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->afi = p->afi;
+	out->blackhole = av->blackhole;
+	out->gshut = av->gshut;
+	uint16_t r = av->next_hop;
+	if (!r)
+		r = check_prefix(d, peer, p, av->blackhole);
+	if (!r)
+		r = av->path;
+	uint16_t irr = check_irr(d, peer, a, p, av->blackhole, &out->irr);
+	if (!r)
+		r = irr;
+	/* Blackholes skip origin validation, as arouteserver does: a /32 of
+	 * the member's space is INVALID against a /24 ROA by construction. */
+	if (!av->blackhole) {
+		out->rov = check_rov(d, peer, a, p);
+		if (!r && out->rov == POL_ROV_INVALID && peer->pol->rpki_reject_invalid)
+			r = REJECT_RPKI_INVALID;
+	}
+	if (!r)
+		r = av->late;
+	out->reject = r;
+}
+
+/* --- what the route server makes of an accepted route ------------------- */
+
+#define MAX_ADDS 16
+
+struct adds {
+	struct comm_value v[MAX_ADDS];
+	size_t n;
 };
 
-static void asn_add(struct asn_list *l, uint32_t asn)
+static void add_value(struct adds *x, struct comm_value v)
 {
-	for (uint16_t i = 0; i < l->n; i++)
-		if (l->v[i] == asn)
-			return;
-	if (l->n == UINT16_MAX)
+	if (x->n < MAX_ADDS)
+		x->v[x->n++] = v;
+}
+
+static void add_def(struct adds *x, const struct comm_def *def, uint32_t val)
+{
+	struct comm_value vals[COMM_KINDS];
+	size_t n = comm_def_values(def, val, vals);
+	for (size_t i = 0; i < n; i++)
+		add_value(x, vals[i]);
+}
+
+#define COMM_NO_EXPORT    0xFFFFFF01u    /* RFC 1997 */
+#define COMM_NO_ADVERTISE 0xFFFFFF02u
+
+static void add_informational(const struct policy_global *g, const struct route_verdict *v,
+    struct adds *x)
+{
+	static const enum cfg_community_id rov_comm[] = {
+		[POL_ROV_VALID] = CFG_COMM_RPKI_BGP_ORIGIN_VALIDATION_VALID,
+		[POL_ROV_UNKNOWN] = CFG_COMM_RPKI_BGP_ORIGIN_VALIDATION_UNKNOWN,
+		[POL_ROV_INVALID] = CFG_COMM_RPKI_BGP_ORIGIN_VALIDATION_INVALID,
+	};
+	if (v->rov != POL_ROV_NOT_CHECKED)
+		add_def(x, &g->comm[rov_comm[v->rov]], 0);
+	if ((v->irr & POL_IRR_CHECKED) && g->irr_tag) {
+		if (v->irr & POL_IRR_WHITE) {
+			add_def(x, &g->comm[CFG_COMM_ROUTE_VALIDATED_VIA_WHITE_LIST], 0);
+		} else {
+			add_def(x, &g->comm[(v->irr & POL_IRR_ORIGIN_OK) ? CFG_COMM_ORIGIN_PRESENT_IN_AS_SET :
+			    CFG_COMM_ORIGIN_NOT_PRESENT_IN_AS_SET], 0);
+			add_def(x, &g->comm[(v->irr & POL_IRR_PREFIX_OK) ? CFG_COMM_PREFIX_PRESENT_IN_AS_SET :
+			    CFG_COMM_PREFIX_NOT_PRESENT_IN_AS_SET], 0);
+		}
+	}
+}
+
+static void add_reject_tags(const struct policy_global *g, uint32_t peer_as, uint16_t reason,
+    struct adds *x)
+{
+	uint16_t code = policy_reject_code(reason);
+	add_def(x, &g->comm[CFG_COMM_REJECT_CAUSE], code);
+	for (size_t i = 0; i < g->n_reject_map; i++)
+		if (g->reject_map[i].code == code)
+			add_def(x, &g->reject_map[i].def, 0);
+	add_def(x, &g->comm[CFG_COMM_REJECTED_ROUTE_ANNOUNCED_BY], peer_as);
+}
+
+static unsigned prepend_to_any(const struct policy_global *g, const struct attr_set *a)
+{
+	if (carries(&g->comm[CFG_COMM_PREPEND_THRICE_TO_ANY], a))
+		return 3;
+	if (carries(&g->comm[CFG_COMM_PREPEND_TWICE_TO_ANY], a))
+		return 2;
+	return carries(&g->comm[CFG_COMM_PREPEND_ONCE_TO_ANY], a) ? 1 : 0;
+}
+
+/* --- export control from action communities ------------------------------ */
+
+static bool has_communities(const struct attr_set *a)
+{
+	struct rbuf v;
+	return attr_find(a->data, a->len, ATTR_COMMUNITIES, &v) == 0 ||
+	    attr_find(a->data, a->len, ATTR_EXT_COMMUNITIES, &v) == 0 ||
+	    attr_find(a->data, a->len, ATTR_LARGE_COMMUNITIES, &v) == 0;
+}
+
+
+struct ctl_scan {
+	bool none;
+	struct asn_set deny, allow;
+	struct peer_action *acts;
+	uint16_t nact, capact;
+};
+
+static struct peer_action *scan_action(struct ctl_scan *s, uint32_t asn)
+{
+	for (uint16_t i = 0; i < s->nact; i++)
+		if (s->acts[i].asn == asn)
+			return &s->acts[i];
+	if (s->nact == UINT16_MAX)
+		return NULL;
+	if (s->nact == s->capact) {
+		s->capact = s->capact ? (uint16_t)(s->capact * 2 > UINT16_MAX ? UINT16_MAX : s->capact * 2) : 4;
+		s->acts = xrealloc(s->acts, s->capact * sizeof(*s->acts));
+	}
+	s->acts[s->nact] = (struct peer_action){ .asn = asn };
+	return &s->acts[s->nact++];
+}
+
+enum action_kind { ACT_DENY, ACT_ALLOW, ACT_PREPEND, ACT_NO_EXPORT, ACT_NO_ADVERTISE };
+
+/* Collects the peer values of one peer_as definition.  Value 0 is the
+ * Euro-IX wildcard ("all peers"): never a peer of its own. */
+static void scan_def(struct ctl_scan *s, const struct comm_def *def, const struct attr_set *a,
+    enum action_kind kind, uint8_t prepend)
+{
+	struct comm_match m;
+	uint32_t asn;
+	if (comm_def_empty(def))
 		return;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? (uint16_t)(l->cap * 2 > UINT16_MAX ? UINT16_MAX : l->cap * 2) : 8;
-		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
-	}
-	l->v[l->n++] = asn;
-}
-
-struct export_scan {
-	bool none;                   /* "do not announce to any" */
-	struct asn_list deny, allow;
-};
-
-static void scan_standard(uint32_t rs_as, struct rbuf v, struct export_scan *x)
-{
-	uint32_t c;
-	while (rbuf_u32(&v, &c) == 0) {
-		uint32_t hi = c >> 16, lo = c & 0xffff;
-		if (hi == 0 && lo == rs_as)
-			x->none = true;
-		else if (hi == 0)
-			asn_add(&x->deny, lo);
-		else if (hi == rs_as && rs_as <= 0xffff)
-			asn_add(&x->allow, lo);
-	}
-}
-
-static void scan_large(uint32_t rs_as, struct rbuf v, struct export_scan *x)
-{
-	uint32_t g, d1, d2;
-	while (rbuf_u32(&v, &g) == 0 && rbuf_u32(&v, &d1) == 0 && rbuf_u32(&v, &d2) == 0) {
-		if (g != rs_as)
+	comm_match_init(&m, def, a->data, a->len);
+	while (comm_match_next(&m, &asn)) {
+		struct peer_action *act;
+		if (asn == 0)
 			continue;
-		if (d1 == 0 && d2 == 0)
-			x->none = true;
-		else if (d1 == 0)
-			asn_add(&x->deny, d2);
-		else if (d1 == 1 && d2 != 0)
-			asn_add(&x->allow, d2);
+		switch (kind) {
+		case ACT_DENY:
+			asn_set_add(&s->deny, &asn, 1);
+			break;
+		case ACT_ALLOW:
+			asn_set_add(&s->allow, &asn, 1);
+			break;
+		case ACT_PREPEND:
+			if ((act = scan_action(s, asn)) && act->prepend < prepend)
+				act->prepend = prepend;
+			break;
+		case ACT_NO_EXPORT:
+			if ((act = scan_action(s, asn)))
+				act->no_export = true;
+			break;
+		case ACT_NO_ADVERTISE:
+			if ((act = scan_action(s, asn)))
+				act->no_advertise = true;
+			break;
+		}
 	}
 }
 
-static struct export_ctl *make_ctl(bool only_listed, const struct asn_list *l)
+static int action_order(const void *x, const void *y)
 {
-	struct export_ctl *c = xmalloc(sizeof(*c) + l->n * sizeof(uint32_t));
-	c->only_listed = only_listed;
-	c->n = l->n;
-	if (l->n)
-		memcpy(c->asns, l->v, l->n * sizeof(uint32_t));
+	const struct peer_action *a = x, *b = y;
+	return a->asn < b->asn ? -1 : a->asn > b->asn;
+}
+
+static struct export_ctl *make_ctl(struct ctl_scan *s)
+{
+	const struct asn_set *l = s->none ? &s->allow : &s->deny;
+	if (!s->none && !s->deny.n && !s->nact)
+		return NULL;
+	size_t n = l->n > UINT16_MAX ? UINT16_MAX : l->n;
+	struct export_ctl *c = xcalloc(1, sizeof(*c) + n * sizeof(uint32_t));
+	c->only_listed = s->none;
+	c->n = (uint16_t)n;
+	if (n)
+		memcpy(c->asns, l->v, n * sizeof(uint32_t));
+	if (s->nact) {
+		qsort(s->acts, s->nact, sizeof(*s->acts), action_order);
+		c->acts = s->acts;
+		c->nact = s->nact;
+		s->acts = NULL;
+	}
 	return c;
 }
 
-void policy_derive(uint32_t rs_as, struct attr_set *attrs)
+/* Decodes the action communities of the received set a. */
+static struct export_ctl *derive_ctl(const struct policy_global *g, const struct attr_set *a)
 {
-	struct export_scan x = { 0 };
-	struct rbuf v;
-	if (attrs->derived)
-		return;
-	attrs->derived = true;
-	if (attr_find(attrs->data, attrs->len, ATTR_COMMUNITIES, &v) == 0)
-		scan_standard(rs_as, v, &x);
-	if (attr_find(attrs->data, attrs->len, ATTR_LARGE_COMMUNITIES, &v) == 0)
-		scan_large(rs_as, v, &x);
-	if (x.none)
-		attrs->ctl = make_ctl(true, &x.allow);
-	else if (x.deny.n)
-		attrs->ctl = make_ctl(false, &x.deny);
-	free(x.deny.v);
-	free(x.allow.v);
+	static const struct { enum cfg_community_id id; enum action_kind kind; uint8_t n; } defs[] = {
+		{ CFG_COMM_DO_NOT_ANNOUNCE_TO_PEER, ACT_DENY, 0 },
+		{ CFG_COMM_ANNOUNCE_TO_PEER, ACT_ALLOW, 0 },
+		{ CFG_COMM_PREPEND_ONCE_TO_PEER, ACT_PREPEND, 1 },
+		{ CFG_COMM_PREPEND_TWICE_TO_PEER, ACT_PREPEND, 2 },
+		{ CFG_COMM_PREPEND_THRICE_TO_PEER, ACT_PREPEND, 3 },
+		{ CFG_COMM_ADD_NOEXPORT_TO_PEER, ACT_NO_EXPORT, 0 },
+		{ CFG_COMM_ADD_NOADVERTISE_TO_PEER, ACT_NO_ADVERTISE, 0 },
+	};
+	struct ctl_scan s = { 0 };
+	if (!has_communities(a))
+		return NULL;
+	s.none = carries(&g->comm[CFG_COMM_DO_NOT_ANNOUNCE_TO_ANY], a);
+	for (size_t i = 0; i < sizeof(defs) / sizeof(defs[0]); i++)
+		scan_def(&s, &g->comm[defs[i].id], a, defs[i].kind, defs[i].n);
+	struct export_ctl *c = make_ctl(&s);
+	asn_set_free(&s.deny);
+	asn_set_free(&s.allow);
+	free(s.acts);
+	return c;
+}
+
+void policy_export_ctl(const struct policy_global *g, struct attr_set *a)
+{
+	attr_set_ctl(a, derive_ctl(g, a));
+	a->derived = true;
+}
+
+const struct peer_action *export_ctl_action(const struct export_ctl *ctl, uint32_t asn)
+{
+	if (!ctl || !ctl->nact)
+		return NULL;
+	struct peer_action key = { .asn = asn };
+	return bsearch(&key, ctl->acts, ctl->nact, sizeof(*ctl->acts), action_order);
+}
+
+/* --- effective and variant sets ------------------------------------------ */
+
+static uint32_t tags_of(const struct peer_policy *pol, const struct route_verdict *v)
+{
+	uint32_t tags = (uint32_t)v->rov | (uint32_t)v->irr << 2 | (uint32_t)v->blackhole << 6 |
+	    (uint32_t)v->gshut << 7;
+	if (v->reject && pol->reject_policy != CFG_REJECT_POLICY_REJECT)
+		tags |= (uint32_t)v->reject << 8;
+	return tags;
+}
+
+static struct attr_set *build_effective(const struct policy_data *d, const struct policy_peer *peer,
+    struct attr_set *a, const struct route_verdict *v, uint32_t tags)
+{
+	const struct policy_global *g = d->g;
+	struct adds x = { .n = 0 };
+	struct path_info info = a->info;
+	add_informational(g, v, &x);
+	if (v->reject)
+		add_reject_tags(g, peer->asn, v->reject, &x);
+	if ((v->blackhole && g->blackhole_noexport) || carries(&g->comm[CFG_COMM_ADD_NOEXPORT_TO_ANY], a))
+		add_value(&x, comm_std(COMM_NO_EXPORT));
+	if (carries(&g->comm[CFG_COMM_ADD_NOADVERTISE_TO_ANY], a))
+		add_value(&x, comm_std(COMM_NO_ADVERTISE));
+	struct comm_edit e = { .scrub = g->scrub, .n_scrub = has_communities(a) ? g->n_scrub : 0,
+		.add = x.v, .n_add = x.n };
+	struct wbuf w = { 0 }, w2 = { 0 };
+	if (comm_edit_attrs(a->data, a->len, &e, &w) < 0) {
+		wbuf_free(&w);
+		wbuf_put(&w, a->data, a->len);
+	}
+	unsigned prepend = prepend_to_any(g, a);
+	if (prepend && attrs_prepend_as(w.data, w.len, info.neighbor_as, prepend, &w2) == 0) {
+		wbuf_free(&w);
+		w = w2;
+		info.as_path_len = (uint16_t)(info.as_path_len + prepend);
+	}
+	int fam = v->afi == AFI_IPV6;
+	if (v->blackhole && g->blackhole_policy[fam] == CFG_BLACKHOLE_REWRITE_NEXT_HOP) {
+		memcpy(info.nh, g->blackhole_nh[fam], 16);
+		info.nh_has_ll = false;
+	}
+	struct export_ctl *ctl = derive_ctl(g, a);
+	uint32_t lp = v->gshut ? g->gshut_local_pref : 100;
+	/* Only what depends on the received set alone (its export control)
+	 * may live on it; anything per verdict needs a derived set. */
+	bool same = w.len == a->len && memcmp(w.data, a->data, a->len) == 0 &&
+	    memcmp(&info, &a->info, sizeof(info)) == 0 && !v->blackhole && !v->gshut;
+	struct attr_set *out;
+	if (same) {
+		/* The received set serves as is; its export control is (re)decoded
+		 * once per policy generation. */
+		out = attr_ref(a);
+		if (a->derived && a->gen == d->gen) {
+			export_ctl_free(ctl);
+		} else {
+			attr_set_ctl(a, ctl);
+			a->derived = true;
+			a->gen = d->gen;
+		}
+	} else {
+		out = attr_derive(a, tags, d->gen, &info, w.data, w.len);
+		out->ctl = ctl;
+		out->local_pref = lp;
+		out->blackhole = v->blackhole;
+		out->derived = true;
+	}
+	wbuf_free(&w);
+	return out;
+}
+
+struct attr_set *policy_effective(const struct policy_data *d, const struct policy_peer *peer,
+    struct attr_set *a, const struct route_verdict *v)
+{
+	/* Rejected without tagging: kept as received, for show routes. */
+	if (!d->g || (v->reject && peer->pol->reject_policy == CFG_REJECT_POLICY_REJECT))
+		return attr_ref(a);
+	uint32_t tags = tags_of(peer->pol, v);
+	struct attr_set *out = attr_derived_find(a, tags, d->gen);
+	if (out)
+		return out;
+	return build_effective(d, peer, a, v, tags);
+}
+
+struct attr_set *policy_variant(const struct policy_data *d, struct attr_set *a, uint32_t asn)
+{
+	struct peer_action *act = (struct peer_action *)export_ctl_action(a->ctl, asn);
+	if (!act)
+		return a;
+	if (act->variant)
+		return act->variant;
+	struct comm_value add[2];
+	size_t nadd = 0;
+	if (act->no_export)
+		add[nadd++] = comm_std(COMM_NO_EXPORT);
+	if (act->no_advertise)
+		add[nadd++] = comm_std(COMM_NO_ADVERTISE);
+	struct comm_edit e = { .add = add, .n_add = nadd };
+	struct wbuf w = { 0 }, w2 = { 0 };
+	struct path_info info = a->info;
+	if (comm_edit_attrs(a->data, a->len, &e, &w) < 0) {
+		wbuf_free(&w);
+		return a;
+	}
+	if (act->prepend && attrs_prepend_as(w.data, w.len, info.neighbor_as, act->prepend, &w2) == 0) {
+		wbuf_free(&w);
+		w = w2;
+		info.as_path_len = (uint16_t)(info.as_path_len + act->prepend);
+	}
+	act->variant = attr_standalone(&info, w.data, w.len);
+	act->variant->local_pref = a->local_pref;
+	act->variant->blackhole = a->blackhole;
+	act->variant->derived = true;
+	wbuf_free(&w);
+	(void)d;
+	return act->variant;
 }

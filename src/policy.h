@@ -1,60 +1,186 @@
 /* policy: the import decision for each received path (accept, or reject
- * with a reason kept in the Adj-RIB-In) and the export control derived
- * from a path's communities.  This is where the IXP filters of RFC 7948
- * plug in between the Adj-RIB-In and the decision process.
+ * with a reason kept in the Adj-RIB-In), the attributes the route server
+ * makes of it (informational communities added, its own communities
+ * scrubbed, a blackhole's next hop rewritten) and the export control its
+ * action communities ask for.  This is where the IXP filters of RFC 7948
+ * plug in between the Adj-RIB-In and the decision process, driven by
+ * arouteserver's general.yml/clients.yml options.
  *
  * Checks are split by what they depend on, so each runs as rarely as it
  * can: attribute checks once per (member, attribute set) -- i.e. once per
- * UPDATE --, prefix checks once per prefix. */
+ * UPDATE --, prefix checks once per prefix.  The verdict is the first
+ * failing check in arouteserver's order (enum reject_reason). */
 #ifndef IXPD_POLICY_H
 #define IXPD_POLICY_H
 #include <stdint.h>
 
+#include "asn.h"
 #include "attr.h"
+#include "community.h"
 #include "config.h"
+#include "irr.h"
 #include "prefix.h"
+#include "prefix_list.h"
+#include "rpki.h"
 
 /* Reasons, in the order the checks run.  Each maps to arouteserver's
  * reject code (rs_as:65520:<code>), see policy_reject_code(). */
 enum reject_reason {
 	REJECT_NONE = 0,
-	REJECT_NEXT_HOP,             /* NEXT_HOP is not the member's address (RFC 7948 §4.8) */
+	REJECT_NEXT_HOP,             /* NEXT_HOP not allowed by next_hop.policy (RFC 7948 §4.8) */
 	REJECT_PREFIX_LEN,           /* outside cfg.filtering.ipv4/ipv6_pref_len */
 	REJECT_IPV6_NOT_GLOBAL,      /* IPv6 outside 2000::/3 */
+	REJECT_BOGON,                /* in the bogon list */
+	REJECT_GLOBAL_BLACK_LIST,    /* cfg.filtering.global_black_list_pref */
+	REJECT_CLIENT_BLACK_LIST,    /* the client's black_list_pref */
 	REJECT_AS_PATH_LEN,          /* longer than cfg.filtering.max_as_path_len */
 	REJECT_LEFTMOST_AS,          /* AS_PATH does not start with the member's AS */
+	REJECT_INVALID_ASN,          /* private/reserved/documentation AS in the AS_PATH */
+	REJECT_TRANSIT_FREE,         /* a transit-free network's AS in the AS_PATH */
+	REJECT_NEVER_VIA_RS,         /* an AS that never peers via route servers */
+	REJECT_IRR_ORIGIN,           /* origin AS not in the member's AS-SETs */
+	REJECT_IRR_PREFIX,           /* prefix not among the member's route objects */
+	REJECT_RPKI_INVALID,         /* RFC 6811 INVALID */
+	REJECT_ASPA_INVALID,         /* ASPA upstream verification: Invalid */
 	REJECT_OTC_LEAK,             /* RFC 9234 §5: OTC from an RS client */
+	REJECT_MAX_PREFIX,           /* max-prefix limit reached with action "block" */
 	REJECT_REASON_COUNT,
 };
 const char *reject_reason_str(uint16_t reason);
 /* arouteserver's reject cause code for the reason (65535 = unknown). */
 uint16_t policy_reject_code(uint16_t reason);
 
-/* The import policy of one member, from its clients.yml entry (general.yml
- * values with the client's overrides).  Plain data: it travels in IPC
- * messages and is compared to decide whether a reload changed it. */
+/* Outcome of the informational checks, kept with the path. */
+enum policy_rov { POL_ROV_NOT_CHECKED, POL_ROV_VALID, POL_ROV_UNKNOWN, POL_ROV_INVALID };
+const char *policy_rov_str(uint8_t rov);
+#define POL_IRR_CHECKED   0x1u
+#define POL_IRR_ORIGIN_OK 0x2u
+#define POL_IRR_PREFIX_OK 0x4u
+#define POL_IRR_WHITE     0x8u       /* accepted through white_list_route */
+
+/* The import policy of one member (general.yml values with its clients.yml
+ * overrides).  Plain data: it travels in IPC messages and is compared to
+ * decide whether a reload changed it; the member's lists live in its
+ * policy_client, identified by `client` and summarised by `client_digest`. */
 struct peer_policy {
 	uint8_t v4_min, v4_max, v6_min, v6_max;
 	uint16_t max_as_path_len;
 	uint8_t next_hop;            /* enum cfg_next_hop_policy */
+	uint8_t reject_policy;       /* enum cfg_reject_policy */
+	bool reject_invalid_asns;
+	bool irr_enforce_origin, irr_enforce_prefix;
+	bool rpki_enabled, rpki_reject_invalid;
+	bool gshut;                  /* honour GRACEFUL_SHUTDOWN from this member */
+	bool blackhole_to_client;    /* this member receives blackhole routes */
+	uint8_t max_prefix_action;   /* enum cfg_max_prefix_action */
+	bool max_prefix_count_rejected;
+	uint32_t max_prefix_v4, max_prefix_v6;   /* 0 = no limit */
+	uint32_t max_prefix_restart; /* minutes */
+	uint32_t client;             /* index in policy_global.clients */
+	uint64_t client_digest;
 };
-void policy_from_config(const struct cfg_policy *c, struct peer_policy *out);
+
+/* A clients.yml entry's lists. */
+struct policy_client {
+	uint32_t asn;
+	struct prefix_list *black_list;
+	struct cfg_addr *authorized;     /* next_hop authorized_addresses_list */
+	int n_authorized;
+	struct prefix_list *white_list_pref, *white_list_route;
+	struct asn_set white_list_asn;
+	char **irr_names;                /* AS<asn> + its AS-SETs (irr_client_names) */
+	int n_irr_names;
+	char *irr_key;                   /* the names joined: which IRR data it uses */
+};
+
+/* Everything of the configuration the import policy reads besides a
+ * member's peer_policy.  Built on the main thread, handed to the RDE,
+ * immutable; `digest` tells whether a reload changed the global part. */
+struct policy_global {
+	uint32_t rs_as;
+	uint64_t digest;
+	struct prefix_list *bogons, *global_black_list;
+	uint8_t transit_free_action;     /* enum cfg_transit_free_action */
+	struct asn_set transit_free, never_via_rs;
+	bool irr_allow_longer, irr_tag;
+	struct comm_def comm[CFG_COMM_COUNT];
+	struct comm_def *scrub;          /* every community of the route server's own */
+	size_t n_scrub;
+	struct reject_map { uint16_t code; struct comm_def def; } *reject_map;
+	size_t n_reject_map;
+	uint8_t blackhole_policy[2];     /* enum cfg_blackhole_policy, [0] IPv4 [1] IPv6 */
+	uint8_t blackhole_nh[2][16];
+	bool blackhole_noexport;
+	uint32_t gshut_local_pref;
+	/* next_hop same-as: every member address with its AS, sorted by AS */
+	struct { uint32_t asn; struct cfg_addr addr; } *member_addrs;
+	int n_member_addrs;
+	struct policy_client *clients;
+	uint32_t n_clients;
+	bool irr_configured;             /* some IRR source exists: IRR checks run */
+	bool rpki_configured;
+};
+
+/* NULL and err set if the configuration cannot be compiled. */
+struct policy_global *policy_global_build(const struct ixpd_config *cfg, char *err, size_t errlen);
+void policy_global_free(struct policy_global *g);
+/* The member's peer_policy (client_index: of m->client in cfg->clients). */
+void policy_from_config(const struct ixpd_config *cfg, const struct policy_global *g,
+    const struct cfg_member *m, struct peer_policy *out);
+
+/* What the checks read that changes at run time (owned by the RDE). */
+struct policy_data {
+	const struct policy_global *g;
+	const struct vrp_table *vrps;    /* NULL: no RPKI data yet */
+	const struct aspa_table *aspas;  /* NULL: no ASPA data */
+	uint32_t gen;                    /* changes with g: derived sets are rebuilt */
+};
 
 struct policy_peer {
 	uint32_t asn;
 	const struct cfg_addr *addr;
 	bool role_negotiated;
 	const struct peer_policy *pol;
+	const struct policy_client *client;  /* may be NULL (tests) */
+	const struct irr_member *irr;    /* NULL: no IRR data for it (yet) */
 };
 
-uint16_t policy_check_attrs(const struct policy_peer *peer, const struct attr_set *attrs);
-uint16_t policy_check_prefix(const struct policy_peer *peer, const struct prefix *p);
+/* The attribute checks of one received set, split by where they stand in
+ * the order of checks. */
+struct attrs_verdict {
+	uint16_t next_hop;           /* REJECT_NEXT_HOP or 0 */
+	uint16_t path;               /* AS_PATH checks (AS_PATH_LEN .. NEVER_VIA_RS) or 0 */
+	uint16_t late;               /* ASPA / OTC or 0 */
+	bool blackhole;              /* carries BLACKHOLE and blackholing is on for the family */
+	bool gshut;
+};
+void policy_check_attrs(const struct policy_data *d, const struct policy_peer *peer,
+    const struct attr_set *received, uint8_t afi, struct attrs_verdict *out);
 
-/* Fills attrs->ctl (export control) and attrs->local_pref once per set.
- * Recognised (rs_as = the route server's AS):
- *   large  rs_as:0:peer  do not announce to peer;  rs_as:0:0  to nobody
- *          rs_as:1:peer  announce to peer (with rs_as:0:0)
- *   std    0:peer        do not announce to peer;  0:rs_as    to nobody
- *          rs_as:peer    announce to peer (with 0:rs_as)       */
-void policy_derive(uint32_t rs_as, struct attr_set *attrs);
+struct route_verdict {
+	uint16_t reject;
+	uint8_t rov;                 /* enum policy_rov */
+	uint8_t irr;                 /* POL_IRR_* */
+	uint8_t afi;
+	bool blackhole;
+	bool gshut;
+};
+void policy_check_route(const struct policy_data *d, const struct policy_peer *peer,
+    const struct attr_set *received, const struct attrs_verdict *av, const struct prefix *p,
+    struct route_verdict *out);
+
+/* The attribute set the route server keeps and exports for a received set
+ * and a verdict (a new reference): the received set itself when policy
+ * changes nothing, else its cached derived set. */
+struct attr_set *policy_effective(const struct policy_data *d, const struct policy_peer *peer,
+    struct attr_set *received, const struct route_verdict *v);
+
+/* Decodes a's action communities into its export control (what
+ * policy_effective does for the set it returns). */
+void policy_export_ctl(const struct policy_global *g, struct attr_set *a);
+
+/* The set receiver AS asn gets for a path whose set is a (a's export
+ * control has an action for it), or a itself.  No new reference. */
+struct attr_set *policy_variant(const struct policy_data *d, struct attr_set *a, uint32_t asn);
+const struct peer_action *export_ctl_action(const struct export_ctl *ctl, uint32_t asn);
 #endif

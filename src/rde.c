@@ -75,6 +75,8 @@ void rde_flush_batch(struct rde *rde)
 
 /* --- peers ---------------------------------------------------------------- */
 
+static void peer_bind_policy(struct rde *rde, struct rde_peer *p);
+
 static void peer_configure(struct rde *rde, uint32_t id, const struct ipc_peer_cfg *m)
 {
 	struct rde_peer *p = rde->peers[id];
@@ -91,9 +93,11 @@ static void peer_configure(struct rde *rde, uint32_t id, const struct ipc_peer_c
 	p->addr = m->session.addr;
 	p->fam = p->addr.family == AF_INET6 ? FAM_IPV6 : FAM_IPV4;
 	p->pol = m->policy;
+	p->max_prefix_hit = false;
 	memcpy(p->addr_bytes, &p->addr.u, p->fam == FAM_IPV6 ? 16 : 4);
 	p->dp = (struct decision_peer){ .id = id, .asn = p->asn, .addr = p->addr_bytes,
 		.addr_len = p->fam == FAM_IPV6 ? 16 : 4 };
+	peer_bind_policy(rde, p);
 	if (id >= rde->npeers)
 		rde->npeers = id + 1;
 }
@@ -257,26 +261,101 @@ static void import_withdraw(struct rde *rde, struct rde_peer *p, const struct pr
 
 static struct policy_peer policy_peer_of(const struct rde_peer *p)
 {
-	return (struct policy_peer){ p->asn, &p->addr, p->role, &p->pol };
+	return (struct policy_peer){ p->asn, &p->addr, p->role, &p->pol, p->client, p->irr };
 }
 
-/* attrs_reject: the verdict of the attribute checks, shared by every
- * prefix of the UPDATE. */
-static void import_announce(struct rde *rde, struct rde_peer *p, const struct prefix *pfx,
-    struct attr_set *attrs, uint16_t attrs_reject, uint32_t now)
+static void reset_session(struct rde *rde, struct rde_peer *p, const struct ipc_reset *r)
+{
+	ipc_push(rde->to_se, ipc_msg_new(IPC_RESET, p->id, p->gen, r, sizeof(*r)));
+	p->up = false;      /* ignore what this session still has in flight */
+}
+
+/* RFC 4486 §4: Cease / Maximum Number of Prefixes Reached, with AFI, SAFI
+ * and the limit as data. */
+static void max_prefix_reset(struct rde *rde, struct rde_peer *p, uint32_t limit)
+{
+	struct ipc_reset r = { .max_prefix = true };
+	uint8_t data[7];
+	put_u16(data, family_afi(p->fam));
+	data[2] = SAFI_UNICAST;
+	put_u32(data + 3, limit);
+	notify_set(&r.notify, ERR_CEASE, ERR_CEASE_MAX_PREFIX, data, sizeof(data));
+	if (p->pol.max_prefix_action == CFG_MAX_PREFIX_RESTART)
+		r.down_minutes = p->pol.max_prefix_restart ? p->pol.max_prefix_restart : 1;
+	reset_session(rde, p, &r);
+}
+
+/* Max-prefix (cfg.filtering.max_prefix): counts what the member sent,
+ * rejected routes included by default, since a leak must trip it even when
+ * every leaked route is filtered.  Returns false if a new route must not
+ * be stored (action block, or the session is going down). */
+static bool max_prefix_allows(struct rde *rde, struct rde_peer *p)
+{
+	uint32_t limit = p->fam == FAM_IPV6 ? p->pol.max_prefix_v6 : p->pol.max_prefix_v4;
+	if (!limit || p->pol.max_prefix_action == CFG_MAX_PREFIX_NONE)
+		return true;
+	unsigned held = atomic_load(&peer_counters[p->id].received);
+	if (!p->pol.max_prefix_count_rejected)
+		held -= atomic_load(&peer_counters[p->id].rejected);
+	if (held < limit)
+		return true;
+	if (!p->max_prefix_hit)
+		log_warn("neighbor %s: max-prefix limit %u reached (action %s)", peer_name(p), limit,
+		    p->pol.max_prefix_action == CFG_MAX_PREFIX_WARNING ? "warning" :
+		    p->pol.max_prefix_action == CFG_MAX_PREFIX_BLOCK ? "block: further routes dropped" :
+		    p->pol.max_prefix_action == CFG_MAX_PREFIX_RESTART ? "restart" : "shutdown");
+	p->max_prefix_hit = true;
+	switch (p->pol.max_prefix_action) {
+	case CFG_MAX_PREFIX_WARNING:
+		return true;
+	case CFG_MAX_PREFIX_BLOCK:
+		return false;
+	default:
+		max_prefix_reset(rde, p, limit);
+		return false;
+	}
+}
+
+/* What the import policy makes of one received path: verdict and the set
+ * to keep.  av: the attribute checks, shared by every prefix of the set. */
+static struct attr_set *import_eval(struct rde *rde, const struct rde_peer *p,
+    struct attr_set *received, const struct attrs_verdict *av, const struct prefix *pfx,
+    struct route_verdict *v)
 {
 	struct policy_peer pp = policy_peer_of(p);
-	uint16_t reject = attrs_reject ? attrs_reject : policy_check_prefix(&pp, pfx);
-	struct rib_entry *re = rib_get(&rde->rib, pfx);
+	policy_check_route(&rde->pd, &pp, received, av, pfx, v);
+	return policy_effective(&rde->pd, &pp, received, v);
+}
+
+static void store_path(struct rde *rde, struct rde_peer *p, struct rib_entry *re,
+    struct attr_set *attrs, const struct route_verdict *v, uint32_t now)
+{
 	struct path *old = rib_find_path(re, p->id);
-	if (!old)
-		atomic_fetch_add(&peer_counters[p->id].received, 1);
-	else if (old->reject)
+	if (old && old->reject)
 		atomic_fetch_sub(&peer_counters[p->id].rejected, 1);
-	if (reject)
+	if (v->reject)
 		atomic_fetch_add(&peer_counters[p->id].rejected, 1);
 	rde_touch(rde, re);
-	rib_set_path(&rde->rib, re, p->id, attrs, reject, now);
+	struct path *path = rib_set_path(&rde->rib, re, p->id, attrs, v->reject, now);
+	path->rov = v->rov & 3;
+	path->irr = v->irr & 15;
+}
+
+static void import_announce(struct rde *rde, struct rde_peer *p, const struct prefix *pfx,
+    struct attr_set *received, const struct attrs_verdict *av, uint32_t now)
+{
+	struct rib_entry *re = rib_get(&rde->rib, pfx);
+	if (!rib_find_path(re, p->id)) {
+		if (!max_prefix_allows(rde, p)) {
+			rib_gc_entry(&rde->rib, re);
+			return;
+		}
+		atomic_fetch_add(&peer_counters[p->id].received, 1);
+	}
+	struct route_verdict v;
+	struct attr_set *attrs = import_eval(rde, p, received, av, pfx, &v);
+	store_path(rde, p, re, attrs, &v, now);
+	attr_unref(attrs);
 }
 
 static void log_update_problem(struct rde_peer *p, const struct update_decoded *u)
@@ -314,9 +393,8 @@ static void handle_update(struct rde *rde, struct rde_peer *p, const uint8_t *bo
 	bgp_update_decode(&ctx, body, len, u);
 	log_update_problem(p, u);
 	if (u->action == UPD_SESSION_RESET) {
-		struct ipc_msg *m = ipc_msg_new(IPC_RESET, p->id, p->gen, &u->notify, sizeof(u->notify));
-		ipc_push(rde->to_se, m);
-		p->up = false;      /* ignore what this session still has in flight */
+		struct ipc_reset r = { .notify = u->notify };
+		reset_session(rde, p, &r);
 		return;
 	}
 	if (u->eor_family >= 0) {
@@ -330,16 +408,16 @@ static void handle_update(struct rde *rde, struct rde_peer *p, const uint8_t *bo
 	}
 	if (u->announced.n == 0)
 		return;
-	struct attr_set *attrs = attr_intern(&u->info, u->attrs.data, u->attrs.len);
-	policy_derive(rde->rs_as, attrs);
+	struct attr_set *received = attr_intern(&u->info, u->attrs.data, u->attrs.len);
 	struct policy_peer pp = policy_peer_of(p);
-	uint16_t attrs_reject = policy_check_attrs(&pp, attrs);
+	struct attrs_verdict av;
+	policy_check_attrs(&rde->pd, &pp, received, family_afi(p->fam), &av);
 	uint32_t now = rde_now_s();
-	for (uint32_t i = 0; i < u->announced.n; i++) {
+	for (uint32_t i = 0; i < u->announced.n && p->up; i++) {
 		prefetch_ahead(&rde->rib, &u->announced, i);
-		import_announce(rde, p, &u->announced.v[i], attrs, attrs_reject, now);
+		import_announce(rde, p, &u->announced.v[i], received, &av, now);
 	}
-	attr_unref(attrs);
+	attr_unref(received);
 }
 
 static void handle_refresh(struct rde *rde, struct rde_peer *p, const struct ipc_refresh *r)
@@ -365,54 +443,221 @@ static void handle_refresh(struct rde *rde, struct rde_peer *p, const struct ipc
 
 /* --- the thread ----------------------------------------------------------- */
 
+/* The attribute verdicts of a walk, by (received set, peer): paths of
+ * one UPDATE share a set, so most lookups hit. */
+#define AV_CACHE 256
+
 struct refilter_ctx {
 	struct rde *rde;
 	size_t changed;
+	uint32_t now;
+	struct {
+		const struct attr_set *received;
+		uint32_t peer;
+		struct attrs_verdict av;
+	} cache[AV_CACHE];
 };
+
+static const struct attrs_verdict *cached_attrs_verdict(struct refilter_ctx *rc,
+    const struct rde_peer *p, const struct attr_set *received)
+{
+	size_t k = (((uintptr_t)received >> 4) ^ p->id) % AV_CACHE;
+	if (rc->cache[k].received != received || rc->cache[k].peer != p->id) {
+		struct policy_peer pp = policy_peer_of(p);
+		policy_check_attrs(&rc->rde->pd, &pp, received, family_afi(p->fam), &rc->cache[k].av);
+		rc->cache[k].received = received;
+		rc->cache[k].peer = p->id;
+	}
+	return &rc->cache[k].av;
+}
+
+/* Re-evaluates one stored path; its entry is snapshotted first if the
+ * verdict or the kept attributes change. */
+static void refilter_path(struct refilter_ctx *rc, struct rib_entry *re, uint16_t i)
+{
+	struct rde *rde = rc->rde;
+	struct path *path = &re->paths[i];
+	struct rde_peer *p = rde->peers[path->peer];
+	struct attr_set *received = attr_received(path->attrs);
+	struct route_verdict v;
+	struct attr_set *attrs = import_eval(rde, p, received, cached_attrs_verdict(rc, p, received),
+	    &re->prefix, &v);
+	path->rov = v.rov & 3;
+	path->irr = v.irr & 15;
+	if (attrs == path->attrs && v.reject == path->reject) {
+		attr_unref(attrs);
+		return;
+	}
+	rde_touch(rde, re);          /* snapshots, never moves re->paths */
+	if (!v.reject != !path->reject) {
+		atomic_fetch_add(&peer_counters[p->id].rejected, v.reject ? 1u : (unsigned)-1);
+		rde->rib.nrejected += v.reject ? 1 : (size_t)-1;
+	}
+	attr_unref(path->attrs);
+	path->attrs = attrs;
+	path->reject = v.reject;
+	path->since = rc->now;
+	rc->changed++;
+}
 
 static void refilter_entry(struct rib_entry *re, void *arg)
 {
 	struct refilter_ctx *rc = arg;
 	struct rde *rde = rc->rde;
-	for (uint16_t i = 0; i < re->npaths; i++) {
-		struct rde_peer *p = rde->peers[re->paths[i].peer];
-		if (!p->refilter)
-			continue;
-		struct policy_peer pp = policy_peer_of(p);
-		uint16_t reject = policy_check_attrs(&pp, re->paths[i].attrs);
-		if (!reject)
-			reject = policy_check_prefix(&pp, &re->prefix);
-		if (reject == re->paths[i].reject)
-			continue;
-		rde_touch(rde, re);      /* snapshots, never moves re->paths */
-		atomic_fetch_add(&peer_counters[p->id].rejected, reject ? 1u : (unsigned)-1);
-		rde->rib.nrejected += reject ? 1 : (size_t)-1;
-		re->paths[i].reject = reject;
-		rc->changed++;
-	}
+	/* A changed VRP covering the prefix: every path's origin validation may change. */
+	bool all = rde->rov_changed && pfxtree_covers(rde->rov_changed, &re->prefix);
+	for (uint16_t i = 0; i < re->npaths; i++)
+		if (all || rde->peers[re->paths[i].peer]->refilter)
+			refilter_path(rc, re, i);
 	if (rde->nchanges >= 65536)
 		rde_flush_batch(rde);
 }
 
-/* Members whose import policy alone changed on reload: their stored
- * Adj-RIB-Ins (rejected paths included, that is why they are kept) are
- * filtered again in place, in one walk for all of them, and only what
- * changed verdict is exported; no session is touched. */
+/* Members whose import policy or policy data changed (reload, IRR refresh)
+ * and routes under changed VRPs: their stored Adj-RIB-In paths (rejected
+ * ones included, that is why they are kept) are filtered again in place,
+ * in one walk for all, and only what changed is exported; no session is
+ * touched. */
 static void refilter_pending(struct rde *rde)
 {
-	struct refilter_ctx rc = { rde, 0 };
 	unsigned peers = 0;
 	for (uint32_t i = 0; i < rde->npeers; i++)
 		peers += rde->peers[i] && rde->peers[i]->refilter;
-	if (peers == 0)
+	size_t vrps = rde->rov_changed ? pfxtree_count(rde->rov_changed) : 0;
+	if (peers == 0 && vrps == 0)
 		return;
+	struct refilter_ctx *rc = xcalloc(1, sizeof(*rc));
+	rc->rde = rde;
+	rc->now = rde_now_s();
 	rde_flush_batch(rde);
-	rib_walk(&rde->rib, refilter_entry, &rc);
+	rib_walk(&rde->rib, refilter_entry, rc);
 	rde_flush_batch(rde);
 	for (uint32_t i = 0; i < rde->npeers; i++)
 		if (rde->peers[i])
 			rde->peers[i]->refilter = false;
-	log_info("import policy changed for %u neighbors: %zu routes changed verdict", peers, rc.changed);
+	if (peers)
+		log_info("import policy changed for %u neighbors: %zu routes changed", peers, rc->changed);
+	else
+		log_info("RPKI: %zu VRP prefixes changed: %zu routes changed", vrps, rc->changed);
+	pfxtree_free(rde->rov_changed, NULL);
+	rde->rov_changed = NULL;
+	free(rc);
+}
+
+/* --- policy data ---------------------------------------------------------- */
+
+static struct irr_member *irr_for(const struct rde *rde, const char *key)
+{
+	for (size_t i = 0; key && i < rde->nirr; i++)
+		if (strcmp(rde->irr[i]->key, key) == 0)
+			return rde->irr[i];
+	return NULL;
+}
+
+static void peer_bind_policy(struct rde *rde, struct rde_peer *p)
+{
+	const struct policy_global *g = rde->pd.g;
+	p->client = g && p->pol.client < g->n_clients ? &g->clients[p->pol.client] : NULL;
+	p->irr = p->client ? irr_for(rde, p->client->irr_key) : NULL;
+	p->dp.no_blackhole = !p->pol.blackhole_to_client;
+}
+
+/* A new global policy (start, reload): every member's lists move to it;
+ * if what it says changed, every member is filtered again. */
+static void set_global_policy(struct rde *rde, struct policy_global *g)
+{
+	struct policy_global *old = rde->g;
+	bool changed = !old || old->digest != g->digest;
+	rde->g = g;
+	rde->pd.g = g;
+	if (changed)
+		rde->pd.gen++;
+	for (uint32_t i = 0; i < rde->npeers; i++)
+		if (rde->peers[i]) {
+			peer_bind_policy(rde, rde->peers[i]);
+			rde->peers[i]->refilter |= changed && old;
+		}
+	policy_global_free(old);
+}
+
+/* Fresh IRR data for one AS-SET list: the members using it are filtered
+ * again. */
+static void set_irr_data(struct rde *rde, struct irr_member *m)
+{
+	size_t i = 0;
+	while (i < rde->nirr && strcmp(rde->irr[i]->key, m->key) != 0)
+		i++;
+	if (i == rde->nirr) {
+		rde->irr = xrealloc(rde->irr, (rde->nirr + 1) * sizeof(*rde->irr));
+		rde->nirr++;
+	} else {
+		irr_member_free(rde->irr[i]);
+	}
+	rde->irr[i] = m;
+	for (uint32_t k = 0; k < rde->npeers; k++) {
+		struct rde_peer *p = rde->peers[k];
+		if (p && p->client && strcmp(p->client->irr_key, m->key) == 0) {
+			p->irr = m;
+			p->refilter = true;
+		}
+	}
+	refilter_pending(rde);
+}
+
+static void note_vrp_change(struct rde *rde, const struct prefix *p)
+{
+	if (!rde->rov_changed)
+		rde->rov_changed = pfxtree_new();
+	pfxtree_insert(rde->rov_changed, p, NULL);
+}
+
+/* A whole new VRP/ASPA set (a file read): only routes under VRPs that
+ * differ are validated again; an ASPA change re-checks everything. */
+static void set_rpki_data(struct rde *rde, const struct ipc_rpki_data *d)
+{
+	if (d->vrps) {
+		struct vrp_change *ch = NULL;
+		size_t n = rde->vrps ? vrp_table_diff(rde->vrps, d->vrps, &ch) : 0;
+		if (!rde->vrps) {        /* first data: everything may change */
+			struct prefix all4 = { .afi = AFI_IPV4 }, all6 = { .afi = AFI_IPV6 };
+			note_vrp_change(rde, &all4);
+			note_vrp_change(rde, &all6);
+		}
+		for (size_t i = 0; i < n; i++)
+			note_vrp_change(rde, &ch[i].vrp.prefix);
+		free(ch);
+		vrp_table_free(rde->vrps);
+		rde->vrps = d->vrps;
+		rde->pd.vrps = d->vrps;
+		log_info("RPKI: %zu VRPs loaded, %zu changed", vrp_table_count(d->vrps), n);
+	}
+	if (d->aspas || d->replace_aspas) {
+		aspa_table_free(rde->aspas);
+		rde->aspas = d->aspas;
+		rde->pd.aspas = d->aspas;
+		for (uint32_t i = 0; i < rde->npeers; i++)
+			if (rde->peers[i])
+				rde->peers[i]->refilter = true;
+	}
+	refilter_pending(rde);
+}
+
+/* RTR deltas: applied to the table, routes under them validated again. */
+static void drain_rtr(struct rde *rde)
+{
+	struct vrp_change *ch;
+	size_t n = rpki_rtr_drain(rde->rtr, &ch);
+	if (n == 0)
+		return;
+	if (!rde->vrps) {
+		rde->vrps = vrp_table_new();
+		rde->pd.vrps = rde->vrps;
+	}
+	vrp_table_apply(rde->vrps, ch, n);
+	for (size_t i = 0; i < n; i++)
+		note_vrp_change(rde, &ch[i].vrp.prefix);
+	free(ch);
+	refilter_pending(rde);
 }
 
 /* Reload: a changed or removed peer loses its routes now; the session
@@ -452,12 +697,25 @@ static void handle_msg(struct rde *rde, struct ipc_msg *m, unsigned *updates)
 	if (m->type == IPC_PEER_POLICY) {
 		if (p) {         /* applied now, re-evaluated at the commit */
 			p->pol = ((const struct ipc_peer_cfg *)m->body)->policy;
+			peer_bind_policy(rde, p);
 			p->refilter = true;
 		}
 		return;
 	}
 	if (m->type == IPC_POLICY_COMMIT) {
 		refilter_pending(rde);
+		return;
+	}
+	if (m->type == IPC_POLICY_GLOBAL) {
+		set_global_policy(rde, *(struct policy_global *const *)m->body);
+		return;
+	}
+	if (m->type == IPC_IRR_DATA) {
+		set_irr_data(rde, *(struct irr_member *const *)m->body);
+		return;
+	}
+	if (m->type == IPC_RPKI_DATA) {
+		set_rpki_data(rde, (const struct ipc_rpki_data *)m->body);
 		return;
 	}
 	if (!p)
@@ -493,8 +751,12 @@ static void *rde_main(void *arg)
 {
 	struct rde *rde = arg;
 	while (!atomic_load(&rde->stop)) {
-		struct pollfd pfd = { rde->in->efd, POLLIN, 0 };
-		poll(&pfd, 1, 1000);
+		struct pollfd pfd[2] = { { rde->in->efd, POLLIN, 0 }, { -1, POLLIN, 0 } };
+		if (rde->rtr)
+			pfd[1].fd = rpki_rtr_fd(rde->rtr);
+		poll(pfd, 2, 1000);
+		if (rde->rtr && (pfd[1].revents & POLLIN))
+			drain_rtr(rde);
 		unsigned updates = 0;
 		for (struct ipc_msg *m = ipc_take_all(rde->in), *next; m; m = next) {
 			next = m->next;
@@ -530,6 +792,15 @@ void rde_stop(struct rde *rde)
 	rde_flush_batch(rde);
 	rib_destroy(&rde->rib);
 	update_decoded_free(&rde->dec);
+	if (rde->rtr)
+		rpki_rtr_stop(rde->rtr);
+	vrp_table_free(rde->vrps);
+	aspa_table_free(rde->aspas);
+	pfxtree_free(rde->rov_changed, NULL);
+	for (size_t i = 0; i < rde->nirr; i++)
+		irr_member_free(rde->irr[i]);
+	free(rde->irr);
+	policy_global_free(rde->g);
 	for (uint32_t i = 0; i < rde->npeers; i++)
 		free(rde->peers[i]);
 	free(rde->changes);

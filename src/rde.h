@@ -14,6 +14,7 @@
 #include "ipc.h"
 #include "policy.h"
 #include "rib.h"
+#include "rpki_rtr.h"
 
 #define MAX_PEERS 16384
 
@@ -44,7 +45,10 @@ struct rde_peer {
 	struct decision_peer dp;
 	uint8_t addr_bytes[16];
 	struct peer_policy pol;      /* import policy */
+	const struct policy_client *client;  /* its lists, in rde->pd.g */
+	const struct irr_member *irr;        /* its IRR data, or NULL */
 	bool refilter;               /* policy changed: re-evaluate its paths */
+	bool max_prefix_hit;         /* logged; reset when the session restarts */
 	bool purge_pending;          /* session down: its paths go in the next purge walk */
 	size_t purged;               /* paths removed by that walk */
 };
@@ -60,6 +64,14 @@ struct change {
 struct rde {
 	struct rib rib;
 	uint32_t rs_as;
+	struct policy_data pd;       /* what the import policy reads */
+	struct policy_global *g;     /* owned; pd.g */
+	struct vrp_table *vrps;      /* owned; pd.vrps */
+	struct aspa_table *aspas;    /* owned; pd.aspas */
+	struct pfxtree *rov_changed; /* VRP prefixes changed since the last re-validation */
+	struct rpki_rtr *rtr;        /* owned; set before rde_start, or NULL */
+	struct irr_member **irr;     /* owned; by irr_member.key, shared by members with the same AS-SETs */
+	size_t nirr;
 	struct rde_peer *peers[MAX_PEERS];
 	uint32_t npeers;             /* highest id + 1 */
 	struct change *changes;

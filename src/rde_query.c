@@ -89,6 +89,16 @@ static json_t *json_path(struct rde *rde, const struct path *p, bool best, uint3
 	json_object_set_new(o, "best", json_boolean(best));
 	json_object_set_new(o, "rejected", json_boolean(p->reject != 0));
 	json_object_set_new(o, "reject_reason", p->reject ? json_string(reject_reason_str(p->reject)) : json_null());
+	json_object_set_new(o, "reject_code", p->reject ? json_integer(policy_reject_code(p->reject)) : json_null());
+	json_object_set_new(o, "rpki", json_string(policy_rov_str(p->rov)));
+	if (p->irr & POL_IRR_CHECKED) {
+		json_t *irr = json_object();
+		json_object_set_new(irr, "origin_in_as_set", json_boolean(p->irr & POL_IRR_ORIGIN_OK));
+		json_object_set_new(irr, "prefix_in_as_set", json_boolean(p->irr & POL_IRR_PREFIX_OK));
+		json_object_set_new(irr, "white_list", json_boolean(p->irr & POL_IRR_WHITE));
+		json_object_set_new(o, "irr", irr);
+	}
+	json_object_set_new(o, "blackhole", json_boolean(p->attrs->blackhole));
 	json_object_set_new(o, "stale", json_boolean(p->flags != 0));
 	json_object_set_new(o, "origin", json_string(origins[a->info.origin % 3]));
 	json_object_set_new(o, "as_path", json_as_path(a->data, a->len));

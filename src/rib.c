@@ -186,13 +186,13 @@ struct path *rib_find_path(struct rib_entry *re, uint32_t peer)
 	return NULL;
 }
 
-void rib_set_path(struct rib *r, struct rib_entry *re, uint32_t peer, struct attr_set *attrs,
+struct path *rib_set_path(struct rib *r, struct rib_entry *re, uint32_t peer, struct attr_set *attrs,
     uint16_t reject, uint32_t now)
 {
 	struct path *p = rib_find_path(re, peer);
 	if (p) {
 		if (p->attrs == attrs && p->reject == reject && !p->flags)
-			return;      /* an unchanged re-announcement keeps its age */
+			return p;    /* an unchanged re-announcement keeps its age */
 		r->nrejected -= p->reject != 0;
 		attr_unref(p->attrs);
 	} else {
@@ -212,6 +212,7 @@ void rib_set_path(struct rib *r, struct rib_entry *re, uint32_t peer, struct att
 	p->flags = 0;
 	p->since = now;
 	r->nrejected += reject != 0;
+	return p;
 }
 
 bool rib_del_path(struct rib *r, struct rib_entry *re, uint32_t peer)
@@ -259,6 +260,8 @@ bool path_eligible(const struct path *p, const struct decision_peer *receiver)
 		return false;
 	if (!receiver)
 		return true;
+	if (p->attrs->blackhole && receiver->no_blackhole)
+		return false;
 	return p->peer != receiver->id && export_ctl_allows(p->attrs->ctl, receiver->asn);
 }
 

@@ -17,11 +17,13 @@
 #define PATH_REFRESH_STALE 0x02    /* enhanced route refresh in progress */
 
 struct path {
-	struct attr_set *attrs;
+	struct attr_set *attrs;      /* after import policy (attr_received(): as sent) */
 	uint32_t peer;               /* RDE peer index of the member that sent it */
 	uint32_t since;              /* seconds (monotonic) when last changed */
 	uint16_t reject;             /* 0 accepted, else enum reject_reason */
 	uint8_t flags;
+	uint8_t rov : 2;             /* enum policy_rov */
+	uint8_t irr : 4;             /* POL_IRR_* */
 };
 
 struct rib_entry {
@@ -70,8 +72,9 @@ struct rib_entry *rib_get(struct rib *r, const struct prefix *p);   /* creates *
 void rib_gc_entry(struct rib *r, struct rib_entry *re);
 
 struct path *rib_find_path(struct rib_entry *re, uint32_t peer);
-/* Inserts or replaces peer's path (takes a reference on attrs). */
-void rib_set_path(struct rib *r, struct rib_entry *re, uint32_t peer, struct attr_set *attrs,
+/* Inserts or replaces peer's path (takes a reference on attrs); returns it
+ * (valid until the entry's paths change). */
+struct path *rib_set_path(struct rib *r, struct rib_entry *re, uint32_t peer, struct attr_set *attrs,
     uint16_t reject, uint32_t now);
 /* Removes peer's path; returns false if it had none. */
 bool rib_del_path(struct rib *r, struct rib_entry *re, uint32_t peer);
@@ -80,14 +83,15 @@ bool rib_del_path(struct rib *r, struct rib_entry *re, uint32_t peer);
 void rib_walk(struct rib *r, void (*fn)(struct rib_entry *re, void *arg), void *arg);
 
 /* Decision process.  A path is eligible for `receiver` unless it was
- * rejected, was sent by the receiver itself, or export control excludes the
- * receiver's AS.  receiver == NULL: eligibility ignores the receiver. */
+ * rejected, was sent by the receiver itself, export control excludes the
+ * receiver's AS, or it is a blackhole and the receiver takes none.  receiver == NULL: eligibility ignores the receiver. */
 struct decision_peer {
 	uint32_t id;
 	uint32_t asn;
 	uint32_t bgp_id;
 	const uint8_t *addr;         /* 4 or 16 bytes, tie-break */
 	size_t addr_len;
+	bool no_blackhole;           /* as a receiver: does not take blackhole routes */
 };
 typedef const struct decision_peer *(*peer_lookup_fn)(uint32_t id, void *arg);
 

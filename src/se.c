@@ -284,10 +284,16 @@ static void handle_queue(struct se *se)
 		case IPC_SEND:
 			do_send(se, m);
 			break;
-		case IPC_RESET:
-			if (s && s->gen == m->gen)
-				session_close(s, (const struct bgp_notify *)m->body, "UPDATE error (RFC 7606 session reset)", now_ms());
+		case IPC_RESET: {
+			const struct ipc_reset *r = (const struct ipc_reset *)m->body;
+			if (!s || s->gen != m->gen)
+				break;
+			if (r->max_prefix)
+				session_max_prefix_down(s, &r->notify, r->down_minutes, now_ms());
+			else
+				session_close(s, &r->notify, "UPDATE error (RFC 7606 session reset)", now_ms());
 			break;
+		}
 		case IPC_CONTROL:
 			control(se, m);
 			break;

@@ -687,6 +687,12 @@ uint64_t session_tick(struct session *s, uint64_t now)
 		next = min_deadline(next, c->hold_deadline);
 		next = min_deadline(next, c->keepalive_due);
 	}
+	if (s->admin_down && s->down_until) {
+		if (now >= s->down_until)
+			session_admin_up(s, now);
+		else
+			next = min_deadline(next, s->down_until);
+	}
 	if (!s->conn[0] && !s->passive && !s->admin_down && s->connect_at && now >= s->connect_at)
 		try_connect(s, now);
 	if (!s->conn[0])
@@ -706,9 +712,23 @@ void session_admin_down(struct session *s, const char *message, uint64_t now)
 	s->since = wall_now();
 }
 
+void session_max_prefix_down(struct session *s, const struct bgp_notify *n, uint32_t minutes,
+    uint64_t now)
+{
+	log_warn("neighbor %s: max-prefix limit reached: session %s", peer_name(s),
+	    minutes ? "down, restarts later" : "shut down until `ixpctl neighbor ... up`");
+	s->admin_down = true;
+	session_close(s, n, minutes ? "max-prefix limit reached (restart pending)" :
+	    "max-prefix limit reached (shut down)", now);
+	s->down_until = minutes ? now + (uint64_t)minutes * 60000 : 0;
+	s->connect_at = 0;
+	s->since = wall_now();
+}
+
 void session_admin_up(struct session *s, uint64_t now)
 {
 	s->admin_down = false;
+	s->down_until = 0;
 	s->last_error[0] = '\0';
 	s->connect_at = s->passive ? 0 : now;
 }

@@ -63,6 +63,7 @@ struct session {
 	/* state */
 	struct conn *conn[2];       /* [0] established or only, [1] collision candidate */
 	bool admin_down;
+	uint64_t down_until;        /* ms: admin_down ends then (max-prefix restart), 0 = stays */
 	uint32_t gen;               /* bumped each time the session is Established */
 	int64_t since;              /* wall clock of the last state change */
 	uint64_t connect_at;        /* ms: next active connect attempt, 0 = none */
@@ -100,6 +101,10 @@ void session_send_shared(struct session *s, struct msgbuf *m);
 void session_close(struct session *s, const struct bgp_notify *n, const char *why, uint64_t now);
 void session_admin_down(struct session *s, const char *message, uint64_t now);
 void session_admin_up(struct session *s, uint64_t now);
+/* Max-prefix tripped (the RDE counted): closes with the Cease/1
+ * NOTIFICATION and stays down for `minutes` (0: until admin up). */
+void session_max_prefix_down(struct session *s, const struct bgp_notify *n, uint32_t minutes,
+    uint64_t now);
 /* Asks the member to resend its routes (ROUTE-REFRESH, RFC 2918). */
 int session_request_refresh(struct session *s);
 

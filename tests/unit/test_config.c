@@ -7,13 +7,15 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "bogons.h"
 #include "config.h"
 #include "testlib.h"
 
 #define CASES "tests/config/cases/"
 
-/* general.yml's start and the filters arouteserver turns on by default that
- * ixpd refuses until the policy module implements them. */
+/* general.yml's start, and the filters arouteserver turns on by default
+ * turned off, so that a test sees only what it adds (FILTERS_OFF ends inside
+ * `filtering:`: more filtering keys may follow). */
 #define GENERAL_HEAD "cfg:\n  rs_as: 64500\n  router_id: \"192.0.2.1\"\n"
 #define RIAP_OFF "    reject_invalid_as_in_as_path: False\n"
 #define NVRS_OFF "    never_via_route_servers: {peering_db: False}\n"
@@ -48,11 +50,15 @@ static void remove_file(const char *dir, const char *name)
 	unlink(path);
 }
 
+/* The temporary directory of the last load_with_bogons(), for paths. */
+static char load_dir[64];
+
 /* Loads ixpd.yml (naming general.yml and clients.yml, plus ixpd_extra),
- * general and clients from a temporary directory.  On error, err holds the
- * message with the directory left out: "general.yml:3: ...". */
-static struct ixpd_config *load(const char *ixpd_extra, const char *general,
-    const char *clients)
+ * general, clients and, if not NULL, bogons.yml from a temporary
+ * directory.  On error, err holds the message with the directory left out:
+ * "general.yml:3: ...". */
+static struct ixpd_config *load_with_bogons(const char *ixpd_extra, const char *general,
+    const char *clients, const char *bogons)
 {
 	char dir[] = "/tmp/test_config.XXXXXX", path[512], text[1024];
 	struct ixpd_config *cfg;
@@ -61,10 +67,13 @@ static struct ixpd_config *load(const char *ixpd_extra, const char *general,
 		perror("mkdtemp");
 		exit(2);
 	}
+	snprintf(load_dir, sizeof(load_dir), "%s", dir);
 	snprintf(text, sizeof(text), "general: general.yml\nclients: clients.yml\n%s", ixpd_extra);
 	write_file(dir, "ixpd.yml", text);
 	write_file(dir, "general.yml", general);
 	write_file(dir, "clients.yml", clients);
+	if (bogons != NULL)
+		write_file(dir, "bogons.yml", bogons);
 	snprintf(path, sizeof(path), "%s/ixpd.yml", dir);
 	err[0] = '\0';
 	cfg = config_load(path, err, sizeof(err));
@@ -74,8 +83,15 @@ static struct ixpd_config *load(const char *ixpd_extra, const char *general,
 	remove_file(dir, "ixpd.yml");
 	remove_file(dir, "general.yml");
 	remove_file(dir, "clients.yml");
+	remove_file(dir, "bogons.yml");
 	rmdir(dir);
 	return cfg;
+}
+
+static struct ixpd_config *load(const char *ixpd_extra, const char *general,
+    const char *clients)
+{
+	return load_with_bogons(ixpd_extra, general, clients, NULL);
 }
 
 /* Expects loading to fail with a message containing want. */
@@ -445,87 +461,113 @@ TEST(router_id_list)
 	check_fails("", "cfg:\n  rs_as: 1\n  router_id: []\n", CLIENTS_OK, "empty list");
 }
 
-/* Each filter arouteserver turns on by default that can be turned off is
- * refused while absent, at the line of its closest present parent. */
-TEST(defaults_asking_for_filters_are_refused)
+/* A general.yml with only the required keys is valid: every filter at
+ * arouteserver's default, which turns the four filters below on. */
+TEST(arouteserver_defaults_are_accepted)
 {
-	static const struct { const char *filtering, *path; } cases[] = {
-		{ "    never_via_route_servers: {peering_db: False}\n"
-		  "    irrdb: {enforce_origin_in_as_set: False, enforce_prefix_in_as_set: False}\n",
-		  "general.yml:4: cfg.filtering.reject_invalid_as_in_as_path: True (arouteserver's default)" },
-		{ "    reject_invalid_as_in_as_path: False\n"
-		  "    irrdb: {enforce_origin_in_as_set: False, enforce_prefix_in_as_set: False}\n",
-		  "general.yml:4: cfg.filtering.never_via_route_servers.peering_db: True (arouteserver's default)" },
-		{ "    reject_invalid_as_in_as_path: False\n"
-		  "    never_via_route_servers: {peering_db: False}\n"
-		  "    irrdb: {enforce_prefix_in_as_set: False}\n",
-		  "general.yml:7: cfg.filtering.irrdb.enforce_origin_in_as_set: True (arouteserver's default)" },
-		{ "    reject_invalid_as_in_as_path: False\n"
-		  "    never_via_route_servers: {peering_db: False}\n"
-		  "    irrdb: {enforce_origin_in_as_set: False}\n",
-		  "cfg.filtering.irrdb.enforce_prefix_in_as_set: True (arouteserver's default) is not "
-		  "implemented by ixpd yet (set it to False to turn it off)" },
-	};
-	char general[1024];
+	struct ixpd_config *cfg = load("", GENERAL_HEAD, CLIENTS_OK);
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		snprintf(general, sizeof(general), GENERAL_HEAD "  filtering:\n%s", cases[i].filtering);
-		check_fails("", general, CLIENTS_OK, cases[i].path);
-	}
-	check_fails("", GENERAL_HEAD, CLIENTS_OK,
-	    "general.yml:1: cfg.filtering.reject_invalid_as_in_as_path: True (arouteserver's default)");
+	CHECK(cfg != NULL);
+	if (cfg == NULL)
+		return;
+	CHECK(cfg->policy.filtering.reject_invalid_as_in_as_path);
+	CHECK(cfg->general.filtering.never_via_route_servers.peering_db);
+	CHECK(cfg->policy.filtering.irrdb.enforce_origin_in_as_set);
+	CHECK(cfg->policy.filtering.irrdb.enforce_prefix_in_as_set);
+	CHECK(cfg->general.filtering.irrdb.tag_as_set);
+	CHECK_EQ_INT(cfg->policy.filtering.next_hop.policy, CFG_NEXT_HOP_STRICT);
+	CHECK_EQ_INT(cfg->policy.filtering.max_prefix.action, CFG_MAX_PREFIX_NONE);
+	CHECK_EQ_INT(cfg->general.filtering.transit_free.action, CFG_TRANSIT_FREE_NONE);
+	CHECK_EQ_INT(cfg->general.filtering.transit_free.asns.n, 0);
+	CHECK(!cfg->policy.filtering.rpki_bgp_origin_validation.enabled);
+	CHECK_EQ_INT(cfg->policy.filtering.reject_policy.policy, CFG_REJECT_POLICY_REJECT);
+	config_free(cfg);
 }
 
-/* Every general.yml value that asks for a feature ixpd lacks is refused,
- * naming the key.  cfg is more text under cfg:; filtering is more text
- * under FILTERS_OFF's filtering:, or all of it when it has its own irrdb:. */
+/* What ixpd still does not implement is refused, naming the key. */
 TEST(unimplemented_values_are_refused)
 {
-	static const struct { const char *cfg, *filtering, *want; } cases[] = {
-		{ "  prepend_rs_as: True\n", "", "cfg.prepend_rs_as: True is not implemented by ixpd yet (set it to False" },
-		{ "  multihop: 2\n", "", "cfg.multihop: 2 is not implemented by ixpd yet (set it to 0 to turn it off)" },
-		{ "  gtsm: yes\n", "", "cfg.gtsm: True is not" },
-		{ "  rfc8950: True\n", "", "cfg.rfc8950: True is not" },
-		{ "", "    next_hop: {policy: authorized_addresses}\n",
-		  "cfg.filtering.next_hop.policy: 'authorized_addresses' is not implemented by ixpd yet "
-		  "(only the default 'strict' is accepted for now)" },
-		{ "", "    global_black_list_pref: [{prefix: 10.0.0.0, length: 8}]\n",
-		  "cfg.filtering.global_black_list_pref: not implemented by ixpd yet (leave it empty to turn it off)" },
-		{ "", "    transit_free: {action: warning}\n",
-		  "cfg.filtering.transit_free.action: 'warning' is not implemented by ixpd yet (remove it to turn it off)" },
-		{ "", RIAP_OFF IRRDB_OFF_WITH("") "    never_via_route_servers: {peering_db: False, asns: 2914}\n",
-		  "cfg.filtering.never_via_route_servers.asns: not" },
-		{ "", RIAP_OFF NVRS_OFF IRRDB_OFF_WITH(", use_rpki_roas_as_route_objects: {enabled: True}"),
+	static const struct { const char *cfg, *want; } cases[] = {
+		{ "  prepend_rs_as: True\n", "cfg.prepend_rs_as: True is not implemented by ixpd yet (set it to False" },
+		{ "  multihop: 2\n", "cfg.multihop: 2 is not implemented by ixpd yet (set it to 0 to turn it off)" },
+		{ "  gtsm: yes\n", "cfg.gtsm: True is not" },
+		{ "  rfc8950: True\n", "cfg.rfc8950: True is not" },
+		{ "  filtering: {irrdb: {use_rpki_roas_as_route_objects: {enabled: True}}}\n",
 		  "cfg.filtering.irrdb.use_rpki_roas_as_route_objects.enabled: True is not" },
-		{ "", RIAP_OFF NVRS_OFF IRRDB_OFF_WITH(", use_arin_bulk_whois_data: {enabled: True}"),
+		{ "  filtering: {irrdb: {use_arin_bulk_whois_data: {enabled: True}}}\n",
 		  "cfg.filtering.irrdb.use_arin_bulk_whois_data.enabled: True is not" },
-		{ "", RIAP_OFF NVRS_OFF IRRDB_OFF_WITH(", use_registrobr_bulk_whois_data: {enabled: True}"),
+		{ "  filtering: {irrdb: {use_registrobr_bulk_whois_data: {enabled: True}}}\n",
 		  "cfg.filtering.irrdb.use_registrobr_bulk_whois_data.enabled: True is not" },
-		{ "", "    rpki_bgp_origin_validation: {enabled: True}\n",
-		  "cfg.filtering.rpki_bgp_origin_validation.enabled: True is not" },
-		{ "", "    max_prefix: {action: block}\n", "cfg.filtering.max_prefix.action: 'block' is not" },
-		{ "", "    roles: {enabled: True}\n", "cfg.filtering.roles.enabled: True is not" },
-		{ "", "    reject_policy: {policy: tag}\n",
-		  "cfg.filtering.reject_policy.policy: 'tag' is not implemented by ixpd yet (set it to 'reject' to turn it off)" },
-		{ "  blackhole_filtering: {policy_ipv6: propagate-unchanged}\n", "",
-		  "cfg.blackhole_filtering.policy_ipv6: 'propagate-unchanged' is not" },
-		{ "  graceful_shutdown: {enabled: True}\n", "", "cfg.graceful_shutdown.enabled: True is not" },
-		{ "  rfc1997_wellknown_communities: {policy: rfc1997}\n", "",
+		{ "  filtering: {roles: {enabled: True}}\n", "cfg.filtering.roles.enabled: True is not" },
+		{ "  rfc1997_wellknown_communities: {policy: rfc1997}\n",
 		  "cfg.rfc1997_wellknown_communities.policy: 'rfc1997' is not implemented by ixpd yet (set it to 'pass'" },
-		{ "  communities: {announce_to_peer: {ext: \"rt:0:peer_as\"}}\n", "", "cfg.communities.announce_to_peer: not" },
-		{ "  communities: {reject_cause_map: {\"14\": {lrg: \"rs_as:1101:13\"}}}\n", "",
-		  "cfg.communities.reject_cause_map: not" },
+		{ "  communities: {announce_to_peers_with_rtt_lower_than: {std: \"65530:dyn_val\"}}\n",
+		  "cfg.communities.announce_to_peers_with_rtt_lower_than: not implemented by ixpd yet (leave it empty" },
+		{ "  communities: {do_not_announce_to_peers_with_rtt_higher_than: {lrg: \"rs_as:5:dyn_val\"}}\n",
+		  "cfg.communities.do_not_announce_to_peers_with_rtt_higher_than: not" },
+		{ "  communities: {prepend_thrice_to_peers_with_rtt_higher_than: {ext: \"rt:65503:dyn_val\"}}\n",
+		  "cfg.communities.prepend_thrice_to_peers_with_rtt_higher_than: not" },
 	};
 	char general[1024];
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const char *filtering = cases[i].filtering;
-		if (strstr(filtering, "irrdb:") == NULL)
-			snprintf(general, sizeof(general), GENERAL_HEAD "%s" FILTERS_OFF "%s", cases[i].cfg, filtering);
-		else
-			snprintf(general, sizeof(general), GENERAL_HEAD "%s  filtering:\n%s", cases[i].cfg, filtering);
+		snprintf(general, sizeof(general), GENERAL_HEAD "%s", cases[i].cfg);
 		check_fails("", general, CLIENTS_OK, cases[i].want);
 	}
+}
+
+/* Every filter and action of the policy module takes its values. */
+TEST(policy_options_are_accepted)
+{
+	struct ixpd_config *cfg = load("", GENERAL_HEAD
+	    "  filtering:\n"
+	    "    next_hop: {policy: same-as}\n"
+	    "    global_black_list_pref: [{prefix: 192.0.2.0, length: 24, comment: lan}]\n"
+	    "    reject_invalid_as_in_as_path: True\n"
+	    "    transit_free: {action: reject, asns: [174]}\n"
+	    "    never_via_route_servers: {peering_db: True, asns: \"64496, 64497\"}\n"
+	    "    irrdb: {enforce_origin_in_as_set: yes, enforce_prefix_in_as_set: yes, allow_longer_prefixes: yes}\n"
+	    "    max_prefix: {action: warning, restart_after: 5, count_rejected_routes: False}\n"
+	    "    reject_policy: {policy: tag}\n"
+	    "  blackhole_filtering: {policy_ipv4: propagate-unchanged, policy_ipv6: rewrite-next-hop,\n"
+	    "    rewrite_next_hop_ipv6: \"2001:db8::66\", announce_to_client: False, add_noexport: False}\n"
+	    "  graceful_shutdown: {enabled: True, local_pref: 0}\n"
+	    "  communities:\n"
+	    "    blackholing: {std: \"64500:666\", lrg: \"rs_as:666:0\", ext: \"ro:1:2\"}\n"
+	    "    add_noexport_to_any: {std: \"65534:65281\"}\n"
+	    "    reject_cause_map: {\"14\": {lrg: \"rs_as:1101:13\"}}\n",
+	    CLIENTS_OK "    cfg:\n      filtering:\n"
+	    "        next_hop: {policy: authorized_addresses, authorized_addresses_list: [192.0.2.99]}\n"
+	    "        black_list_pref: [{prefix: 10.0.0.0, length: 8}]\n"
+	    "        max_prefix: {action: shutdown, limit_ipv4: 10}\n"
+	    "        rpki_bgp_origin_validation: {reject_invalid: False}\n");
+
+	CHECK(cfg != NULL);
+	if (cfg == NULL) {
+		fprintf(stderr, "  %s\n", err);
+		return;
+	}
+	CHECK_EQ_INT(cfg->policy.filtering.next_hop.policy, CFG_NEXT_HOP_SAME_AS);
+	CHECK_EQ_STR(cfg->general.filtering.global_black_list_pref.v[0].comment, "lan");
+	CHECK_EQ_INT(cfg->general.filtering.transit_free.action, CFG_TRANSIT_FREE_REJECT);
+	CHECK_EQ_INT(cfg->general.filtering.never_via_route_servers.asns.n, 2);
+	CHECK_EQ_INT(cfg->policy.filtering.max_prefix.action, CFG_MAX_PREFIX_WARNING);
+	CHECK_EQ_INT(cfg->policy.filtering.reject_policy.policy, CFG_REJECT_POLICY_TAG);
+	CHECK_EQ_INT(cfg->general.blackhole_filtering.policy_ipv6, CFG_BLACKHOLE_REWRITE_NEXT_HOP);
+	CHECK(!cfg->policy.blackhole_filtering.announce_to_client);
+	CHECK(cfg->policy.graceful_shutdown.enabled);
+	CHECK_EQ_STR(cfg->general.communities[CFG_COMM_BLACKHOLING].ext, "ro:1:2");
+	CHECK_EQ_STR(cfg->general.communities[CFG_COMM_ADD_NOEXPORT_TO_ANY].std, "65534:65281");
+	CHECK_EQ_INT(cfg->general.reject_cause_map.n, 1);
+	const struct cfg_client *cl = &cfg->clients[0];
+	CHECK_EQ_INT(cl->policy.filtering.next_hop.policy, CFG_NEXT_HOP_AUTHORIZED_ADDRESSES);
+	CHECK_EQ_INT(cl->authorized_addresses_list.n, 1);
+	CHECK_EQ_INT(cl->black_list_pref.v[0].length, 8);
+	CHECK_EQ_INT(cl->policy.filtering.max_prefix.action, CFG_MAX_PREFIX_SHUTDOWN);
+	CHECK_EQ_INT(cl->max_prefix.limit_ipv4, 10);
+	CHECK(!cl->policy.filtering.rpki_bgp_origin_validation.reject_invalid);
+	CHECK_EQ_INT(cl->policy.filtering.reject_policy.policy, CFG_REJECT_POLICY_TAG);  /* inherited */
+	config_free(cfg);
 }
 
 TEST(values_turning_features_off_are_accepted)
@@ -557,15 +599,14 @@ TEST(client_overrides)
 	config_free(cfg);
 	check_fails("", GENERAL_OK, CLIENTS_OK "    cfg: {multihop: 3}\n",
 	    "clients.yml:4: clients[0].cfg.multihop: 3 is not implemented by ixpd yet");
-	check_fails("", GENERAL_OK, CLIENTS_OK "    cfg: {filtering: {irrdb: {enforce_origin_in_as_set: True}}}\n",
-	    "clients[0].cfg.filtering.irrdb.enforce_origin_in_as_set: True is not");
-	check_fails("", GENERAL_OK, CLIENTS_OK "    cfg: {filtering: {black_list_pref: [{prefix: 10.0.0.0, length: 8}]}}\n",
-	    "clients[0].cfg.filtering.black_list_pref: not");
-	check_fails("", GENERAL_OK,
-	    CLIENTS_OK "    cfg: {filtering: {next_hop: {authorized_addresses_list: [192.0.2.99]}}}\n",
-	    "clients[0].cfg.filtering.next_hop.authorized_addresses_list: not");
-	/* a client cannot turn back on what general refuses, and inherits the rest */
-	check_loads("", GENERAL_OK, CLIENTS_OK "    cfg: {filtering: {irrdb: {enforce_origin_in_as_set: False}}}\n");
+	cfg = load("", GENERAL_OK, CLIENTS_OK "    cfg: {filtering: {irrdb: {enforce_origin_in_as_set: True}}}\n");
+	CHECK(cfg != NULL);
+	if (cfg) {
+		CHECK(cfg->clients[0].policy.filtering.irrdb.enforce_origin_in_as_set);
+		CHECK(!cfg->clients[0].policy.filtering.irrdb.enforce_prefix_in_as_set);  /* inherited */
+		CHECK(!cfg->policy.filtering.irrdb.enforce_origin_in_as_set);
+	}
+	config_free(cfg);
 }
 
 TEST(custom_communities)
@@ -583,11 +624,8 @@ TEST(custom_communities)
 TEST(community_values)
 {
 	static const struct { const char *comm, *want; } cases[] = {
-		/* well formed: refused because communities are not implemented */
-		{ "blackholing: {std: \"65534:0\", lrg: \"rs_as:666:0\", ext: \"ro:1:2\"}", "not implemented" },
-		{ "do_not_announce_to_peer: {std: \"0:peer_as\", lrg: \"rs_as:0:peer_as\"}", "not implemented" },
-		{ "reject_cause: {lrg: \"rs_as:65520:dyn_val\"}", "not implemented" },
-		/* badly formed */
+		/* well formed, but acting on RTTs */
+		{ "announce_to_peers_with_rtt_higher_than: {lrg: \"rs_as:4:dyn_val\"}", "not implemented" },
 		{ "blackholing: {std: \"65535:0\"}", "'65535:0': 65535:x is reserved" },
 		{ "blackholing: {std: \"65536:0\"}", "parts must be 0..65535 or a macro" },
 		{ "blackholing: {std: \"1:2:3\"}", "'1:2:3': expected x:x" },
@@ -607,6 +645,9 @@ TEST(community_values)
 		snprintf(general, sizeof(general), GENERAL_OK "  communities: {%s}\n", cases[i].comm);
 		check_fails("", general, CLIENTS_OK, cases[i].want);
 	}
+	check_loads("", GENERAL_OK "  communities: {blackholing: {std: \"65534:0\", lrg: \"rs_as:666:0\", "
+	    "ext: \"ro:1:2\"}, do_not_announce_to_peer: {std: \"0:peer_as\", lrg: \"rs_as:0:peer_as\"}, "
+	    "reject_cause: {lrg: \"rs_as:65520:dyn_val\"}}\n", CLIENTS_OK);
 }
 
 TEST(as_set_names)
@@ -640,7 +681,6 @@ TEST(prefix_entries)
 		{ "{prefix: 10.0.0.0}", "global_black_list_pref[0]: missing required key 'length'" },
 		{ "{prefix: 10.0.0.0, length: 8, asn: 1}", "unknown key 'asn'" },
 		{ "{prefix: x, length: 8}", "global_black_list_pref[0].prefix: expected an IP address, got 'x'" },
-		{ "{prefix: 10.0.0.0, length: 8, comment: x}", "global_black_list_pref: not implemented" },
 	};
 	char general[1024];
 
@@ -650,6 +690,8 @@ TEST(prefix_entries)
 	}
 	check_loads("", GENERAL_OK,
 	    CLIENTS_OK "    cfg: {filtering: {irrdb: {white_list_route: [{prefix: 10.0.0.0, length: 8, asn: 1}]}}}\n");
+	check_loads("", GENERAL_OK "    global_black_list_pref: [{prefix: 10.0.0.0, length: 8, comment: x}]\n",
+	    CLIENTS_OK);
 }
 
 TEST(number_lists)
@@ -693,6 +735,426 @@ TEST(members_sorted_and_unique)
 	    "clients.yml:3: duplicate IP address 192.0.2.1: already used at line 3");
 	check_fails("", GENERAL_OK, "clients:\n  - asn: 1\n    ip: \"2001:db8::1\"\n  - asn: 2\n    ip: \"2001:DB8:0::1\"\n",
 	    "clients.yml:5: duplicate IP address 2001:db8::1: already used at line 3");
+}
+
+/* ---- rules between keys, and defaults depending on other keys ---- */
+
+TEST(transit_free_asns_default_to_reference_list_with_an_action)
+{
+	struct ixpd_config *cfg;
+
+	cfg = load("", GENERAL_OK "    transit_free: {action: reject}\n", CLIENTS_OK);
+	CHECK(cfg != NULL);
+	if (cfg) {
+		const struct cfg_u32_list *l = &cfg->general.filtering.transit_free.asns;
+		CHECK_EQ_INT(l->n, 14);
+		CHECK_EQ_INT(l->v[0], 174);
+		CHECK_EQ_INT(l->v[13], 12956);
+	}
+	config_free(cfg);
+	/* no action: no list; an own list, even empty, is kept */
+	static const struct { const char *transit_free; int n; } cases[] = {
+		{ "", 0 },
+		{ "    transit_free: {action: warning, asns: [3356]}\n", 1 },
+		{ "    transit_free: {action: warning, asns: []}\n", 0 },
+	};
+	char general[512];
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(general, sizeof(general), GENERAL_OK "%s", cases[i].transit_free);
+		cfg = load("", general, CLIENTS_OK);
+		CHECK(cfg != NULL);
+		if (cfg)
+			CHECK_EQ_INT(cfg->general.filtering.transit_free.asns.n, cases[i].n);
+		config_free(cfg);
+	}
+}
+
+TEST(community_defaults_fill_functions_left_unset)
+{
+	struct ixpd_config *cfg = load("", GENERAL_OK "  communities:\n"
+	    "    do_not_announce_to_peer: {lrg: \"rs_as:9:peer_as\"}\n"
+	    "    reject_cause_map: {\"2\": {std: \"65000:2\"}}\n", CLIENTS_OK);
+	const struct cfg_community *cm;
+
+	CHECK(cfg != NULL);
+	if (cfg == NULL)
+		return;
+	cm = cfg->general.communities;
+	CHECK_EQ_STR(cm[CFG_COMM_DO_NOT_ANNOUNCE_TO_ANY].std, "0:rs_as");
+	CHECK_EQ_STR(cm[CFG_COMM_DO_NOT_ANNOUNCE_TO_ANY].lrg, "rs_as:0:0");
+	CHECK(cm[CFG_COMM_DO_NOT_ANNOUNCE_TO_ANY].ext == NULL);
+	CHECK_EQ_STR(cm[CFG_COMM_ANNOUNCE_TO_PEER].std, "rs_as:peer_as");
+	CHECK_EQ_STR(cm[CFG_COMM_PREPEND_TWICE_TO_ANY].lrg, "rs_as:102:0");
+	CHECK_EQ_STR(cm[CFG_COMM_RPKI_BGP_ORIGIN_VALIDATION_INVALID].lrg, "rs_as:1000:4");
+	CHECK_EQ_STR(cm[CFG_COMM_REJECT_CAUSE].std, "65520:dyn_val");
+	CHECK(cm[CFG_COMM_REJECTED_ROUTE_ANNOUNCED_BY].std == NULL);
+	CHECK_EQ_STR(cm[CFG_COMM_REJECTED_ROUTE_ANNOUNCED_BY].lrg, "rs_as:65524:dyn_val");
+	/* set in part: left as written */
+	CHECK(cm[CFG_COMM_DO_NOT_ANNOUNCE_TO_PEER].std == NULL);
+	CHECK_EQ_STR(cm[CFG_COMM_DO_NOT_ANNOUNCE_TO_PEER].lrg, "rs_as:9:peer_as");
+	/* no defaults for what configure leaves unset */
+	CHECK(cm[CFG_COMM_BLACKHOLING].std == NULL && cm[CFG_COMM_BLACKHOLING].lrg == NULL);
+	CHECK(cm[CFG_COMM_ADD_NOEXPORT_TO_ANY].lrg == NULL);
+	CHECK(cm[CFG_COMM_ANNOUNCE_TO_PEERS_WITH_RTT_LOWER_THAN].lrg == NULL);
+	/* a reject_cause_map of its own is not merged with the default one */
+	CHECK_EQ_INT(cfg->general.reject_cause_map.n, 1);
+	config_free(cfg);
+
+	cfg = load("", GENERAL_OK, CLIENTS_OK);
+	CHECK(cfg != NULL);
+	if (cfg) {
+		const struct cfg_community_map *m = &cfg->general.reject_cause_map;
+		CHECK_EQ_INT(m->n, 10);
+		CHECK_EQ_STR(m->v[0].name, "1");
+		CHECK_EQ_STR(m->v[0].comm.lrg, "rs_as:1101:5");
+		CHECK_EQ_STR(m->v[9].name, "14");
+		CHECK_EQ_STR(m->v[9].comm.lrg, "rs_as:1101:13");
+	}
+	config_free(cfg);
+}
+
+TEST(community_defaults_leave_out_std_rs_as_for_32bit_rs_as)
+{
+	struct ixpd_config *cfg = load("", "cfg:\n  rs_as: 4200000000\n  router_id: 192.0.2.1\n" FILTERS_OFF,
+	    CLIENTS_OK);
+	const struct cfg_community *cm;
+
+	CHECK(cfg != NULL);
+	if (cfg == NULL)
+		return;
+	cm = cfg->general.communities;
+	CHECK(cm[CFG_COMM_DO_NOT_ANNOUNCE_TO_ANY].std == NULL);
+	CHECK_EQ_STR(cm[CFG_COMM_DO_NOT_ANNOUNCE_TO_ANY].lrg, "rs_as:0:0");
+	CHECK(cm[CFG_COMM_ANNOUNCE_TO_PEER].std == NULL);
+	CHECK(cm[CFG_COMM_PREPEND_ONCE_TO_ANY].std == NULL);
+	CHECK_EQ_STR(cm[CFG_COMM_PREPEND_ONCE_TO_PEER].std, "65511:peer_as");
+	CHECK_EQ_STR(cm[CFG_COMM_PREFIX_PRESENT_IN_AS_SET].std, "64512:11");
+	config_free(cfg);
+}
+
+TEST(communities_defaults_false_leaves_communities_unset)
+{
+	struct ixpd_config *cfg = load("communities_defaults: False\n", GENERAL_OK, CLIENTS_OK);
+
+	CHECK(cfg != NULL);
+	if (cfg == NULL)
+		return;
+	CHECK(!cfg->communities_defaults);
+	for (int i = 0; i < CFG_COMM_COUNT; i++)
+		CHECK(cfg->general.communities[i].std == NULL && cfg->general.communities[i].lrg == NULL);
+	CHECK_EQ_INT(cfg->general.reject_cause_map.n, 0);
+	config_free(cfg);
+}
+
+TEST(std_community_with_rs_as_refused_for_32bit_rs_as)
+{
+	static const struct { const char *comm, *want; } cases[] = {
+		{ "  communities: {blackholing: {std: \"rs_as:666\"}}\n",
+		  "general.yml:4: cfg.communities.blackholing.std: 'rs_as:666' uses rs_as, but rs_as 65536 "
+		  "does not fit in a standard community (use lrg)" },
+		{ "  communities: {do_not_announce_to_any: {std: \"0:rs_as\"}}\n",
+		  "cfg.communities.do_not_announce_to_any.std: '0:rs_as' uses rs_as" },
+		{ "  communities: {reject_cause_map: {\"5\": {std: \"rs_as:5\"}}}\n",
+		  "cfg.communities.reject_cause_map.5.std: 'rs_as:5' uses rs_as" },
+		{ "  custom_communities: {from_eu: {std: \"rs_as:1\"}}\n",
+		  "cfg.custom_communities.from_eu.std: 'rs_as:1' uses rs_as" },
+	};
+	char general[512];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(general, sizeof(general), "cfg:\n  rs_as: 65536\n  router_id: 192.0.2.1\n%s", cases[i].comm);
+		check_fails("", general, CLIENTS_OK, cases[i].want);
+		/* a 16-bit rs_as fits */
+		snprintf(general, sizeof(general), "cfg:\n  rs_as: 65535\n  router_id: 192.0.2.1\n%s", cases[i].comm);
+		check_loads("", general, CLIENTS_OK);
+	}
+	check_loads("", "cfg:\n  rs_as: 65536\n  router_id: 192.0.2.1\n"
+	    "  communities: {blackholing: {std: \"65534:666\", lrg: \"rs_as:666:0\", ext: \"rt:rs_as:666\"}}\n",
+	    CLIENTS_OK);
+}
+
+TEST(reject_cause_map_keys_are_reject_codes)
+{
+	struct ixpd_config *cfg = load("", GENERAL_OK "  communities:\n    reject_cause_map:\n"
+	    "      14: {lrg: \"rs_as:1101:13\"}\n      \"2\": {std: \"65000:2\"}\n", CLIENTS_OK);
+
+	CHECK(cfg != NULL);
+	if (cfg) {
+		CHECK_EQ_INT(cfg->general.reject_cause_map.n, 2);
+		CHECK_EQ_STR(cfg->general.reject_cause_map.v[0].name, "14");
+		CHECK_EQ_STR(cfg->general.reject_cause_map.v[1].comm.std, "65000:2");
+	}
+	config_free(cfg);
+	check_fails("", GENERAL_OK "  communities: {reject_cause_map: {reject_code_1: {std: \"1:1\"}}}\n",
+	    CLIENTS_OK, "cfg.communities.reject_cause_map: expected reject codes (0..65535) as keys, got 'reject_code_1'");
+	check_fails("", GENERAL_OK "  communities: {reject_cause_map: {65536: {std: \"1:1\"}}}\n",
+	    CLIENTS_OK, "got '65536'");
+	check_fails("", GENERAL_OK "  communities: {reject_cause_map: {1: {std: \"1:dyn_val\"}}}\n",
+	    CLIENTS_OK, "this macro is not allowed in this community");
+}
+
+TEST(blackhole_rewrite_next_hop_needs_the_address)
+{
+	check_fails("", GENERAL_OK "  blackhole_filtering:\n    policy_ipv4: rewrite-next-hop\n", CLIENTS_OK,
+	    "general.yml:9: cfg.blackhole_filtering.policy_ipv4: 'rewrite-next-hop' needs the address in "
+	    "cfg.blackhole_filtering.rewrite_next_hop_ipv4");
+	check_fails("", GENERAL_OK "  blackhole_filtering: {policy_ipv6: rewrite-next-hop, "
+	    "rewrite_next_hop_ipv4: 192.0.2.66}\n", CLIENTS_OK, "needs the address in cfg.blackhole_filtering.rewrite_next_hop_ipv6");
+	check_loads("", GENERAL_OK "  blackhole_filtering: {policy_ipv6: rewrite-next-hop, "
+	    "rewrite_next_hop_ipv6: \"2001:db8::66\"}\n", CLIENTS_OK);
+	check_loads("", GENERAL_OK "  blackhole_filtering: {policy_ipv4: propagate-unchanged}\n", CLIENTS_OK);
+	check_fails("", GENERAL_OK "  blackhole_filtering: {policy_ipv4: drop}\n", CLIENTS_OK,
+	    "expected one of 'propagate-unchanged', 'rewrite-next-hop', got 'drop'");
+}
+
+#define RPKI_ON "    rpki_bgp_origin_validation: {enabled: True}\n"
+
+TEST(rpki_validation_needs_a_data_source)
+{
+	struct ixpd_config *cfg;
+
+	check_fails("", GENERAL_OK RPKI_ON, CLIENTS_OK,
+	    "general.yml:8: cfg.filtering.rpki_bgp_origin_validation.enabled: RPKI origin validation is "
+	    "enabled but no RPKI data source is configured: set rpki.vrp_file or rpki.rtr in ixpd.yml");
+	check_fails("rpki: {vrp_file: vrps.json}\n", GENERAL_OK RPKI_ON "  rpki_roas: {source: rtr}\n",
+	    CLIENTS_OK, "RPKI origin validation is enabled and cfg.rpki_roas.source is 'rtr', but ixpd.yml "
+	    "configures no rpki.rtr cache");
+	check_loads("rpki: {rtr: \"rtr.example.net:323\"}\n", GENERAL_OK RPKI_ON "  rpki_roas: {source: rtr}\n",
+	    CLIENTS_OK);
+	check_loads("rpki: {vrp_file: /var/lib/vrps.json}\n", GENERAL_OK RPKI_ON, CLIENTS_OK);
+	/* enabled by a client: refused where the client enables it */
+	check_fails("", GENERAL_OK, CLIENTS_OK "    cfg: {filtering: {rpki_bgp_origin_validation: {enabled: True}}}\n",
+	    "clients.yml:4: clients[0].cfg.filtering.rpki_bgp_origin_validation.enabled: RPKI origin "
+	    "validation is enabled but no RPKI data source");
+	/* a local ripe_rpki_validator_url is the VRP file, relative to ixpd.yml */
+	cfg = load("", GENERAL_OK RPKI_ON "  rpki_roas:\n    ripe_rpki_validator_url: "
+	    "[\"https://example.net/export.json\", export.json, /tmp/other.json]\n", CLIENTS_OK);
+	CHECK(cfg != NULL);
+	if (cfg) {
+		char want[128];
+		snprintf(want, sizeof(want), "%s/export.json", load_dir);
+		CHECK_EQ_STR(cfg->rpki.vrp_file, want);
+		CHECK_EQ_INT(cfg->general.rpki_roas.ripe_rpki_validator_url.n, 3);   /* kept */
+	}
+	config_free(cfg);
+	/* rpki.vrp_file wins; with source rtr the URLs are not a file */
+	cfg = load("rpki: {vrp_file: /a.json}\n", GENERAL_OK "  rpki_roas: {ripe_rpki_validator_url: b.json}\n",
+	    CLIENTS_OK);
+	CHECK(cfg != NULL && strcmp(cfg->rpki.vrp_file, "/a.json") == 0);
+	config_free(cfg);
+	cfg = load("", GENERAL_OK "  rpki_roas: {source: rtr, ripe_rpki_validator_url: b.json}\n", CLIENTS_OK);
+	CHECK(cfg != NULL && cfg->rpki.vrp_file == NULL);
+	config_free(cfg);
+	check_fails("", GENERAL_OK RPKI_ON "  rpki_roas: {ripe_rpki_validator_url: \"http://localhost/x.json\"}\n",
+	    CLIENTS_OK, "no RPKI data source is configured");
+}
+
+TEST(reject_policy_tag_needs_reject_cause)
+{
+	check_loads("", GENERAL_OK "    reject_policy: {policy: tag}\n", CLIENTS_OK);   /* the default one */
+	check_fails("communities_defaults: False\n", GENERAL_OK "    reject_policy: {policy: tag_and_reject}\n",
+	    CLIENTS_OK, "general.yml:8: cfg.filtering.reject_policy.policy: 'tag_and_reject' needs the "
+	    "cfg.communities.reject_cause community");
+	check_fails("communities_defaults: False\n", GENERAL_OK,
+	    CLIENTS_OK "    cfg: {filtering: {reject_policy: {policy: tag}}}\n",
+	    "clients.yml:4: clients[0].cfg.filtering.reject_policy.policy: 'tag' needs");
+	check_loads("communities_defaults: False\n", GENERAL_OK "    reject_policy: {policy: tag}\n"
+	    "  communities: {reject_cause: {std: \"65520:dyn_val\"}}\n", CLIENTS_OK);
+}
+
+TEST(authorized_addresses_policy_and_list_go_together)
+{
+	check_fails("", GENERAL_OK, CLIENTS_OK "    cfg: {filtering: {next_hop: {policy: authorized_addresses}}}\n",
+	    "clients.yml:4: clients[0].cfg.filtering.next_hop.policy: 'authorized_addresses' needs a "
+	    "non-empty cfg.filtering.next_hop.authorized_addresses_list");
+	check_fails("", GENERAL_OK, CLIENTS_OK "    cfg: {filtering: {next_hop: {authorized_addresses_list: [192.0.2.9]}}}\n",
+	    "clients[0].cfg.filtering.next_hop.authorized_addresses_list: is set, but the next_hop policy "
+	    "is not 'authorized_addresses'");
+	check_loads("", GENERAL_OK "    next_hop: {policy: authorized_addresses}\n",
+	    CLIENTS_OK "    cfg: {filtering: {next_hop: {authorized_addresses_list: [192.0.2.9, \"2001:db8::9\"]}}}\n");
+	check_fails("", GENERAL_OK, CLIENTS_OK "    cfg: {filtering: {next_hop: {policy: authorized_addresses, "
+	    "authorized_addresses_list: [x]}}}\n", "expected an IP address, got 'x'");
+}
+
+/* ---- ixpd.yml data sources ---- */
+
+TEST(data_source_defaults)
+{
+	struct ixpd_config *cfg = load("", GENERAL_OK, CLIENTS_OK);
+
+	CHECK(cfg != NULL);
+	if (cfg == NULL)
+		return;
+	CHECK(cfg->communities_defaults);
+	CHECK_EQ_STR(cfg->cache_dir, CFG_DEFAULT_CACHE_DIR);
+	CHECK(cfg->bogons_path == NULL);
+	CHECK_EQ_INT(cfg->rpki.rtr.n, 0);
+	CHECK(cfg->rpki.vrp_file == NULL);
+	CHECK_EQ_INT(cfg->rpki.refresh, 300);
+	CHECK_EQ_INT(cfg->irr.rpsl.n, 0);
+	CHECK(!cfg->irr.bgpq4.enabled);
+	CHECK_EQ_STR(cfg->irr.bgpq4.path, "/usr/bin/bgpq4");
+	CHECK_EQ_STR(cfg->irr.bgpq4.host, "rr.ntt.net");
+	CHECK(cfg->irr.bgpq4.sources == NULL);
+	CHECK_EQ_INT(cfg->irr.refresh, 86400);
+	CHECK_EQ_STR(cfg->peeringdb.api, "https://www.peeringdb.com");
+	CHECK(cfg->peeringdb.api_key == NULL && cfg->peeringdb.file == NULL);
+	CHECK_EQ_INT(cfg->peeringdb.refresh, 86400);
+	config_free(cfg);
+}
+
+TEST(data_source_values)
+{
+	struct ixpd_config *cfg = load("cache_dir: cache\n"
+	    "rpki: {rtr: [\"rtr.example.net:8282\", \"[2001:db8::1]:323\", 192.0.2.9], vrp_file: v.json, refresh: 1}\n"
+	    "irr: {rpsl: [a.db, /b.db], bgpq4: {enabled: yes, path: bin/bgpq4, host: \"whois.radb.net:43\", "
+	    "sources: \"RIPE,RADB\"}, refresh: 60}\n"
+	    "peeringdb: {api: \"http://localhost:8000\", api_key: \"k3y\", file: net.json, refresh: 2592000}\n",
+	    GENERAL_OK, CLIENTS_OK);
+	char want[128];
+
+	CHECK(cfg != NULL);
+	if (cfg == NULL) {
+		fprintf(stderr, "  %s\n", err);
+		return;
+	}
+	snprintf(want, sizeof(want), "%s/cache", load_dir);
+	CHECK_EQ_STR(cfg->cache_dir, want);
+	CHECK_EQ_INT(cfg->rpki.rtr.n, 3);
+	CHECK_EQ_STR(cfg->rpki.rtr.v[1], "[2001:db8::1]:323");
+	snprintf(want, sizeof(want), "%s/v.json", load_dir);
+	CHECK_EQ_STR(cfg->rpki.vrp_file, want);
+	CHECK_EQ_INT(cfg->rpki.refresh, 1);
+	snprintf(want, sizeof(want), "%s/a.db", load_dir);
+	CHECK_EQ_STR(cfg->irr.rpsl.v[0], want);
+	CHECK_EQ_STR(cfg->irr.rpsl.v[1], "/b.db");
+	CHECK(cfg->irr.bgpq4.enabled);
+	snprintf(want, sizeof(want), "%s/bin/bgpq4", load_dir);
+	CHECK_EQ_STR(cfg->irr.bgpq4.path, want);
+	CHECK_EQ_STR(cfg->irr.bgpq4.host, "whois.radb.net:43");
+	CHECK_EQ_STR(cfg->irr.bgpq4.sources, "RIPE,RADB");
+	CHECK_EQ_STR(cfg->peeringdb.api, "http://localhost:8000");
+	CHECK_EQ_STR(cfg->peeringdb.api_key, "k3y");
+	CHECK_EQ_INT(cfg->peeringdb.refresh, 2592000);
+	config_free(cfg);
+}
+
+TEST(data_source_values_refused)
+{
+	static const struct { const char *ixpd, *want; } cases[] = {
+		{ "rpki: {rtr: \"rtr.example.net:0\"}\n", "ixpd.yml:3: rpki.rtr: expected \"host:port\"" },
+		{ "rpki: {rtr: \"2001:db8::1\"}\n", "got '2001:db8::1'" },
+		{ "rpki: {rtr: \"[2001:db8::1\"}\n", "got '[2001:db8::1'" },
+		{ "rpki: {rtr: \"-h:323\"}\n", "got '-h:323'" },
+		{ "rpki: {rtr: \"rtr example:323\"}\n", "got 'rtr example:323'" },
+		{ "rpki: {refresh: 0}\n", "rpki.refresh: expected an integer from 1 to 86400, got '0'" },
+		{ "irr: {refresh: 59}\n", "irr.refresh: expected an integer from 60 to 2592000" },
+		{ "irr: {bgpq4: {sources: \"RIPE, RADB\"}}\n",
+		  "irr.bgpq4.sources: blanks and control characters are not allowed" },
+		{ "irr: {bgpq4: {host: \"-f\"}}\n", "irr.bgpq4.host: must not start with '-', got '-f'" },
+		{ "irr: {bgpq4: {enabled: 1}}\n", "irr.bgpq4.enabled: expected a boolean" },
+		{ "irr: {rpsl: [[a]]}\n", "irr.rpsl: expected a list of strings" },
+		{ "irr: {whois: x}\n", "unknown key 'whois' in irr" },
+		{ "peeringdb: {api: \"ftp://x\"}\n", "peeringdb.api: expected an http:// or https:// URL, got 'ftp://x'" },
+		{ "peeringdb: {api_key: \"a\\nb\"}\n", "peeringdb.api_key: blanks and control characters" },
+		{ "peeringdb: {refresh: 10}\n", "peeringdb.refresh: expected an integer from 60" },
+		{ "communities_defaults: maybe\n", "communities_defaults: expected a boolean" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		check_fails(cases[i].ixpd, GENERAL_OK, CLIENTS_OK, cases[i].want);
+}
+
+TEST(api_key_is_not_dumped)
+{
+	struct ixpd_config *cfg = load("peeringdb: {api_key: \"s3cret\"}\n", GENERAL_OK, CLIENTS_OK);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	CHECK(cfg != NULL);
+	if (cfg == NULL || out == NULL)
+		return;
+	config_dump(cfg, out);
+	fclose(out);
+	CHECK(strstr(text, "s3cret") == NULL);
+	CHECK(strstr(text, "    api_key: \"(hidden)\"\n") != NULL);
+	free(text);
+	config_free(cfg);
+}
+
+TEST(bogons_file_replaces_the_builtin_list)
+{
+	struct ixpd_config *cfg;
+
+	cfg = load("", GENERAL_OK, CLIENTS_OK);
+	CHECK(cfg != NULL);
+	if (cfg)
+		CHECK(config_bogons(cfg) == bogons_builtin());
+	config_free(cfg);
+	cfg = load_with_bogons("bogons: bogons.yml\n", GENERAL_OK, CLIENTS_OK,
+	    "bogons:\n  - prefix: \"0.0.0.0\"\n    length: 0\n    exact: True\n    comment: \"Default route\"\n"
+	    "  - {prefix: \"2001:db8::\", length: 32}\n");
+	CHECK(cfg != NULL);
+	if (cfg) {
+		const struct cfg_prefix_list *l = config_bogons(cfg);
+		CHECK(l == &cfg->bogons);
+		CHECK_EQ_INT(l->n, 2);
+		CHECK(l->v[0].exact);
+		CHECK_EQ_STR(l->v[0].comment, "Default route");
+		CHECK_EQ_INT(l->v[1].prefix.family, AF_INET6);
+	}
+	config_free(cfg);
+	cfg = load_with_bogons("bogons: bogons.yml\n", GENERAL_OK, CLIENTS_OK, "bogons: []\n");
+	CHECK(cfg != NULL && config_bogons(cfg)->n == 0);
+	config_free(cfg);
+}
+
+TEST(bogons_file_errors)
+{
+	static const struct { const char *bogons, *want; } cases[] = {
+		{ "bogons:\n  - {prefix: 10.0.0.0, length: 8}\n  - {prefix: 10.0.0.0, length: 40}\n",
+		  "bogons.yml:3: bogons[1]: length is longer than the address" },
+		{ "bogons:\n  - {prefix: 10.0.0.0, length: 8, asn: 1}\n", "bogons.yml:2: unknown key 'asn' in bogons[0]" },
+		{ "bogon:\n  - {prefix: 10.0.0.0, length: 8}\n", "bogons.yml:1: unknown key 'bogon' at top level" },
+		{ "# nothing\n", "bogons.yml:1: missing required key 'bogons'" },
+		{ "bogons: {prefix: 10.0.0.0}\n", "bogons.yml:1: bogons: expected a list of {prefix, length} entries" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ixpd_config *cfg = load_with_bogons("bogons: bogons.yml\n", GENERAL_OK, CLIENTS_OK,
+		    cases[i].bogons);
+		CHECK(cfg == NULL);
+		if (strstr(err, cases[i].want) == NULL)
+			fprintf(stderr, "  got \"%s\"\n  want \"%s\"\n", err, cases[i].want);
+		CHECK(strstr(err, cases[i].want) != NULL);
+		config_free(cfg);
+	}
+	check_fails("bogons: missing.yml\n", GENERAL_OK, CLIENTS_OK, "missing.yml: cannot open");
+}
+
+/* arouteserver's own bogons.yml, from the shared data set when present. */
+TEST(shared_arouteserver_bogons_file_loads)
+{
+	const char *data = getenv("IXPD_SHARED_DATA");
+	char path[PATH_MAX], text[PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/arouteserver/config.d/bogons.yml", data ? data : "../shared/data");
+	if (access(path, R_OK) != 0) {
+		printf("skip shared_arouteserver_bogons_file_loads: %s not found\n", path);
+		return;
+	}
+	CHECK(realpath(path, text) != NULL);
+	memmove(text + 8, text, strlen(text) + 1);
+	memcpy(text, "bogons: ", 8);
+	strcat(text, "\n");
+	struct ixpd_config *cfg = load(text, GENERAL_OK, CLIENTS_OK);
+	CHECK(cfg != NULL);
+	if (cfg) {
+		CHECK_EQ_INT(cfg->bogons.n, bogons_builtin()->n);
+		CHECK(cfg->bogons.v[0].exact);
+	}
+	config_free(cfg);
 }
 
 TEST(dump_is_stable_yaml)

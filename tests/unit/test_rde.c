@@ -37,7 +37,8 @@ static void stop(void)
 
 /* arouteserver's default filters: IPv4 8-24, IPv6 12-48, AS_PATH <= 32,
  * NEXT_HOP strict. */
-static const struct peer_policy default_policy = { 8, 24, 12, 48, 32, CFG_NEXT_HOP_STRICT };
+static const struct peer_policy default_policy = { .v4_min = 8, .v4_max = 24, .v6_min = 12,
+	.v6_max = 48, .max_as_path_len = 32, .next_hop = CFG_NEXT_HOP_STRICT, .blackhole_to_client = true };
 
 static void add_peer_with(uint32_t id, uint32_t asn, const char *addr, const struct peer_policy *pol)
 {

@@ -7,6 +7,16 @@
 
 #include "policy.h"
 #include "rde.h"
+#include "policy_fixture.h"
+
+/* The action communities every test here uses. */
+static struct policy_global *test_pol(void)
+{
+	static struct policy_global *g;
+	if (!g)
+		g = fixture_policy();
+	return g;
+}
 
 static struct rde *rde;
 static struct ipc_queue to_se;
@@ -35,6 +45,7 @@ static void setup(void)
 {
 	rde = calloc(1, sizeof(*rde));
 	rib_init(&rde->rib);
+	rde->pd.g = test_pol();
 	ipc_queue_init(&to_se);
 	rde->to_se = &to_se;
 	rde->rs_as = 59900;
@@ -78,7 +89,7 @@ static struct attr_set *attrs(uint32_t first_as, int hops, uint32_t deny_as, con
 	info.nh_afi = AFI_IPV4;
 	inet_pton(AF_INET, nh, info.nh);
 	struct attr_set *a = attr_intern(&info, w.data, w.len);
-	policy_derive(59900, a);
+	policy_export_ctl(test_pol(), a);
 	wbuf_free(&w);
 	return a;
 }
@@ -259,7 +270,7 @@ TEST(only_listed_member_receives_with_announce_to_none_plus_peer)
 	struct path_info info = { .as_path_len = 1, .neighbor_as = 52001, .nh_afi = AFI_IPV4 };
 	inet_pton(AF_INET, "192.0.2.11", info.nh);
 	struct attr_set *a = attr_intern(&info, w.data, w.len);
-	policy_derive(59900, a);
+	policy_export_ctl(test_pol(), a);
 	announce(0, "45.65.0.0/22", a);
 	flush();
 	CHECK_EQ_INT(received_by(1).msgs, 0);
@@ -355,44 +366,58 @@ TEST(each_members_own_prefixes_are_encoded_once_for_all_others)
 	teardown();
 }
 
+/* The verdict of the import policy for one route of member AS52001. */
+static uint16_t verdict(const struct peer_policy *pol, struct attr_set *a, const char *pfx)
+{
+	struct cfg_addr addr;
+	cfg_addr_parse("192.0.2.11", &addr);
+	struct policy_peer pp = { .asn = 52001, .addr = &addr, .pol = pol };
+	struct policy_data d = { .g = test_pol() };
+	struct attrs_verdict av;
+	struct route_verdict v;
+	struct prefix p;
+	prefix_parse(pfx, &p);
+	policy_check_attrs(&d, &pp, a, p.afi, &av);
+	policy_check_route(&d, &pp, a, &av, &p, &v);
+	return v.reject;
+}
+
+static const struct peer_policy arouteserver_defaults = { .v4_min = 8, .v4_max = 24, .v6_min = 12,
+	.v6_max = 48, .max_as_path_len = 32, .next_hop = CFG_NEXT_HOP_STRICT };
+
 TEST(prefix_checks_follow_the_members_policy)
 {
-	static const struct peer_policy pol = { 8, 24, 12, 48, 32, CFG_NEXT_HOP_STRICT };
-	struct cfg_addr a;
-	cfg_addr_parse("192.0.2.11", &a);
-	struct policy_peer pp = { 52001, &a, false, &pol };
-	struct prefix p;
-	prefix_parse("45.65.0.0/24", &p);
-	CHECK_EQ_INT(policy_check_prefix(&pp, &p), REJECT_NONE);
-	prefix_parse("45.65.0.0/25", &p);
-	CHECK_EQ_INT(policy_check_prefix(&pp, &p), REJECT_PREFIX_LEN);
-	prefix_parse("45.0.0.0/7", &p);
-	CHECK_EQ_INT(policy_check_prefix(&pp, &p), REJECT_PREFIX_LEN);
-	prefix_parse("2804:1f10::/32", &p);
-	CHECK_EQ_INT(policy_check_prefix(&pp, &p), REJECT_NONE);
-	prefix_parse("fc00::/32", &p);
-	CHECK_EQ_INT(policy_check_prefix(&pp, &p), REJECT_IPV6_NOT_GLOBAL);
-	prefix_parse("2804:1f10::/49", &p);
-	CHECK_EQ_INT(policy_check_prefix(&pp, &p), REJECT_PREFIX_LEN);
+	setup();
+	const struct peer_policy *pol = &arouteserver_defaults;
+	struct attr_set *ok = attrs(52001, 1, 0, "192.0.2.11");
+	CHECK_EQ_INT(verdict(pol, ok, "45.65.0.0/24"), REJECT_NONE);
+	CHECK_EQ_INT(verdict(pol, ok, "45.65.0.0/25"), REJECT_PREFIX_LEN);
+	CHECK_EQ_INT(verdict(pol, ok, "45.0.0.0/7"), REJECT_PREFIX_LEN);
+	CHECK_EQ_INT(verdict(pol, ok, "2804:1f10::/32"), REJECT_NONE);
+	CHECK_EQ_INT(verdict(pol, ok, "fc00::/32"), REJECT_IPV6_NOT_GLOBAL);
+	CHECK_EQ_INT(verdict(pol, ok, "2804:1f10::/49"), REJECT_PREFIX_LEN);
 	CHECK_EQ_INT(policy_reject_code(REJECT_PREFIX_LEN), 13);
 	CHECK_EQ_INT(policy_reject_code(REJECT_NEXT_HOP), 5);
+	attr_unref(ok);
+	teardown();
 }
 
 TEST(attribute_checks_next_hop_first_as_path_length)
 {
 	setup();
-	static const struct peer_policy pol = { 8, 24, 12, 48, 3, CFG_NEXT_HOP_STRICT };
-	struct cfg_addr a;
-	cfg_addr_parse("192.0.2.11", &a);
-	struct policy_peer pp = { 52001, &a, false, &pol };
+	struct peer_policy pol = arouteserver_defaults;
+	pol.max_as_path_len = 3;
 	struct attr_set *ok = attrs(52001, 3, 0, "192.0.2.11");
 	struct attr_set *far = attrs(52001, 1, 0, "192.0.2.12");
 	struct attr_set *longp = attrs(52001, 4, 0, "192.0.2.11");
 	struct attr_set *other = attrs(52002, 1, 0, "192.0.2.11");
-	CHECK_EQ_INT(policy_check_attrs(&pp, ok), REJECT_NONE);
-	CHECK_EQ_INT(policy_check_attrs(&pp, far), REJECT_NEXT_HOP);
-	CHECK_EQ_INT(policy_check_attrs(&pp, longp), REJECT_AS_PATH_LEN);
-	CHECK_EQ_INT(policy_check_attrs(&pp, other), REJECT_LEFTMOST_AS);
+	CHECK_EQ_INT(verdict(&pol, ok, "45.65.0.0/24"), REJECT_NONE);
+	CHECK_EQ_INT(verdict(&pol, far, "45.65.0.0/24"), REJECT_NEXT_HOP);
+	CHECK_EQ_INT(verdict(&pol, longp, "45.65.0.0/24"), REJECT_AS_PATH_LEN);
+	CHECK_EQ_INT(verdict(&pol, other, "45.65.0.0/24"), REJECT_LEFTMOST_AS);
+	/* NEXT_HOP is checked before the prefix, the AS_PATH after it. */
+	CHECK_EQ_INT(verdict(&pol, far, "45.65.0.0/25"), REJECT_NEXT_HOP);
+	CHECK_EQ_INT(verdict(&pol, longp, "45.65.0.0/25"), REJECT_PREFIX_LEN);
 	attr_unref(ok);
 	attr_unref(far);
 	attr_unref(longp);

@@ -1,0 +1,269 @@
+/* The import policy end to end on one route: verdicts in arouteserver's
+ * order, the attributes the route server keeps (informational communities,
+ * scrubbing, blackhole next hop), and export control variants. */
+#include "testlib.h"
+
+#include <arpa/inet.h>
+
+#include "bgp.h"
+#include "bogons.h"
+#include "policy.h"
+#include "policy_fixture.h"
+#include "rib.h"
+#include "rpki.h"
+
+#define MEMBER_AS 52001u
+
+static struct policy_global *global(void)
+{
+	struct policy_global *g = fixture_policy();
+	g->bogons = prefix_list_compile(bogons_builtin());
+	fixture_comm(g, CFG_COMM_RPKI_BGP_ORIGIN_VALIDATION_VALID, "rs_as:1000:1");
+	fixture_comm(g, CFG_COMM_RPKI_BGP_ORIGIN_VALIDATION_UNKNOWN, "rs_as:1000:2");
+	fixture_comm(g, CFG_COMM_RPKI_BGP_ORIGIN_VALIDATION_INVALID, "rs_as:1000:4");
+	fixture_comm(g, CFG_COMM_REJECT_CAUSE, "rs_as:65520:dyn_val");
+	fixture_comm(g, CFG_COMM_PREPEND_ONCE_TO_ANY, "rs_as:101:0");
+	g->n_scrub = 0;
+	g->scrub = xcalloc(CFG_COMM_COUNT, sizeof(*g->scrub));
+	for (int i = 0; i < CFG_COMM_COUNT; i++)
+		if (!comm_def_empty(&g->comm[i]))
+			g->scrub[g->n_scrub++] = g->comm[i];
+	g->blackhole_policy[0] = CFG_BLACKHOLE_REWRITE_NEXT_HOP;
+	inet_pton(AF_INET, "192.0.2.66", g->blackhole_nh[0]);
+	g->blackhole_noexport = true;
+	g->gshut_local_pref = 0;
+	asn_set_add(&g->transit_free, (const uint32_t[]){ 174, 3356 }, 2);
+	g->transit_free_action = CFG_TRANSIT_FREE_REJECT;
+	return g;
+}
+
+static const struct peer_policy defaults = { .v4_min = 8, .v4_max = 24, .v6_min = 12, .v6_max = 48,
+	.max_as_path_len = 32, .next_hop = CFG_NEXT_HOP_STRICT, .reject_invalid_asns = true,
+	.rpki_enabled = true, .rpki_reject_invalid = true, .gshut = true };
+
+/* Canonical attributes: ORIGIN, AS_PATH (asns), NEXT_HOP kept in info,
+ * optional standard and large communities. */
+static struct attr_set *route_attrs(const uint32_t *asns, int n, const char *nh,
+    const uint32_t *std, int nstd, const uint32_t *lrg, int nlrg)
+{
+	struct wbuf w = { 0 };
+	uint8_t v[4 + 4 * 16];
+	v[0] = 0;
+	attr_put(&w, ATTR_F_TRANSITIVE, ATTR_ORIGIN, v, 1);
+	v[0] = AS_SEQUENCE;
+	v[1] = (uint8_t)n;
+	for (int i = 0; i < n; i++)
+		put_u32(v + 2 + 4 * i, asns[i]);
+	attr_put(&w, ATTR_F_TRANSITIVE, ATTR_AS_PATH, v, 2 + 4 * (size_t)n);
+	if (nstd) {
+		attr_put_header(&w, ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE, ATTR_COMMUNITIES, 4 * (size_t)nstd);
+		for (int i = 0; i < nstd; i++)
+			wbuf_u32(&w, std[i]);
+	}
+	if (nlrg) {
+		attr_put_header(&w, ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE, ATTR_LARGE_COMMUNITIES, 12 * (size_t)nlrg);
+		for (int i = 0; i < 3 * nlrg; i++)
+			wbuf_u32(&w, lrg[i]);
+	}
+	struct path_info info = { .as_path_len = (uint16_t)n, .neighbor_as = asns[0],
+		.origin_as = asns[n - 1], .nh_afi = AFI_IPV4 };
+	inet_pton(AF_INET, nh, info.nh);
+	struct attr_set *a = attr_intern(&info, w.data, w.len);
+	wbuf_free(&w);
+	return a;
+}
+
+struct outcome {
+	struct route_verdict v;
+	struct attr_set *kept;
+};
+
+static struct outcome run(struct policy_data *d, const struct peer_policy *pol, struct attr_set *a,
+    const char *pfx)
+{
+	struct cfg_addr addr;
+	cfg_addr_parse("192.0.2.11", &addr);
+	struct policy_peer pp = { .asn = MEMBER_AS, .addr = &addr, .pol = pol };
+	struct attrs_verdict av;
+	struct prefix p;
+	struct outcome o;
+	prefix_parse(pfx, &p);
+	policy_check_attrs(d, &pp, a, p.afi, &av);
+	policy_check_route(d, &pp, a, &av, &p, &o.v);
+	o.kept = policy_effective(d, &pp, a, &o.v);
+	return o;
+}
+
+static bool has_large(const struct attr_set *a, uint32_t g, uint32_t l1, uint32_t l2)
+{
+	struct comm_def def;
+	char text[64];
+	snprintf(text, sizeof(text), "%u:%u:%u", g, l1, l2);
+	struct cfg_community c = { .lrg = text };
+	comm_def_compile(&def, &c, 59900);
+	return comm_present(&def, a->data, a->len);
+}
+
+static bool has_std(const struct attr_set *a, uint32_t v)
+{
+	struct comm_def def;
+	char text[32];
+	snprintf(text, sizeof(text), "%u:%u", v >> 16, v & 0xffff);
+	struct cfg_community c = { .std = text };
+	comm_def_compile(&def, &c, 59900);
+	return comm_present(&def, a->data, a->len);
+}
+
+TEST(checks_run_in_arouteserver_order_with_their_codes)
+{
+	struct policy_global *g = global();
+	struct policy_data d = { .g = g, .gen = 1 };
+	const uint32_t own[] = { MEMBER_AS }, t174[] = { MEMBER_AS, 174, 45000 };
+	const uint32_t priv[] = { MEMBER_AS, 64512, 45000 }, other[] = { 52002 };
+	struct attr_set *ok = route_attrs(own, 1, "192.0.2.11", NULL, 0, NULL, 0);
+	struct attr_set *tf = route_attrs(t174, 3, "192.0.2.11", NULL, 0, NULL, 0);
+	struct attr_set *pa = route_attrs(priv, 3, "192.0.2.11", NULL, 0, NULL, 0);
+	struct attr_set *wrong = route_attrs(other, 1, "192.0.2.11", NULL, 0, NULL, 0);
+	struct { struct attr_set *a; const char *pfx; uint16_t reason, code; } cases[] = {
+		{ ok, "45.65.0.0/24", REJECT_NONE, 0 },
+		{ ok, "10.1.0.0/16", REJECT_BOGON, 2 },
+		{ ok, "100.64.1.0/24", REJECT_BOGON, 2 },
+		{ ok, "45.65.0.0/25", REJECT_PREFIX_LEN, 13 },
+		{ tf, "45.65.0.0/24", REJECT_TRANSIT_FREE, 8 },
+		{ pa, "45.65.0.0/24", REJECT_INVALID_ASN, 7 },
+		{ wrong, "45.65.0.0/24", REJECT_LEFTMOST_AS, 6 },
+		{ wrong, "10.0.0.0/8", REJECT_BOGON, 2 },       /* prefix checks come first */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct outcome o = run(&d, &defaults, cases[i].a, cases[i].pfx);
+		CHECK_EQ_INT(o.v.reject, cases[i].reason);
+		CHECK_EQ_INT(policy_reject_code(o.v.reject), cases[i].code);
+		attr_unref(o.kept);
+	}
+	attr_unref(ok);
+	attr_unref(tf);
+	attr_unref(pa);
+	attr_unref(wrong);
+	policy_global_free(g);
+}
+
+TEST(rpki_states_are_tagged_and_invalid_rejected)
+{
+	struct policy_global *g = global();
+	struct vrp_table *t = vrp_table_new();
+	struct vrp vrp = { .asn = 45000, .max_len = 24 };
+	prefix_parse("45.65.0.0/22", &vrp.prefix);
+	vrp_table_add(t, &vrp);
+	struct policy_data d = { .g = g, .vrps = t, .gen = 1 };
+	const uint32_t good[] = { MEMBER_AS, 45000 }, bad[] = { MEMBER_AS, 45001 };
+	struct attr_set *a = route_attrs(good, 2, "192.0.2.11", NULL, 0, NULL, 0);
+	struct attr_set *b = route_attrs(bad, 2, "192.0.2.11", NULL, 0, NULL, 0);
+	struct outcome o = run(&d, &defaults, a, "45.65.1.0/24");
+	CHECK_EQ_INT(o.v.reject, REJECT_NONE);
+	CHECK_EQ_INT(o.v.rov, POL_ROV_VALID);
+	CHECK(has_large(o.kept, 59900, 1000, 1));
+	CHECK(!has_large(a, 59900, 1000, 1));        /* the received set is untouched */
+	attr_unref(o.kept);
+	o = run(&d, &defaults, a, "46.1.0.0/24");
+	CHECK_EQ_INT(o.v.rov, POL_ROV_UNKNOWN);
+	CHECK(has_large(o.kept, 59900, 1000, 2));
+	attr_unref(o.kept);
+	o = run(&d, &defaults, b, "45.65.1.0/24");
+	CHECK_EQ_INT(o.v.reject, REJECT_RPKI_INVALID);
+	CHECK_EQ_INT(policy_reject_code(o.v.reject), 14);
+	attr_unref(o.kept);
+	struct peer_policy tag_only = defaults;
+	tag_only.rpki_reject_invalid = false;
+	o = run(&d, &tag_only, b, "45.65.1.0/24");
+	CHECK_EQ_INT(o.v.reject, REJECT_NONE);
+	CHECK(has_large(o.kept, 59900, 1000, 4));
+	attr_unref(o.kept);
+	attr_unref(a);
+	attr_unref(b);
+	vrp_table_free(t);
+	policy_global_free(g);
+}
+
+TEST(own_communities_are_scrubbed_and_actions_decoded)
+{
+	struct policy_global *g = global();
+	struct policy_data d = { .g = g, .gen = 1 };
+	const uint32_t own[] = { MEMBER_AS };
+	/* rs:0:52002 (not to 52002), rs:101:52003 (prepend once to 52003), a
+	 * member-sent fake RPKI tag rs:1000:1, and a foreign 64500:1:1. */
+	const uint32_t lrg[] = { 59900, 0, 52002, 59900, 101, 52003, 59900, 1000, 1, 64500, 1, 1 };
+	struct attr_set *a = route_attrs(own, 1, "192.0.2.11", NULL, 0, lrg, 4);
+	struct peer_policy pol = defaults;
+	pol.rpki_enabled = false;
+	struct outcome o = run(&d, &pol, a, "45.65.0.0/24");
+	CHECK_EQ_INT(o.v.reject, REJECT_NONE);
+	CHECK(!has_large(o.kept, 59900, 0, 52002));
+	CHECK(!has_large(o.kept, 59900, 1000, 1));
+	CHECK(has_large(o.kept, 64500, 1, 1));
+	CHECK(o.kept->ctl != NULL);
+	CHECK(!export_ctl_allows(o.kept->ctl, 52002));
+	CHECK(export_ctl_allows(o.kept->ctl, 52003));
+	struct attr_set *v = policy_variant(&d, o.kept, 52003);
+	CHECK(v != o.kept);
+	CHECK_EQ_INT(v->info.as_path_len, 2);        /* 52001 52001 for 52003 only */
+	CHECK(policy_variant(&d, o.kept, 52004) == o.kept);
+	attr_unref(o.kept);
+	attr_unref(a);
+	policy_global_free(g);
+}
+
+TEST(blackhole_accepted_up_to_host_route_with_next_hop_rewritten)
+{
+	struct policy_global *g = global();
+	struct policy_data d = { .g = g, .gen = 1 };
+	const uint32_t own[] = { MEMBER_AS }, bh[] = { 0xFFFF029Au };
+	struct attr_set *a = route_attrs(own, 1, "192.0.2.11", bh, 1, NULL, 0);
+	struct outcome o = run(&d, &defaults, a, "45.65.0.1/32");
+	CHECK_EQ_INT(o.v.reject, REJECT_NONE);
+	CHECK(o.v.blackhole);
+	CHECK(o.kept->blackhole);
+	CHECK_EQ_INT(o.kept->info.nh[3], 66);         /* 192.0.2.66 */
+	CHECK(has_std(o.kept, 0xFFFFFF01u));          /* NO_EXPORT added */
+	attr_unref(o.kept);
+	/* Without BLACKHOLE a /32 is just too long. */
+	struct attr_set *plain = route_attrs(own, 1, "192.0.2.11", NULL, 0, NULL, 0);
+	o = run(&d, &defaults, plain, "45.65.0.1/32");
+	CHECK_EQ_INT(o.v.reject, REJECT_PREFIX_LEN);
+	attr_unref(o.kept);
+	attr_unref(plain);
+	attr_unref(a);
+	policy_global_free(g);
+}
+
+TEST(graceful_shutdown_lowers_local_pref_to_zero)
+{
+	struct policy_global *g = global();
+	struct policy_data d = { .g = g, .gen = 1 };
+	const uint32_t own[] = { MEMBER_AS }, gs[] = { 0xFFFF0000u };
+	struct attr_set *a = route_attrs(own, 1, "192.0.2.11", gs, 1, NULL, 0);
+	struct outcome o = run(&d, &defaults, a, "45.65.0.0/24");
+	CHECK(o.v.gshut);
+	CHECK_EQ_INT(o.kept->local_pref, 0);
+	attr_unref(o.kept);
+	struct peer_policy off = defaults;
+	off.gshut = false;
+	o = run(&d, &off, a, "45.65.0.0/24");
+	CHECK_EQ_INT(o.kept->local_pref, 100);
+	attr_unref(o.kept);
+	attr_unref(a);
+	policy_global_free(g);
+}
+
+TEST(prepend_to_any_lengthens_the_kept_path)
+{
+	struct policy_global *g = global();
+	struct policy_data d = { .g = g, .gen = 1 };
+	const uint32_t own[] = { MEMBER_AS }, lrg[] = { 59900, 101, 0 };
+	struct attr_set *a = route_attrs(own, 1, "192.0.2.11", NULL, 0, lrg, 1);
+	struct outcome o = run(&d, &defaults, a, "45.65.0.0/24");
+	CHECK_EQ_INT(o.kept->info.as_path_len, 2);
+	CHECK(!has_large(o.kept, 59900, 101, 0));     /* the action itself is scrubbed */
+	attr_unref(o.kept);
+	attr_unref(a);
+	policy_global_free(g);
+}
