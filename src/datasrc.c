@@ -9,6 +9,7 @@
 
 #include "irr.h"
 #include "log.h"
+#include "peeringdb.h"
 #include "pfxtree.h"
 #include "rpki.h"
 #include "xalloc.h"
@@ -34,6 +35,11 @@ struct job {
 	uint32_t irr_refresh;
 	struct irr_job *irr;
 	int n_irr;
+	char *pdb_api, *pdb_key;
+	uint32_t pdb_refresh;
+	bool pdb_never_via_rs;
+	uint32_t *asns;              /* the clients' ASNs, for PeeringDB */
+	size_t n_asns;
 };
 
 struct datasrc {
@@ -42,7 +48,7 @@ struct datasrc {
 	pthread_cond_t wake;
 	bool stop, new_job;
 	struct job *job, *pending;
-	struct ipc_queue *to_rde;
+	struct ipc_queue *to_rde, *to_main;
 	time_t vrp_mtime, rpsl_mtime;
 };
 
@@ -79,6 +85,13 @@ static struct job *job_from(const struct ixpd_config *cfg, const struct policy_g
 	j->bgpq4_sources = dup_or_null(cfg->irr.bgpq4.sources);
 	j->cache_dir = dup_or_null(cfg->cache_dir);
 	j->irr_refresh = cfg->irr.refresh ? cfg->irr.refresh : 86400;
+	j->pdb_api = dup_or_null(cfg->peeringdb.file ? NULL : cfg->peeringdb.api);
+	j->pdb_key = dup_or_null(cfg->peeringdb.api_key);
+	j->pdb_refresh = cfg->peeringdb.refresh ? cfg->peeringdb.refresh : 86400;
+	j->pdb_never_via_rs = cfg->general.filtering.never_via_route_servers.peering_db;
+	j->asns = xcalloc((size_t)cfg->n_clients + 1, sizeof(*j->asns));
+	for (int i = 0; i < cfg->n_clients; i++)
+		j->asns[j->n_asns++] = cfg->clients[i].asn;
 	if (!g->irr_configured)
 		return j;
 	/* One job per distinct AS-SET list: members sharing one share the data. */
@@ -108,6 +121,9 @@ static void job_free(struct job *j)
 	free(j->bgpq4_host);
 	free(j->bgpq4_sources);
 	free(j->cache_dir);
+	free(j->pdb_api);
+	free(j->pdb_key);
+	free(j->asns);
 	for (int i = 0; i < j->n_irr; i++)
 		free_strs(j->irr[i].names, j->irr[i].n);
 	free(j->irr);
@@ -246,13 +262,29 @@ static void fetch_irr(struct datasrc *ds, struct job *j, bool forced)
 	}
 }
 
+/* --- PeeringDB ------------------------------------------------------------- */
+
+static void fetch_pdb(struct datasrc *ds, const struct job *j)
+{
+	struct pdb_fetch_opts o = { .base_url = j->pdb_api, .api_key = j->pdb_key,
+		.cache_dir = j->cache_dir, .never_via_rs = j->pdb_never_via_rs };
+	char err[512];
+	struct pdb *db = pdb_fetch(&o, j->asns, j->n_asns, err, sizeof(err));
+	if (!db) {
+		log_warn("PeeringDB: %s", err);
+		return;
+	}
+	log_info("PeeringDB: %zu networks%s", db->n, db->from_cache ? " (from the cache)" : "");
+	ipc_push(ds->to_main, ipc_msg_new(IPC_PDB_DATA, 0, 0, &db, sizeof(db)));
+}
+
 /* --- the thread ------------------------------------------------------------ */
 
 static void *datasrc_main(void *arg)
 {
 	struct datasrc *ds = arg;
 	struct job *j = NULL;
-	time_t next_vrp = 0, next_irr = 0;
+	time_t next_vrp = 0, next_irr = 0, next_pdb = 0;
 	pthread_mutex_lock(&ds->lock);
 	while (!ds->stop) {
 		bool forced = false;
@@ -261,7 +293,7 @@ static void *datasrc_main(void *arg)
 			j = ds->pending;
 			ds->pending = NULL;
 			ds->new_job = false;
-			next_vrp = next_irr = 0;
+			next_vrp = next_irr = 0;    /* PeeringDB keeps its schedule */
 			ds->vrp_mtime = 0;
 			forced = true;
 		}
@@ -270,6 +302,10 @@ static void *datasrc_main(void *arg)
 		if (j && j->vrp_file && now >= next_vrp) {
 			load_vrp_file(ds, j);
 			next_vrp = now + j->rpki_refresh;
+		}
+		if (j && j->pdb_api && now >= next_pdb) {
+			fetch_pdb(ds, j);
+			next_pdb = now + j->pdb_refresh;
 		}
 		if (j && now >= next_irr) {
 			/* RPSL files are cheap to check: look every refresh period
@@ -283,6 +319,8 @@ static void *datasrc_main(void *arg)
 		time_t wake = next_irr;
 		if (j && j->vrp_file && next_vrp < wake)
 			wake = next_vrp;
+		if (j && j->pdb_api && next_pdb < wake)
+			wake = next_pdb;
 		struct timespec ts = { wake ? wake : time(NULL) + 3600, 0 };
 		pthread_cond_timedwait(&ds->wake, &ds->lock, &ts);
 	}
@@ -292,12 +330,13 @@ static void *datasrc_main(void *arg)
 }
 
 struct datasrc *datasrc_start(const struct ixpd_config *cfg, const struct policy_global *g,
-    struct ipc_queue *to_rde)
+    struct ipc_queue *to_rde, struct ipc_queue *to_main)
 {
 	struct datasrc *ds = xcalloc(1, sizeof(*ds));
 	pthread_mutex_init(&ds->lock, NULL);
 	pthread_cond_init(&ds->wake, NULL);
 	ds->to_rde = to_rde;
+	ds->to_main = to_main;
 	ds->pending = job_from(cfg, g);
 	ds->new_job = true;
 	if (pthread_create(&ds->thread, NULL, datasrc_main, ds) != 0) {

@@ -20,6 +20,7 @@
 #include "config.h"
 #include "control.h"
 #include "datasrc.h"
+#include "peeringdb.h"
 #include "log.h"
 #include "rde.h"
 #include "se.h"
@@ -46,6 +47,7 @@ struct daemon {
 	struct rde rde;
 	struct control ctl;
 	struct datasrc *data;
+	struct pdb *pdb;             /* PeeringDB data, or NULL */
 	int64_t started, last_reload;
 };
 
@@ -62,7 +64,7 @@ static void usage(FILE *out)
 }
 
 static void peer_cfg_from(const struct ixpd_config *cfg, const struct policy_global *g,
-    const struct cfg_member *m, struct ipc_peer_cfg *out)
+    const struct pdb *pdb, const struct cfg_member *m, struct ipc_peer_cfg *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->session.asn = m->asn;
@@ -71,7 +73,7 @@ static void peer_cfg_from(const struct ixpd_config *cfg, const struct policy_glo
 	out->session.add_path = m->add_path;
 	if (m->description)
 		snprintf(out->session.description, sizeof(out->session.description), "%s", m->description);
-	policy_from_config(cfg, g, m, &out->policy);
+	policy_from_config(cfg, g, pdb, m, &out->policy);
 }
 
 static void post_peer(struct daemon *d, enum ipc_type type, uint32_t id, const struct ipc_peer_cfg *c)
@@ -94,7 +96,7 @@ static unsigned apply_members(struct daemon *d, const struct ixpd_config *cfg,
 	*added = *removed = 0;
 	for (int i = 0; i < cfg->n_members; i++) {
 		struct ipc_peer_cfg pc;
-		peer_cfg_from(cfg, g, &cfg->members[i], &pc);
+		peer_cfg_from(cfg, g, d->pdb, &cfg->members[i], &pc);
 		size_t k = 0;
 		while (k < d->nreg && !cfg_addr_equal(&d->reg[k].addr, &pc.session.addr))
 			k++;
@@ -163,9 +165,27 @@ static void log_policy_gaps(const struct ixpd_config *cfg, const struct policy_g
 	if (irr && !g->irr_configured)
 		log_warn("policy: IRR checks are enabled but no IRR source (irr.rpsl, irr.bgpq4) is configured: "
 		    "not checked");
-	if (cfg->general.filtering.never_via_route_servers.peering_db || cfg->policy.filtering.max_prefix.peering_db.enabled)
-		log_info("policy: PeeringDB data is not used yet: never-via-route-servers uses the configured "
-		    "ASNs only, max-prefix the configured limits");
+}
+
+/* PeeringDB at start: a local dump, else the last API answer in the cache
+ * (the data thread asks the API again in the background). */
+static struct pdb *load_pdb(const struct ixpd_config *cfg)
+{
+	char err[512], path[4096];
+	struct pdb *db = NULL;
+	if (cfg->peeringdb.file) {
+		if (!(db = pdb_load_file(cfg->peeringdb.file, err, sizeof(err))))
+			log_err("PeeringDB: %s", err);
+	} else if (cfg->peeringdb.api && cfg->cache_dir) {
+		snprintf(path, sizeof(path), "%s/peeringdb/net.json", cfg->cache_dir);
+		db = pdb_load_file(path, err, sizeof(err));
+	}
+	if (db)
+		log_info("PeeringDB: %zu networks", db->n);
+	else if (!cfg->peeringdb.api)
+		log_info("PeeringDB: no data (peeringdb.file / peeringdb.api unset): max-prefix uses the "
+		    "configured limits, never-via-route-servers the configured ASNs, IRR the configured AS-SETs");
+	return db;
 }
 
 /* Hands a freshly built global policy to the RDE (which owns it from then). */
@@ -191,7 +211,7 @@ static json_t *reload(void *arg, char *err, size_t errlen)
 		config_free(cfg);
 		return NULL;
 	}
-	struct policy_global *g = policy_global_build(cfg, lerr, sizeof(lerr));
+	struct policy_global *g = policy_global_build(cfg, d->pdb, lerr, sizeof(lerr));
 	if (!g) {
 		snprintf(err, errlen, "configuration refused, keeping the running one: %s", lerr);
 		log_err("reload: %s", err);
@@ -218,6 +238,25 @@ static json_t *reload(void *arg, char *err, size_t errlen)
 	json_t *res = json_object();
 	json_object_set_new(res, "message", json_string(msg));
 	return res;
+}
+
+/* Fresh PeeringDB data: the members' policies are derived again from the
+ * running configuration (max-prefix limits, never-via-RS, AS-SETs), and
+ * only what changed is re-filtered. */
+static void new_pdb(struct daemon *d, struct pdb *db)
+{
+	char err[512];
+	pdb_free(d->pdb);
+	d->pdb = db;
+	struct policy_global *g = policy_global_build(d->cfg, d->pdb, err, sizeof(err));
+	if (!g) {
+		log_err("PeeringDB: %s", err);
+		return;
+	}
+	datasrc_update(d->data, d->cfg, g);     /* AS-SETs may come from PeeringDB */
+	post_global_policy(d, g);
+	unsigned added, removed, changed = apply_members(d, d->cfg, g, &added, &removed);
+	log_info("PeeringDB: policies of %u neighbors changed", changed);
 }
 
 static void add_status(void *arg, json_t *status)
@@ -279,7 +318,8 @@ static int run(struct daemon *d)
 		log_err("%s", err);
 		return 1;
 	}
-	struct policy_global *g = policy_global_build(d->cfg, err, sizeof(err));
+	d->pdb = load_pdb(d->cfg);
+	struct policy_global *g = policy_global_build(d->cfg, d->pdb, err, sizeof(err));
 	if (!g) {
 		log_err("%s", err);
 		return 1;
@@ -294,7 +334,7 @@ static int run(struct daemon *d)
 	post_global_policy(d, g);
 	unsigned added, removed;
 	apply_members(d, d->cfg, g, &added, &removed);
-	d->data = datasrc_start(d->cfg, g, &d->q_rde);
+	d->data = datasrc_start(d->cfg, g, &d->q_rde, &d->q_main);
 	d->started = d->last_reload = (int64_t)time(NULL);
 	log_info("ixpd %s started: AS%u, %d neighbors, control socket %s", IXPD_VERSION,
 	    d->cfg->rs_as, d->cfg->n_members, d->cfg->control_socket);
@@ -317,7 +357,10 @@ static int run(struct daemon *d)
 		if (pfd[2].revents & POLLIN)
 			for (struct ipc_msg *m = ipc_take_all(&d->q_main), *next; m; m = next) {
 				next = m->next;
-				control_send_reply(&d->ctl, m);
+				if (m->type == IPC_PDB_DATA)
+					new_pdb(d, *(struct pdb *const *)m->body);
+				else
+					control_send_reply(&d->ctl, m);
 				ipc_done(&d->q_main, m);
 				ipc_msg_free(m);
 			}
@@ -331,6 +374,7 @@ static int run(struct daemon *d)
 	ipc_queue_destroy(&d->q_rde);
 	ipc_queue_destroy(&d->q_main);
 	close(sfd);
+	pdb_free(d->pdb);
 	return 0;
 }
 

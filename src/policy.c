@@ -132,7 +132,7 @@ static uint64_t global_digest(const struct ixpd_config *cfg, const struct policy
 	h = fnv_prefix_list(h, config_bogons(cfg));
 	FNV_VAL(h, gen->filtering.transit_free.action);
 	h = fnv_u32_list(h, &gen->filtering.transit_free.asns);
-	h = fnv_u32_list(h, &gen->filtering.never_via_route_servers.asns);
+	h = fnv(h, g->never_via_rs.v, g->never_via_rs.n * sizeof(*g->never_via_rs.v));
 	FNV_VAL(h, g->irr_allow_longer);
 	FNV_VAL(h, g->irr_tag);
 	h = fnv(h, g->comm, sizeof(g->comm));
@@ -153,8 +153,21 @@ static int member_addr_order(const void *x, const void *y)
 	return a < b ? -1 : a > b;
 }
 
+/* irrdb.peering_db: a client without AS-SETs of its own (only AS<asn>)
+ * uses those its PeeringDB record names. */
+static void add_pdb_as_sets(struct policy_client *pc, const struct pdb *pdb)
+{
+	const struct pdb_net *net = pdb ? pdb_lookup(pdb, pc->asn) : NULL;
+	if (!net || pc->n_irr_names != 1 || net->as_sets.n == 0)
+		return;
+	pc->irr_names = xrealloc(pc->irr_names, (size_t)(1 + net->as_sets.n) * sizeof(*pc->irr_names));
+	for (int i = 0; i < net->as_sets.n; i++)
+		if (irr_name_valid(net->as_sets.v[i]))
+			pc->irr_names[pc->n_irr_names++] = xstrdup(net->as_sets.v[i]);
+}
+
 static void build_client(const struct ixpd_config *cfg, const struct cfg_client *c,
-    struct policy_client *pc)
+    const struct pdb *pdb, struct policy_client *pc)
 {
 	pc->asn = c->asn;
 	pc->black_list = prefix_list_compile(&c->black_list_pref);
@@ -168,6 +181,8 @@ static void build_client(const struct ixpd_config *cfg, const struct cfg_client 
 	pc->white_list_route = prefix_list_compile(&c->irrdb.white_list_route);
 	asn_set_from(&pc->white_list_asn, &c->irrdb.white_list_asn);
 	pc->n_irr_names = irr_client_names(cfg, c, &pc->irr_names);
+	if (cfg->general.filtering.irrdb.peering_db)
+		add_pdb_as_sets(pc, pdb);
 	size_t len = 1;
 	for (int i = 0; i < pc->n_irr_names; i++)
 		len += strlen(pc->irr_names[i]) + 1;
@@ -188,7 +203,8 @@ static void addr_bytes(const struct cfg_addr *a, uint8_t out[16])
 		memcpy(out, &a->u.v6, 16);
 }
 
-struct policy_global *policy_global_build(const struct ixpd_config *cfg, char *err, size_t errlen)
+struct policy_global *policy_global_build(const struct ixpd_config *cfg, const struct pdb *pdb,
+    char *err, size_t errlen)
 {
 	const struct cfg_general *gen = &cfg->general;
 	struct policy_global *g = xcalloc(1, sizeof(*g));
@@ -198,6 +214,8 @@ struct policy_global *policy_global_build(const struct ixpd_config *cfg, char *e
 	g->transit_free_action = (uint8_t)gen->filtering.transit_free.action;
 	asn_set_from(&g->transit_free, &gen->filtering.transit_free.asns);
 	asn_set_from(&g->never_via_rs, &gen->filtering.never_via_route_servers.asns);
+	if (pdb && gen->filtering.never_via_route_servers.peering_db)
+		pdb_never_via_rs(pdb, &g->never_via_rs);
 	g->irr_allow_longer = gen->filtering.irrdb.allow_longer_prefixes;
 	g->irr_tag = gen->filtering.irrdb.tag_as_set;
 	for (int i = 0; i < CFG_COMM_COUNT; i++)
@@ -223,7 +241,7 @@ struct policy_global *policy_global_build(const struct ixpd_config *cfg, char *e
 	g->clients = xcalloc((size_t)cfg->n_clients + 1, sizeof(*g->clients));
 	g->n_clients = (uint32_t)cfg->n_clients;
 	for (int i = 0; i < cfg->n_clients; i++)
-		build_client(cfg, &cfg->clients[i], &g->clients[i]);
+		build_client(cfg, &cfg->clients[i], pdb, &g->clients[i]);
 	g->irr_configured = cfg->irr.rpsl.n > 0 || cfg->irr.bgpq4.enabled;
 	g->rpki_configured = cfg->rpki.rtr.n > 0 || cfg->rpki.vrp_file != NULL;
 	g->digest = global_digest(cfg, g);
@@ -268,7 +286,7 @@ static uint64_t client_digest(const struct cfg_client *c, const struct policy_cl
 }
 
 void policy_from_config(const struct ixpd_config *cfg, const struct policy_global *g,
-    const struct cfg_member *m, struct peer_policy *out)
+    const struct pdb *pdb, const struct cfg_member *m, struct peer_policy *out)
 {
 	const struct cfg_client *cl = m->client;
 	const struct cfg_policy *c = &cl->policy;
@@ -290,9 +308,8 @@ void policy_from_config(const struct ixpd_config *cfg, const struct policy_globa
 	out->max_prefix_action = (uint8_t)c->filtering.max_prefix.action;
 	out->max_prefix_count_rejected = c->filtering.max_prefix.count_rejected_routes;
 	out->max_prefix_restart = c->filtering.max_prefix.restart_after;
-	/* PeeringDB figures are applied by the daemon when it has them. */
-	out->max_prefix_v4 = pdb_max_prefix(cl, &cfg->general, NULL, AFI_IPV4);
-	out->max_prefix_v6 = pdb_max_prefix(cl, &cfg->general, NULL, AFI_IPV6);
+	out->max_prefix_v4 = pdb_max_prefix(cl, &cfg->general, pdb, AFI_IPV4);
+	out->max_prefix_v6 = pdb_max_prefix(cl, &cfg->general, pdb, AFI_IPV6);
 	out->client = (uint32_t)(cl - cfg->clients);
 	out->client_digest = client_digest(cl, &g->clients[out->client]);
 }

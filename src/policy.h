@@ -121,12 +121,18 @@ struct policy_global {
 	bool rpki_configured;
 };
 
-/* NULL and err set if the configuration cannot be compiled. */
-struct policy_global *policy_global_build(const struct ixpd_config *cfg, char *err, size_t errlen);
+struct pdb;
+/* NULL and err set if the configuration cannot be compiled.  pdb (may be
+ * NULL): PeeringDB data, used as arouteserver does -- never-via-route-
+ * servers networks (never_via_route_servers.peering_db) and the AS-SETs of
+ * clients that have none (irrdb.peering_db). */
+struct policy_global *policy_global_build(const struct ixpd_config *cfg, const struct pdb *pdb,
+    char *err, size_t errlen);
 void policy_global_free(struct policy_global *g);
-/* The member's peer_policy (client_index: of m->client in cfg->clients). */
+/* The member's peer_policy; max-prefix limits from PeeringDB when pdb has
+ * its network (max_prefix.peering_db). */
 void policy_from_config(const struct ixpd_config *cfg, const struct policy_global *g,
-    const struct cfg_member *m, struct peer_policy *out);
+    const struct pdb *pdb, const struct cfg_member *m, struct peer_policy *out);
 
 /* What the checks read that changes at run time (owned by the RDE). */
 struct policy_data {
