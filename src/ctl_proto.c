@@ -74,10 +74,12 @@ enum {
 	ARG_ALL = 1u << 3,
 	ARG_REJECTED = 1u << 4,
 	ARG_MESSAGE = 1u << 5,
+	ARG_GRACEFUL = 1u << 6,
 };
 
 /* Indexed by bit number of the ARG_ flags. */
-static const char *const arg_names[] = { "address", "prefix", "neighbor", "all", "rejected", "message" };
+static const char *const arg_names[] = { "address", "prefix", "neighbor", "all", "rejected", "message",
+	"graceful" };
 #define N_ARGS (sizeof(arg_names) / sizeof(arg_names[0]))
 
 static const struct command_spec {
@@ -89,7 +91,7 @@ static const struct command_spec {
 	[CTL_CMD_SHOW_NEIGHBORS] = { "show neighbors", 0, 0 },
 	[CTL_CMD_SHOW_NEIGHBOR] = { "show neighbor", ARG_ADDRESS, ARG_ADDRESS },
 	[CTL_CMD_SHOW_ROUTES] = { "show routes", ARG_PREFIX | ARG_NEIGHBOR | ARG_ALL | ARG_REJECTED, 0 },
-	[CTL_CMD_NEIGHBOR_DOWN] = { "neighbor down", ARG_ADDRESS | ARG_MESSAGE, ARG_ADDRESS },
+	[CTL_CMD_NEIGHBOR_DOWN] = { "neighbor down", ARG_ADDRESS | ARG_MESSAGE | ARG_GRACEFUL, ARG_ADDRESS },
 	[CTL_CMD_NEIGHBOR_UP] = { "neighbor up", ARG_ADDRESS, ARG_ADDRESS },
 	[CTL_CMD_NEIGHBOR_REFRESH] = { "neighbor refresh", ARG_ADDRESS, ARG_ADDRESS },
 	[CTL_CMD_RELOAD] = { "reload", 0, 0 },
@@ -141,7 +143,7 @@ static int parse_message(const json_t *value, char out[CTL_SHUTDOWN_MSG_MAX + 1]
 static int parse_arg(unsigned arg, const json_t *value, struct ctl_request *out,
     char *err, size_t errlen)
 {
-	bool want_bool = arg == ARG_ALL || arg == ARG_REJECTED;
+	bool want_bool = arg == ARG_ALL || arg == ARG_REJECTED || arg == ARG_GRACEFUL;
 
 	if (want_bool ? !json_is_boolean(value) : !json_is_string(value)) {
 		set_err(err, errlen, "argument \"%s\" must be a %s", arg_names[__builtin_ctz(arg)],
@@ -163,6 +165,9 @@ static int parse_arg(unsigned arg, const json_t *value, struct ctl_request *out,
 		return 0;
 	case ARG_REJECTED:
 		out->rejected = json_is_true(value);
+		return 0;
+	case ARG_GRACEFUL:
+		out->graceful = json_is_true(value);
 		return 0;
 	default:
 		return parse_message(value, out->message, err, errlen);
@@ -283,7 +288,7 @@ static const struct keyword show_words[] = {
 };
 
 static const struct keyword action_words[] = {
-	{ "down", CTL_CMD_NEIGHBOR_DOWN }, { "up", CTL_CMD_NEIGHBOR_UP },
+	{ "down", CTL_CMD_NEIGHBOR_DOWN }, { "shutdown", CTL_CMD_NEIGHBOR_DOWN }, { "up", CTL_CMD_NEIGHBOR_UP },
 	{ "refresh", CTL_CMD_NEIGHBOR_REFRESH },
 };
 
@@ -339,10 +344,17 @@ static json_t *neighbor_down(const char *address, int argc, char *const argv[],
     char *err, size_t errlen)
 {
 	char message[CTL_SHUTDOWN_MSG_MAX + 1];
+	bool graceful = argc > 0 && strcmp(argv[0], "--graceful") == 0;
 
+	if (graceful) {
+		argc--;
+		argv++;
+	}
 	if (join_message(argc, argv, message, err, errlen) < 0)
 		return NULL;
 	json_t *req = address_request(CTL_CMD_NEIGHBOR_DOWN, address, err, errlen);
+	if (req && graceful)
+		json_object_set_new(req, "graceful", json_true());
 	if (req == NULL || message[0] == '\0')
 		return req;
 	/* json_string() refuses invalid UTF-8, which RFC 9003 forbids too. */
@@ -357,7 +369,7 @@ static json_t *neighbor_down(const char *address, int argc, char *const argv[],
 static json_t *build_neighbor(int argc, char *const argv[], char *err, size_t errlen)
 {
 	if (argc < 2) {
-		set_err(err, errlen, "usage: neighbor ADDR down [MESSAGE...] | up | refresh");
+		set_err(err, errlen, "usage: neighbor ADDR down|shutdown [--graceful] [MESSAGE...] | up | refresh");
 		return NULL;
 	}
 	int action = match_keyword(argv[1], action_words, N_KW(action_words), "neighbor action",

@@ -42,7 +42,7 @@ enum ctl_command {
 	CTL_CMD_SHOW_NEIGHBORS,     /* "show neighbors" */
 	CTL_CMD_SHOW_NEIGHBOR,      /* "show neighbor": address */
 	CTL_CMD_SHOW_ROUTES,        /* "show routes": [prefix] [neighbor] all rejected */
-	CTL_CMD_NEIGHBOR_DOWN,      /* "neighbor down": address [message] */
+	CTL_CMD_NEIGHBOR_DOWN,      /* "neighbor down": address [message] [graceful] */
 	CTL_CMD_NEIGHBOR_UP,        /* "neighbor up": address */
 	CTL_CMD_NEIGHBOR_REFRESH,   /* "neighbor refresh": address */
 	CTL_CMD_RELOAD,             /* "reload" */
@@ -58,6 +58,7 @@ struct ctl_request {
 	struct cfg_addr neighbor;
 	bool all;                   /* show routes: every path, not only the best */
 	bool rejected;              /* show routes: only paths the import policy rejected */
+	bool graceful;              /* neighbor down: RFC 8326 graceful shutdown first */
 	char message[CTL_SHUTDOWN_MSG_MAX + 1]; /* neighbor down: "" when none */
 };
 

@@ -44,6 +44,7 @@ enum ipc_type {
 	IPC_IRR_DATA,        /* main -> RDE: body = struct irr_member * (handed over) */
 	IPC_RPKI_DATA,       /* main -> RDE: body = struct ipc_rpki_data */
 	IPC_PDB_DATA,        /* datasrc -> main: body = struct pdb * (handed over) */
+	IPC_PEER_GSHUT,      /* SE -> RDE: the operator shuts the session down gracefully */
 	IPC_SETTINGS,        /* main -> SE: body = struct ipc_settings */
 };
 

@@ -27,7 +27,7 @@ static void usage(FILE *out)
 	    "  show neighbors\n"
 	    "  show neighbor ADDR\n"
 	    "  show routes [PREFIX] [--neighbor ADDR] [--all] [--rejected]\n"
-	    "  neighbor ADDR down [MESSAGE...]\n"
+	    "  neighbor ADDR down|shutdown [--graceful] [MESSAGE...]\n"
 	    "  neighbor ADDR up\n"
 	    "  neighbor ADDR refresh\n"
 	    "  reload\n"

@@ -413,7 +413,8 @@ void policy_check_attrs(const struct policy_data *d, const struct policy_peer *p
 		out->late = check_aspa(d, a);
 	if (g && g->blackhole_policy[afi == AFI_IPV6] != CFG_BLACKHOLE_NONE)
 		out->blackhole = carries(&comm_blackhole, a) || carries(&g->comm[CFG_COMM_BLACKHOLING], a);
-	out->gshut = peer->pol->gshut && carries(&comm_gshut, a);
+	out->gshut_add = peer->gshut_forced;
+	out->gshut = peer->gshut_forced || (peer->pol->gshut && carries(&comm_gshut, a));
 }
 
 static uint16_t check_prefix(const struct policy_data *d, const struct policy_peer *peer,
@@ -498,6 +499,7 @@ void policy_check_route(const struct policy_data *d, const struct policy_peer *p
 	out->afi = p->afi;
 	out->blackhole = av->blackhole;
 	out->gshut = av->gshut;
+	out->gshut_add = av->gshut_add;
 	uint16_t r = av->next_hop;
 	if (!r)
 		r = check_prefix(d, peer, p, av->blackhole);
@@ -543,6 +545,7 @@ static void add_def(struct adds *x, const struct comm_def *def, uint32_t val)
 
 #define COMM_NO_EXPORT    0xFFFFFF01u    /* RFC 1997 */
 #define COMM_NO_ADVERTISE 0xFFFFFF02u
+#define COMM_GRACEFUL_SHUTDOWN 0xFFFF0000u    /* RFC 8326 */
 
 static void add_informational(const struct policy_global *g, const struct route_verdict *v,
     struct adds *x)
@@ -728,7 +731,7 @@ const struct peer_action *export_ctl_action(const struct export_ctl *ctl, uint32
 static uint32_t tags_of(const struct peer_policy *pol, const struct route_verdict *v)
 {
 	uint32_t tags = (uint32_t)v->rov | (uint32_t)v->irr << 2 | (uint32_t)v->blackhole << 6 |
-	    (uint32_t)v->gshut << 7;
+	    (uint32_t)v->gshut << 7 | (uint32_t)v->gshut_add << 24;
 	if (v->reject && pol->reject_policy != CFG_REJECT_POLICY_REJECT)
 		tags |= (uint32_t)v->reject << 8;
 	return tags;
@@ -747,6 +750,8 @@ static struct attr_set *build_effective(const struct policy_data *d, const struc
 		add_value(&x, comm_std(COMM_NO_EXPORT));
 	if (carries(&g->comm[CFG_COMM_ADD_NOADVERTISE_TO_ANY], a))
 		add_value(&x, comm_std(COMM_NO_ADVERTISE));
+	if (v->gshut_add)            /* RFC 8326 §4: receivers lower it too */
+		add_value(&x, comm_std(COMM_GRACEFUL_SHUTDOWN));
 	struct comm_edit e = { .scrub = g->scrub, .n_scrub = has_communities(a) ? g->n_scrub : 0,
 		.add = x.v, .n_add = x.n };
 	struct wbuf w = { 0 }, w2 = { 0 };

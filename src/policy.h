@@ -149,6 +149,7 @@ struct policy_peer {
 	const struct peer_policy *pol;
 	const struct policy_client *client;  /* may be NULL (tests) */
 	const struct irr_member *irr;    /* NULL: no IRR data for it (yet) */
+	bool gshut_forced;               /* operator's graceful shutdown (RFC 8326) */
 };
 
 /* The attribute checks of one received set, split by where they stand in
@@ -159,6 +160,7 @@ struct attrs_verdict {
 	uint16_t late;               /* ASPA / OTC or 0 */
 	bool blackhole;              /* carries BLACKHOLE and blackholing is on for the family */
 	bool gshut;
+	bool gshut_add;              /* the route server adds GRACEFUL_SHUTDOWN */
 };
 void policy_check_attrs(const struct policy_data *d, const struct policy_peer *peer,
     const struct attr_set *received, uint8_t afi, struct attrs_verdict *out);
@@ -170,6 +172,7 @@ struct route_verdict {
 	uint8_t afi;
 	bool blackhole;
 	bool gshut;
+	bool gshut_add;
 };
 void policy_check_route(const struct policy_data *d, const struct policy_peer *peer,
     const struct attr_set *received, const struct attrs_verdict *av, const struct prefix *p,

@@ -151,6 +151,7 @@ static void end_of_stale(struct rde *rde, struct rde_peer *p, uint8_t families, 
 static void peer_up(struct rde *rde, struct rde_peer *p, uint32_t gen, const struct ipc_peer_up *up)
 {
 	p->up = true;
+	p->gshut_forced = false;     /* a new session starts without it */
 	p->gen = gen;
 	p->dp.bgp_id = up->bgp_id;
 	p->addpath = up->addpath_tx & (1u << p->fam);
@@ -261,7 +262,7 @@ static void import_withdraw(struct rde *rde, struct rde_peer *p, const struct pr
 
 static struct policy_peer policy_peer_of(const struct rde_peer *p)
 {
-	return (struct policy_peer){ p->asn, &p->addr, p->role, &p->pol, p->client, p->irr };
+	return (struct policy_peer){ p->asn, &p->addr, p->role, &p->pol, p->client, p->irr, p->gshut_forced };
 }
 
 static void reset_session(struct rde *rde, struct rde_peer *p, const struct ipc_reset *r)
@@ -699,6 +700,14 @@ static void handle_msg(struct rde *rde, struct ipc_msg *m, unsigned *updates)
 			p->pol = ((const struct ipc_peer_cfg *)m->body)->policy;
 			peer_bind_policy(rde, p);
 			p->refilter = true;
+		}
+		return;
+	}
+	if (m->type == IPC_PEER_GSHUT) {
+		if (p && p->up && p->gen == m->gen) {
+			p->gshut_forced = true;
+			p->refilter = true;
+			refilter_pending(rde);
 		}
 		return;
 	}

@@ -48,7 +48,8 @@ struct rde_peer {
 	const struct policy_client *client;  /* its lists, in rde->pd.g */
 	const struct irr_member *irr;        /* its IRR data, or NULL */
 	bool refilter;               /* policy changed: re-evaluate its paths */
-	bool max_prefix_hit;         /* logged; reset when the session restarts */
+	bool max_prefix_hit;
+	bool gshut_forced;           /* operator's graceful shutdown in progress */         /* logged; reset when the session restarts */
 	bool purge_pending;          /* session down: its paths go in the next purge walk */
 	size_t purged;               /* paths removed by that walk */
 };

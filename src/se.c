@@ -1,5 +1,10 @@
 #include "se.h"
 
+/* RFC 8326: how long routes of a gracefully shut down member stay with
+ * LOCAL_PREF 0 before the session goes down -- time for the other members
+ * to move to alternative paths before the routes disappear. */
+#define GSHUT_WAIT_S 20
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -229,6 +234,14 @@ static void control(struct se *se, const struct ipc_msg *m)
 		return;
 	}
 	case CTL_CMD_NEIGHBOR_DOWN:
+		if (req->graceful && s->conn[0] && session_state(s) == FSM_ESTABLISHED) {
+			ipc_push(se->to_rde, ipc_msg_new(IPC_PEER_GSHUT, s->id, s->gen, NULL, 0));
+			session_graceful_down(s, req->message, GSHUT_WAIT_S * 1000, now_ms());
+			snprintf(text, sizeof(text), "neighbor %s: graceful shutdown: its routes now carry "
+			    "GRACEFUL_SHUTDOWN; the session goes down in %d s", buf, GSHUT_WAIT_S);
+			log_info("%s (operator)", text);
+			break;
+		}
 		session_admin_down(s, req->message[0] ? req->message : NULL, now_ms());
 		snprintf(text, sizeof(text), "neighbor %s disabled", buf);
 		log_info("%s by the operator", text);

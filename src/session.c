@@ -687,6 +687,14 @@ uint64_t session_tick(struct session *s, uint64_t now)
 		next = min_deadline(next, c->hold_deadline);
 		next = min_deadline(next, c->keepalive_due);
 	}
+	if (s->gshut_down_at) {
+		if (now >= s->gshut_down_at) {
+			s->gshut_down_at = 0;
+			session_admin_down(s, s->gshut_message[0] ? s->gshut_message : NULL, now);
+		} else {
+			next = min_deadline(next, s->gshut_down_at);
+		}
+	}
 	if (s->admin_down && s->down_until) {
 		if (now >= s->down_until)
 			session_admin_up(s, now);
@@ -712,6 +720,12 @@ void session_admin_down(struct session *s, const char *message, uint64_t now)
 	s->since = wall_now();
 }
 
+void session_graceful_down(struct session *s, const char *message, uint64_t wait_ms, uint64_t now)
+{
+	snprintf(s->gshut_message, sizeof(s->gshut_message), "%s", message ? message : "");
+	s->gshut_down_at = now + wait_ms;
+}
+
 void session_max_prefix_down(struct session *s, const struct bgp_notify *n, uint32_t minutes,
     uint64_t now)
 {
@@ -729,6 +743,7 @@ void session_admin_up(struct session *s, uint64_t now)
 {
 	s->admin_down = false;
 	s->down_until = 0;
+	s->gshut_down_at = 0;
 	s->last_error[0] = '\0';
 	s->connect_at = s->passive ? 0 : now;
 }

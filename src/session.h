@@ -64,6 +64,8 @@ struct session {
 	struct conn *conn[2];       /* [0] established or only, [1] collision candidate */
 	bool admin_down;
 	uint64_t down_until;        /* ms: admin_down ends then (max-prefix restart), 0 = stays */
+	uint64_t gshut_down_at;     /* ms: graceful shutdown in progress, admin down then */
+	char gshut_message[256];
 	uint32_t gen;               /* bumped each time the session is Established */
 	int64_t since;              /* wall clock of the last state change */
 	uint64_t connect_at;        /* ms: next active connect attempt, 0 = none */
@@ -101,6 +103,11 @@ void session_send_shared(struct session *s, struct msgbuf *m);
 void session_close(struct session *s, const struct bgp_notify *n, const char *why, uint64_t now);
 void session_admin_down(struct session *s, const char *message, uint64_t now);
 void session_admin_up(struct session *s, uint64_t now);
+/* RFC 8326 graceful shutdown by the operator: the RDE has been told to
+ * announce the member's routes with GRACEFUL_SHUTDOWN (LOCAL_PREF 0);
+ * the session goes administratively down after wait_ms, once the other
+ * members have moved to alternative paths. */
+void session_graceful_down(struct session *s, const char *message, uint64_t wait_ms, uint64_t now);
 /* Max-prefix tripped (the RDE counted): closes with the Cease/1
  * NOTIFICATION and stays down for `minutes` (0: until admin up). */
 void session_max_prefix_down(struct session *s, const struct bgp_notify *n, uint32_t minutes,

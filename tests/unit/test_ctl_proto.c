@@ -95,6 +95,9 @@ TEST(build_neighbor_actions)
 	    "{\"command\":\"neighbor down\",\"address\":\"192.0.2.11\",\"message\":\"planned maintenance\"}");
 	check_build(WORDS("neighbor", "192.0.2.11", "down"),
 	    "{\"command\":\"neighbor down\",\"address\":\"192.0.2.11\"}");
+	check_build(WORDS("neighbor", "192.0.2.11", "shutdown", "--graceful", "maintenance"),
+	    "{\"command\":\"neighbor down\",\"address\":\"192.0.2.11\",\"graceful\":true,"
+	    "\"message\":\"maintenance\"}");
 	check_build(WORDS("nei", "2001:db8::11", "up"),
 	    "{\"command\":\"neighbor up\",\"address\":\"2001:db8::11\"}");
 	check_build(WORDS("neighbor", "192.0.2.11", "r"),

@@ -7,7 +7,9 @@
 #include <poll.h>
 
 #include "log.h"
+#include "community.h"
 #include "rde.h"
+#include "policy_fixture.h"
 #include "session.h"
 
 static struct rde *rde;
@@ -21,6 +23,8 @@ static void start(void)
 	ipc_queue_init(&to_se);
 	ipc_queue_init(&to_main);
 	rde_start(rde, 59900, &in, &to_se, &to_main);
+	struct policy_global *g = fixture_policy();     /* the RDE owns it */
+	ipc_push(&in, ipc_msg_new(IPC_POLICY_GLOBAL, 0, 0, &g, sizeof(g)));
 }
 
 static void drain(void);
@@ -114,6 +118,7 @@ static void refresh_marker(uint32_t id, uint32_t gen, uint8_t subtype)
 /* What `peer` was sent during the next `ms` milliseconds. */
 struct seen {
 	int announced, withdrawn, resets;
+	bool gshut;                  /* an announcement carried GRACEFUL_SHUTDOWN */
 	bool otc;
 	uint32_t otc_value;
 };
@@ -146,6 +151,8 @@ static struct seen collect(uint32_t peer, int ms)
 						s.otc = true;
 						s.otc_value = u.info.otc;
 					}
+					if (u.announced.n)
+						s.gshut |= comm_present(&comm_gshut, u.attrs.data, u.attrs.len);
 					update_decoded_free(&u);
 				}
 			}
@@ -235,6 +242,20 @@ TEST(sessions_lost_together_withdraw_all_their_routes_in_order)
 	struct seen s = collect(2, 400);
 	CHECK_EQ_INT(s.withdrawn, 3);
 	CHECK_EQ_INT(s.announced, 1);
+	stop();
+}
+
+TEST(graceful_shutdown_by_operator_reannounces_with_gshut_community)
+{
+	two_members(false, false, false);
+	announce(0, 1, "45.65.0.0/22", 52001, "192.0.2.11", 0);
+	struct seen s = collect(1, 300);
+	CHECK_EQ_INT(s.announced, 1);
+	CHECK(!s.gshut);
+	ipc_push(&in, ipc_msg_new(IPC_PEER_GSHUT, 0, 1, NULL, 0));
+	s = collect(1, 300);
+	CHECK_EQ_INT(s.announced, 1);
+	CHECK(s.gshut);                           /* 65535:0 added for the receivers */
 	stop();
 }
 
