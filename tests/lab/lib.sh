@@ -22,6 +22,17 @@
 #   LAB_PCAP=0         no BGP capture ($LAB_DIR/rs/bgp.pcap, tcpdump in
 #                      the route server's namespace; on by default)
 #
+# ixpd's configuration (RS_IMPL=ixpd), set by a test before lab_up:
+#   LAB_GENERAL_YML    the whole general.yml (default: the transparent
+#                      policy below, with the filters that need data off)
+#   LAB_IXPD_EXTRA     YAML lines appended to ixpd.yml (rpki:, irr:, ...)
+#   LAB_CLIENT_CFG[m]  YAML lines under member m's clients.yml `cfg:`
+#                      (block style, indented as if `cfg:` were column 0)
+# and for any route server:
+#   LAB_EXTRA_ROUTES   lines in routes.tbl's format: routes members originate
+#                      at start besides routes.tbl's, which the others are
+#                      not expected to receive (routes for filters to reject)
+#
 # Typical use (see tests/integration/t_*.sh):
 #   . tests/lab/lib.sh
 #   lab_up m1 m2 m3            # LAN + route server + members, all started
@@ -57,6 +68,7 @@ lab_die() { lab_log "ERROR: $*"; LAB_FAILED=1; exit 1; }
 # ---------------------------------------------------------------- members table
 
 declare -A M_TYPE M_ASN M_V4 M_V6 M_FLAGS
+declare -A LAB_CLIENT_CFG=()
 LAB_ALL_MEMBERS=()
 while read -r _n _t _a _4 _6 _f; do
 	case $_n in ''|'#'*) continue ;; esac
@@ -78,13 +90,24 @@ lab_rs_addr() { if [ "$1" = 6 ]; then echo "$RS_V6"; else echo "$RS_V4"; fi; }
 lab_af_of() { case $1 in *:*) echo 6 ;; *) echo 4 ;; esac; }
 
 # lab_routes NAME [AF] — the routes.tbl lines "prefix med comms lcomms" of NAME
-lab_routes() {
-	awk -v n="$1" -v af="${2:-}" '
+lab_routes() { _lab_route_lines "$1" "${2:-}" "$LAB_MEMBERS_DIR/routes.tbl"; }
+
+# _lab_originated NAME [AF] — what NAME originates at start: its routes.tbl
+# lines and those of $LAB_EXTRA_ROUTES (lines in routes.tbl's format, set by
+# a test before lab_up: routes the others are not expected to receive, e.g.
+# for the route server's filters to reject; lab_expected_rib ignores them)
+_lab_originated() {
+	_lab_route_lines "$1" "${2:-}" "$LAB_MEMBERS_DIR/routes.tbl" <(printf '%s\n' "${LAB_EXTRA_ROUTES:-}")
+}
+
+_lab_route_lines() {   # NAME AF FILE...
+	local n=$1 af=$2; shift 2
+	awk -v n="$n" -v af="$af" '
 		/^[ \t]*(#|$)/ { next }
 		$1 == n {
 			v6 = index($2, ":") > 0
 			if (af == "" || (af == 6) == v6) print $2, $3, $4, $5
-		}' "$LAB_MEMBERS_DIR/routes.tbl"
+		}' "$@"
 }
 
 # _lab_norm_list "a:b,c:d" — sorted, comma separated, "-" when empty
@@ -343,31 +366,39 @@ _lab_start_rs_ixpd() {
 	log: { target: stderr, level: ${IXPD_LOG_LEVEL:-info} }
 	timers: { hold_time: $LAB_HOLD, connect_retry: 5 }
 	EOF
-	# arouteserver turns these filters on by default; ixpd does not
-	# implement them yet and refuses to start unless they are off.
-	cat > "$d/general.yml" <<-EOF
-	cfg:
-	  rs_as: $RS_ASN
-	  router_id: "$RS_V4"
-	  path_hiding: True
-	  passive: True
-	  add_path: False
-	  filtering:
-	    reject_invalid_as_in_as_path: False
-	    never_via_route_servers:
-	      peering_db: False
-	    irrdb:
-	      enforce_origin_in_as_set: False
-	      enforce_prefix_in_as_set: False
-	EOF
+	[ -n "${LAB_IXPD_EXTRA:-}" ] && printf '%s\n' "$LAB_IXPD_EXTRA" >> "$d/ixpd.yml"
+	if [ -n "${LAB_GENERAL_YML:-}" ]; then
+		printf '%s\n' "$LAB_GENERAL_YML" > "$d/general.yml"
+	else
+		# The transparent route server of most tests: the arouteserver filters
+		# whose data the lab does not provide (IRR, PeeringDB) and the check of
+		# the lab's ASNs are off.
+		cat > "$d/general.yml" <<-EOF
+		cfg:
+		  rs_as: $RS_ASN
+		  router_id: "$RS_V4"
+		  path_hiding: True
+		  passive: True
+		  add_path: False
+		  filtering:
+		    reject_invalid_as_in_as_path: False
+		    never_via_route_servers:
+		      peering_db: False
+		    irrdb:
+		      enforce_origin_in_as_set: False
+		      enforce_prefix_in_as_set: False
+		EOF
+	fi
 	{
 		echo "clients:"
 		for m in "$@"; do
 			echo "  - asn: ${M_ASN[$m]}"
 			echo "    ip: [\"${M_V4[$m]}\", \"${M_V6[$m]}\"]"
 			echo "    description: \"$m (${M_TYPE[$m]})\""
-			if lab_member_has_flag "$m" addpath; then
-				echo "    cfg: { add_path: True }"
+			if lab_member_has_flag "$m" addpath || [ -n "${LAB_CLIENT_CFG[$m]:-}" ]; then
+				echo "    cfg:"
+				lab_member_has_flag "$m" addpath && echo "      add_path: True"
+				[ -n "${LAB_CLIENT_CFG[$m]:-}" ] && sed 's/^/      /' <<<"${LAB_CLIENT_CFG[$m]}"
 			fi
 		done
 	} > "$d/clients.yml"
@@ -500,7 +531,7 @@ _lab_start_bird() {
 				for c in ${lcomm//,/ }; do a+="		bgp_large_community.add((${c//:/,}));"$'\n'; done
 			fi
 			a+="	}"$'\n'
-		done < <(lab_routes "$n" $af)
+		done < <(_lab_originated "$n" $af)
 		ST[$af]=$static AT[$af]=$a
 	done
 	lab_member_has_flag "$n" addpath && addpath="		add paths rx;"
@@ -525,7 +556,7 @@ _lab_start_frr() {
 		[ "$comm" != - ] && rms+=" set community ${comm//,/ }"$'\n'
 		[ "$lcomm" != - ] && rms+=" set large-community ${lcomm//,/ }"$'\n'
 		rms+="exit"$'\n'
-	done < <(lab_routes "$n")
+	done < <(_lab_originated "$n")
 	# shellcheck disable=SC2046
 	lab_render "$LAB_MEMBERS_DIR/frr-bgpd.conf.in" "$d/bgpd.conf" $(_lab_member_vars "$n" "$2") \
 		"NETWORKS4=$nets4" "NETWORKS6=$nets6" "ROUTEMAPS=$rms"
@@ -553,7 +584,7 @@ _lab_start_gobgp() {
 	lab_wait 10 _lab_gobgp_ok "$n" || return 1
 	while read -r p med comm lcomm; do
 		lab_announce "$n" "$p" "med=$med" "comm=$comm" "lcomm=$lcomm" || return 1
-	done < <(lab_routes "$n")
+	done < <(_lab_originated "$n")
 }
 _lab_gobgp_ok() { lab_gobgp "$1" global >/dev/null 2>&1; }
 # lab_gobgp NAME ARGS... — gobgp CLI of GoBGP member NAME
@@ -569,7 +600,7 @@ _lab_start_openbgpd() {
 		if [ "$comm" != - ]; then for c in ${comm//,/ }; do set+=" community $c"; done; fi
 		if [ "$lcomm" != - ]; then for c in ${lcomm//,/ }; do set+=" large-community $c"; done; fi
 		nets+="network $p${set:+ set {$set \}}"$'\n'
-	done < <(lab_routes "$n")
+	done < <(_lab_originated "$n")
 	# shellcheck disable=SC2046
 	lab_render "$LAB_MEMBERS_DIR/openbgpd.conf.in" "$d/bgpd.conf" $(_lab_member_vars "$n" "$2") \
 		"NETWORKS=$nets" "PREFIXES=$pfx"
@@ -586,8 +617,10 @@ lab_bgpctl() { local n=$1; shift; lab_exec "$n" bgpctl -s "$LAB_DIR/$n/bgpd.sock
 
 # -- ExaBGP: static routes in the config, runtime changes through the
 #    "cmd" API process (FIFO), received routes kept by the "rib" process.
-_lab_exabgp_route() {   # PREFIX MED COMMS LCOMMS [ASPATH]: attributes in ExaBGP syntax
-	local r="$1 next-hop self"
+_lab_exabgp_route() {   # PREFIX MED COMMS LCOMMS [ASPATH [NEXT_HOP]]: attributes in ExaBGP syntax
+	local nh=${6:--}
+	[ "$nh" = - ] && nh=self
+	local r="$1 next-hop $nh"
 	[ "${2:--}" != - ] && r+=" med $2"
 	[ "${3:--}" != - ] && r+=" community [ ${3//,/ } ]"
 	[ "${4:--}" != - ] && r+=" large-community [ ${4//,/ } ]"
@@ -599,7 +632,7 @@ _lab_start_exabgp() {
 	while read -r p med comm lcomm; do
 		if [ "$(lab_af_of "$p")" = 4 ]; then s4+="		route $(_lab_exabgp_route "$p" "$med" "$comm" "$lcomm");"$'\n'
 		else s6+="		route $(_lab_exabgp_route "$p" "$med" "$comm" "$lcomm");"$'\n'; fi
-	done < <(lab_routes "$n")
+	done < <(_lab_originated "$n")
 	# shellcheck disable=SC2046
 	lab_render "$LAB_MEMBERS_DIR/exabgp.conf.in" "$d/exabgp.conf" $(_lab_member_vars "$n" "$2") \
 		"STATIC4=$s4" "STATIC6=$s6"
@@ -619,15 +652,18 @@ lab_exabgp_cmd() {
 	timeout 5 sh -c 'printf "%s\n" "$1" > "$2"' _ "$2" "$LAB_DIR/$1/cmd.fifo"
 }
 
-# lab_announce NAME PREFIX [med=N] [comm=A:B,..] [lcomm=A:B:C,..] [aspath=A,B,..]
+# lab_announce NAME PREFIX [med=N] [comm=A:B,..] [lcomm=A:B:C,..] [aspath=A,B,..] [nh=ADDR]
 #   originate PREFIX at run time (GoBGP or ExaBGP members); as_path is the
-#   complete AS_PATH as sent to the route server (must start with NAME's ASN)
+#   complete AS_PATH as sent to the route server (GoBGP: it must start with
+#   NAME's ASN, which GoBGP prepends itself); nh is a NEXT_HOP other than
+#   the member's own address
 lab_announce() {
-	local n=$1 p=$2 med=- comm=- lcomm=- aspath=- kv; shift 2
+	local n=$1 p=$2 med=- comm=- lcomm=- aspath=- nh=- kv; shift 2
 	for kv in "$@"; do
 		case $kv in
 		med=*) med=${kv#med=} ;; comm=*) comm=${kv#comm=} ;;
 		lcomm=*) lcomm=${kv#lcomm=} ;; aspath=*) aspath=${kv#aspath=} ;;
+		nh=*) nh=${kv#nh=} ;;
 		*) lab_die "lab_announce: bad argument $kv" ;;
 		esac
 	done
@@ -635,13 +671,14 @@ lab_announce() {
 	af=$(lab_af_of "$p")
 	case ${M_TYPE[$n]} in
 	exabgp)
-		lab_exabgp_cmd "$n" "neighbor $(lab_rs_addr "$af") announce route $(_lab_exabgp_route "$p" "$med" "$comm" "$lcomm" "$aspath")"
+		lab_exabgp_cmd "$n" "neighbor $(lab_rs_addr "$af") announce route $(_lab_exabgp_route "$p" "$med" "$comm" "$lcomm" "$aspath" "$nh")"
 		;;
 	gobgp)
 		local -a args=(global rib -a "ipv$af" add "$p" origin igp)
 		[ "$med" != - ] && args+=(med "$med")
 		[ "$comm" != - ] && args+=(community "$comm")
 		[ "$lcomm" != - ] && args+=(large-community "$lcomm")
+		[ "$nh" != - ] && args+=(nexthop "$nh")
 		# GoBGP prepends its own ASN on eBGP sessions: give it the rest
 		if [ "$aspath" != - ]; then
 			local rest=${aspath#*,}
@@ -872,3 +909,30 @@ lab_rib_lacks_prefix() { ! lab_member_rib "$1" "$(lab_af_of "$2")" | grep -q "^$
 lab_rib_has_prefix() { lab_member_rib "$1" "$(lab_af_of "$2")" | grep -q "^$2|"; }
 # lab_rib_paths NAME PREFIX — the normalized paths NAME has for PREFIX
 lab_rib_paths() { lab_member_rib "$1" "$(lab_af_of "$2")" | grep "^$2|"; }
+
+# lab_expected_tagged NAME PREFIX COMMS LCOMMS — the normalized line members
+#   must see for NAME's routes.tbl route PREFIX once the route server has
+#   added the (informational) communities COMMS and LCOMMS ("-": none)
+lab_expected_tagged() {
+	local n=$1 p=$2 add=${3#-} addl=${4#-} pp med comm lcomm
+	while read -r pp med comm lcomm; do
+		[ "$pp" = "$p" ] || continue
+		comm=${comm#-} lcomm=${lcomm#-}
+		lab_expected_route "$n" "$p" "$med" "$comm${comm:+${add:+,}}$add" "$lcomm${lcomm:+${addl:+,}}$addl"
+	done < <(lab_routes "$n")
+}
+
+# lab_session_marks — what changes when a session of the lab is reset: the
+#   route server's neighbour states and "since" (ixpd), FRR's count of
+#   established connections, BIRD's protocol state and "since"
+lab_session_marks() {
+	local m
+	[ "$RS_IMPL" = ixpd ] &&
+		lab_ixpctl --json show neighbors | jq -c '[.neighbors[] | [.address, .state, .since]] | sort'
+	for m in "${LAB_MEMBERS[@]}"; do
+		case ${M_TYPE[$m]} in
+		frr) echo "$m $(lab_vtysh "$m" -c "show bgp neighbors json" | jq -c '[.[] | .connectionsEstablished]')" ;;
+		bird) birdc -s "$LAB_DIR/$m/bird.ctl" show protocols | awk -v m="$m" '$1 ~ /^rs[46]$/ { print m, $1, $4, $5, $6 }' ;;
+		esac
+	done
+}
