@@ -51,7 +51,8 @@ struct attr_set {
 	struct attr_set *origin;     /* derived set: the received set (a reference) */
 	struct attr_set *children;   /* received set: its derived sets (not references) */
 	struct attr_set *sibling;    /* derived set: next in origin->children */
-	uint32_t tags, gen;          /* derived set: its cache key */
+	uint32_t tags, gen;          /* derived set: its cache key; received set: the
+	                              * verdict tags and generation it serves as is for */
 	uint8_t *as2;                /* lazily built 2-octet-AS form, see attrs_to_as2 */
 	uint32_t as2_len;
 	uint32_t len;

@@ -2332,6 +2332,22 @@ struct ixpd_config *config_load(const char *path, char *err, size_t errlen)
 	return cfg;
 }
 
+static bool policy_wants_peeringdb(const struct cfg_policy *p)
+{
+	return p->filtering.max_prefix.peering_db.enabled && p->filtering.max_prefix.action != CFG_MAX_PREFIX_NONE;
+}
+
+bool config_wants_peeringdb(const struct ixpd_config *cfg)
+{
+	if (cfg->general.filtering.never_via_route_servers.peering_db || cfg->general.filtering.irrdb.peering_db ||
+	    policy_wants_peeringdb(&cfg->policy))
+		return true;
+	for (int i = 0; i < cfg->n_clients; i++)
+		if (policy_wants_peeringdb(&cfg->clients[i].policy))
+			return true;
+	return false;
+}
+
 const struct cfg_prefix_list *config_bogons(const struct ixpd_config *cfg)
 {
 	return cfg->bogons_path != NULL ? &cfg->bogons : bogons_builtin();

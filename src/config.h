@@ -331,6 +331,11 @@ struct ixpd_config {
 struct ixpd_config *config_load(const char *path, char *err, size_t errlen);
 void config_free(struct ixpd_config *cfg);
 
+/* Does any policy option use PeeringDB data (never_via_route_servers
+ * .peering_db, max_prefix.peering_db with a max-prefix action, irrdb
+ * .peering_db)?  Only then is PeeringDB read or asked. */
+bool config_wants_peeringdb(const struct ixpd_config *cfg);
+
 /* The bogon list in effect: bogons_path's, or the built-in one. */
 const struct cfg_prefix_list *config_bogons(const struct ixpd_config *cfg);
 

@@ -85,7 +85,7 @@ static struct job *job_from(const struct ixpd_config *cfg, const struct policy_g
 	j->bgpq4_sources = dup_or_null(cfg->irr.bgpq4.sources);
 	j->cache_dir = dup_or_null(cfg->cache_dir);
 	j->irr_refresh = cfg->irr.refresh ? cfg->irr.refresh : 86400;
-	j->pdb_api = dup_or_null(cfg->peeringdb.file ? NULL : cfg->peeringdb.api);
+	j->pdb_api = dup_or_null(cfg->peeringdb.file || !config_wants_peeringdb(cfg) ? NULL : cfg->peeringdb.api);
 	j->pdb_key = dup_or_null(cfg->peeringdb.api_key);
 	j->pdb_refresh = cfg->peeringdb.refresh ? cfg->peeringdb.refresh : 86400;
 	j->pdb_never_via_rs = cfg->general.filtering.never_via_route_servers.peering_db;

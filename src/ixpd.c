@@ -15,8 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
-
 #include "config.h"
 #include "control.h"
 #include "datasrc.h"
@@ -176,12 +174,14 @@ static struct pdb *load_pdb(const struct ixpd_config *cfg)
 	if (cfg->peeringdb.file) {
 		if (!(db = pdb_load_file(cfg->peeringdb.file, err, sizeof(err))))
 			log_err("PeeringDB: %s", err);
-	} else if (cfg->peeringdb.api && cfg->cache_dir) {
+	} else if (cfg->peeringdb.api && config_wants_peeringdb(cfg) && cfg->cache_dir) {
 		snprintf(path, sizeof(path), "%s/peeringdb/net.json", cfg->cache_dir);
 		db = pdb_load_file(path, err, sizeof(err));
 	}
 	if (db)
 		log_info("PeeringDB: %zu networks", db->n);
+	else if (!config_wants_peeringdb(cfg))
+		return NULL;
 	else if (!cfg->peeringdb.api)
 		log_info("PeeringDB: no data (peeringdb.file / peeringdb.api unset): max-prefix uses the "
 		    "configured limits, never-via-route-servers the configured ASNs, IRR the configured AS-SETs");
@@ -422,8 +422,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ixpd: fork: %s\n", strerror(errno));
 		return 1;
 	}
-	/* libcurl must be initialised before any thread starts. */
-	curl_global_init(CURL_GLOBAL_DEFAULT);
+	/* libcurl (and its TLS library, several MB) is initialised before any
+	 * thread starts, and only if PeeringDB's API may be asked. */
+	if (cfg->peeringdb.api && !cfg->peeringdb.file && config_wants_peeringdb(cfg) &&
+	    pdb_http_init(err, sizeof(err)) < 0)
+		fprintf(stderr, "ixpd: PeeringDB API: %s\n", err);
 	static struct daemon d;      /* large (peer tables): not on the stack */
 	d.cfg = cfg;
 	int rc = run(&d);

@@ -1,7 +1,9 @@
 #include "peeringdb.h"
 
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <errno.h>
+#include <pthread.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -274,10 +276,71 @@ static size_t collect_body(char *ptr, size_t size, size_t nmemb, void *arg)
 }
 
 /* GETs url into body; 0 on HTTP 200, else -1 with err. */
+/* --- libcurl, loaded on first use ----------------------------------------
+ * Not linked: dlopen()ed the first time the API is asked, so a route
+ * server that never uses PeeringDB's API does not map libcurl and the TLS
+ * and authentication libraries it pulls in (~4 MB resident). */
+static struct {
+	pthread_once_t once;
+	bool ok;
+	char err[160];
+	CURLcode (*global_init)(long flags);
+	CURL *(*easy_init)(void);
+	CURLcode (*easy_setopt)(CURL *c, CURLoption opt, ...);
+	CURLcode (*easy_perform)(CURL *c);
+	CURLcode (*easy_getinfo)(CURL *c, CURLINFO info, ...);
+	void (*easy_cleanup)(CURL *c);
+	const char *(*easy_strerror)(CURLcode code);
+	struct curl_slist *(*slist_append)(struct curl_slist *l, const char *s);
+	void (*slist_free_all)(struct curl_slist *l);
+} curl = { .once = PTHREAD_ONCE_INIT };
+
+static void *curl_sym(void *lib, const char *name)
+{
+	void *f = dlsym(lib, name);
+	if (!f && !curl.err[0])
+		snprintf(curl.err, sizeof(curl.err), "libcurl has no %s", name);
+	return f;
+}
+
+static void curl_load(void)
+{
+	void *lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+	if (!lib) {
+		snprintf(curl.err, sizeof(curl.err), "cannot load libcurl (Debian package libcurl4): %s", dlerror());
+		return;
+	}
+	*(void **)&curl.global_init = curl_sym(lib, "curl_global_init");
+	*(void **)&curl.easy_init = curl_sym(lib, "curl_easy_init");
+	*(void **)&curl.easy_setopt = curl_sym(lib, "curl_easy_setopt");
+	*(void **)&curl.easy_perform = curl_sym(lib, "curl_easy_perform");
+	*(void **)&curl.easy_getinfo = curl_sym(lib, "curl_easy_getinfo");
+	*(void **)&curl.easy_cleanup = curl_sym(lib, "curl_easy_cleanup");
+	*(void **)&curl.easy_strerror = curl_sym(lib, "curl_easy_strerror");
+	*(void **)&curl.slist_append = curl_sym(lib, "curl_slist_append");
+	*(void **)&curl.slist_free_all = curl_sym(lib, "curl_slist_free_all");
+	if (curl.err[0])
+		return;
+	curl.ok = curl.global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+	if (!curl.ok)
+		snprintf(curl.err, sizeof(curl.err), "curl_global_init failed");
+}
+
+int pdb_http_init(char *err, size_t errlen)
+{
+	pthread_once(&curl.once, curl_load);
+	if (curl.ok)
+		return 0;
+	set_err(err, errlen, "%s", curl.err);
+	return -1;
+}
+
 static int http_get(const struct pdb_fetch_opts *o, const char *url, struct wbuf *body,
     char *err, size_t errlen)
 {
-	CURL *c = curl_easy_init();
+	if (pdb_http_init(err, errlen) < 0)
+		return -1;
+	CURL *c = curl.easy_init();
 	if (c == NULL) {
 		set_err(err, errlen, "%s: cannot initialise libcurl", url);
 		return -1;
@@ -289,36 +352,36 @@ static int http_get(const struct pdb_fetch_opts *o, const char *url, struct wbuf
 		size_t alen = strlen(o->api_key) + sizeof("Authorization: Api-Key ");
 		auth = xmalloc(alen);
 		snprintf(auth, alen, "Authorization: Api-Key %s", o->api_key);
-		headers = curl_slist_append(headers, auth);
+		headers = curl.slist_append(headers, auth);
 	}
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);   /* we may run in a thread */
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, o->timeout > 0 ? o->timeout : PDB_DEFAULT_TIMEOUT);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "ixpd");
-	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, body);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
+	curl.easy_setopt(c, CURLOPT_URL, url);
+	curl.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);   /* we may run in a thread */
+	curl.easy_setopt(c, CURLOPT_TIMEOUT, o->timeout > 0 ? o->timeout : PDB_DEFAULT_TIMEOUT);
+	curl.easy_setopt(c, CURLOPT_USERAGENT, "ixpd");
+	curl.easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	curl.easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+	curl.easy_setopt(c, CURLOPT_WRITEFUNCTION, collect_body);
+	curl.easy_setopt(c, CURLOPT_WRITEDATA, body);
+	curl.easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
 
-	CURLcode res = curl_easy_perform(c);
+	CURLcode res = curl.easy_perform(c);
 	long status = 0;
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	curl.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	int rc = -1;
 	if (res == CURLE_WRITE_ERROR)
 		set_err(err, errlen, "%s: answer larger than %u MB", url, PDB_MAX_RESPONSE >> 20);
 	else if (res != CURLE_OK)
-		set_err(err, errlen, "%s: %s", url, cerr[0] ? cerr : curl_easy_strerror(res));
+		set_err(err, errlen, "%s: %s", url, cerr[0] ? cerr : curl.easy_strerror(res));
 	else if (status == 429)
 		set_err(err, errlen, "%s: HTTP 429, rate-limited (an API key raises the limit)", url);
 	else if (status != 200)
 		set_err(err, errlen, "%s: HTTP %ld", url, status);
 	else
 		rc = 0;
-	curl_slist_free_all(headers);
+	curl.slist_free_all(headers);
 	free(auth);
-	curl_easy_cleanup(c);
+	curl.easy_cleanup(c);
 	return rc;
 }
 

@@ -788,6 +788,7 @@ static struct attr_set *build_effective(const struct policy_data *d, const struc
 			a->derived = true;
 			a->gen = d->gen;
 		}
+		a->tags = tags;
 	} else {
 		out = attr_derive(a, tags, d->gen, &info, w.data, w.len);
 		out->ctl = ctl;
@@ -806,6 +807,10 @@ struct attr_set *policy_effective(const struct policy_data *d, const struct poli
 	if (!d->g || (v->reject && peer->pol->reject_policy == CFG_REJECT_POLICY_REJECT))
 		return attr_ref(a);
 	uint32_t tags = tags_of(peer->pol, v);
+	/* The common case: the previous prefix of the UPDATE had the same
+	 * verdict and the received set serves as is. */
+	if (a->derived && a->gen == d->gen && a->tags == tags)
+		return attr_ref(a);
 	struct attr_set *out = attr_derived_find(a, tags, d->gen);
 	if (out)
 		return out;
