@@ -281,6 +281,25 @@ bool comm_present(const struct comm_def *d, const uint8_t *attrs, size_t len)
 	return comm_match_next(&m, &val);
 }
 
+bool comm_any_present(const struct comm_def *defs, size_t n, const uint8_t *attrs, size_t len)
+{
+	struct attr_iter it;
+	struct rbuf v, one;
+	uint8_t flags, type;
+	uint32_t val;
+	attr_iter_init(&it, attrs, len);
+	while (attr_iter_next(&it, &flags, &type, &v)) {
+		int k = kind_of_type(type);
+		if (k < 0)
+			continue;
+		while (rbuf_sub(&v, kind_len[k], &one) == 0)
+			for (size_t i = 0; i < n; i++)
+				if (defs[i].f[k].len && form_match(&defs[i].f[k], one.p, &val))
+					return true;
+	}
+	return false;
+}
+
 /* --- editing ------------------------------------------------------------- */
 
 /* Writes the attribute of `type` at its place: old is its value, or NULL

@@ -96,6 +96,9 @@ void comm_match_init(struct comm_match *m, const struct comm_def *d, const uint8
 bool comm_match_next(struct comm_match *m, uint32_t *val);
 /* Does the route carry any value of d? */
 bool comm_present(const struct comm_def *d, const uint8_t *attrs, size_t len);
+/* Does it carry any value of any of defs[0..n)?  One pass over its values:
+ * the quick test that spares routes without such values every other scan. */
+bool comm_any_present(const struct comm_def *defs, size_t n, const uint8_t *attrs, size_t len);
 
 /* An edit of a route's communities.  Removal applies to the values the
  * route carries: every value matching a form of any `scrub` definition (the

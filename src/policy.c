@@ -737,12 +737,32 @@ static uint32_t tags_of(const struct peer_policy *pol, const struct route_verdic
 	return tags;
 }
 
+/* A received set that carries none of the route server's communities and
+ * gets nothing added by the verdict is kept as it is: no edit, no export
+ * control.  (Most routes: members rarely send action communities.) */
+static bool kept_as_received(const struct policy_data *d, const struct attr_set *a,
+    const struct route_verdict *v)
+{
+	const struct policy_global *g = d->g;
+	if (v->rov != POL_ROV_NOT_CHECKED || ((v->irr & POL_IRR_CHECKED) && g->irr_tag) || v->reject ||
+	    v->blackhole || v->gshut)
+		return false;
+	return !has_communities(a) || !comm_any_present(g->scrub, g->n_scrub, a->data, a->len);
+}
+
 static struct attr_set *build_effective(const struct policy_data *d, const struct policy_peer *peer,
     struct attr_set *a, const struct route_verdict *v, uint32_t tags)
 {
 	const struct policy_global *g = d->g;
 	struct adds x = { .n = 0 };
 	struct path_info info = a->info;
+	if (kept_as_received(d, a, v)) {
+		attr_set_ctl(a, NULL);
+		a->derived = true;
+		a->gen = d->gen;
+		a->tags = tags;
+		return attr_ref(a);
+	}
 	add_informational(g, v, &x);
 	if (v->reject)
 		add_reject_tags(g, peer->asn, v->reject, &x);

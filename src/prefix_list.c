@@ -19,11 +19,45 @@ struct bucket {
 	int pos[];
 };
 
+/* A first-bits filter in front of the trie: one bit per /8 (IPv4) or /16
+ * (IPv6) that some entry overlaps.  A bogon list touches few of them, so
+ * most routes are answered "no match" by one bit test instead of a trie
+ * walk -- this runs for every received prefix. */
+#define FILTER4_BITS 8
+#define FILTER6_BITS 16
+
 struct prefix_list {
 	struct cfg_prefix *v;       /* copies of the configured entries */
 	int n;
 	struct pfxtree *tree;
+	uint64_t filter4[(1u << FILTER4_BITS) / 64];
+	uint64_t filter6[(1u << FILTER6_BITS) / 64];
 };
+
+/* Marks the first-bits slots prefix p overlaps. */
+static void filter_mark(struct prefix_list *pl, const struct prefix *p)
+{
+	bool v4 = p->afi == AFI_IPV4;
+	unsigned bits = v4 ? FILTER4_BITS : FILTER6_BITS;
+	uint64_t *f = v4 ? pl->filter4 : pl->filter6;
+	uint32_t first = v4 ? p->addr[0] : (uint32_t)(p->addr[0] << 8 | p->addr[1]);
+	uint32_t span = p->len >= bits ? 1 : 1u << (bits - p->len);
+	first &= ~(span - 1);
+	for (uint32_t i = first; i < first + span; i++)
+		f[i / 64] |= 1ull << (i % 64);
+}
+
+/* false: no entry can cover p. */
+static bool filter_may_match(const struct prefix_list *pl, const struct prefix *p)
+{
+	bool v4 = p->afi == AFI_IPV4;
+	unsigned bits = v4 ? FILTER4_BITS : FILTER6_BITS;
+	if (p->len < bits)
+		return true;         /* shorter than a slot: ask the trie */
+	const uint64_t *f = v4 ? pl->filter4 : pl->filter6;
+	uint32_t i = v4 ? p->addr[0] : (uint32_t)(p->addr[0] << 8 | p->addr[1]);
+	return f[i / 64] >> (i % 64) & 1;
+}
 
 int prefix_list_entry_prefix(const struct cfg_prefix *e, struct prefix *out)
 {
@@ -74,6 +108,7 @@ struct prefix_list *prefix_list_compile(const struct cfg_prefix_list *l)
 		copy->comment = e->comment ? xstrdup(e->comment) : NULL;
 		void **slot = pfxtree_insert(pl->tree, &p, NULL);
 		*slot = bucket_add(*slot, pl->n++);
+		filter_mark(pl, &p);
 	}
 	return pl;
 }
@@ -133,7 +168,7 @@ static int match_bucket(const struct prefix *entry, void *val, void *arg)
 const struct cfg_prefix *prefix_list_match(const struct prefix_list *pl,
     const struct prefix *p, uint32_t origin_as)
 {
-	if (pl == NULL)
+	if (pl == NULL || pl->n == 0 || !filter_may_match(pl, p))
 		return NULL;
 	struct match_ctx m = { pl, p, origin_as, -1 };
 	pfxtree_walk_covering(pl->tree, p, match_bucket, &m);

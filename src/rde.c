@@ -38,6 +38,48 @@ static const char *peer_name(const struct rde_peer *p)
 	return buf;
 }
 
+/* The path snapshots of a batch come from chunks that are reused batch
+ * after batch: no malloc/free per changed prefix. */
+#define SNAP_CHUNK 65536
+
+static struct path *snap_alloc(struct snap_arena *a, uint16_t n)
+{
+	while (a->cur < a->nchunks && a->used + n > a->sizes[a->cur]) {
+		a->cur++;
+		a->used = 0;
+	}
+	if (a->cur == a->nchunks) {
+		size_t size = SNAP_CHUNK;    /* > any entry's path count (uint16_t) */
+		a->chunks = xrealloc(a->chunks, (a->nchunks + 1) * sizeof(*a->chunks));
+		a->sizes = xrealloc(a->sizes, (a->nchunks + 1) * sizeof(*a->sizes));
+		a->chunks[a->nchunks] = xmalloc(size * sizeof(struct path));
+		a->sizes[a->nchunks++] = size;
+		a->used = 0;
+	}
+	struct path *p = a->chunks[a->cur] + a->used;
+	a->used += n;
+	return p;
+}
+
+static void snap_reset(struct snap_arena *a)
+{
+	a->cur = 0;
+	a->used = 0;
+}
+
+void rde_free_batch(struct rde *rde)
+{
+	struct snap_arena *a = &rde->snaps;
+	for (size_t i = 0; i < a->nchunks; i++)
+		free(a->chunks[i]);
+	free(a->chunks);
+	free(a->sizes);
+	memset(a, 0, sizeof(*a));
+	free(rde->changes);
+	rde->changes = NULL;
+	rde->changes_cap = 0;
+}
+
 void rde_touch(struct rde *rde, struct rib_entry *re)
 {
 	if (re->in_batch)
@@ -51,7 +93,7 @@ void rde_touch(struct rde *rde, struct rib_entry *re)
 	c->nold = re->npaths;
 	c->old = NULL;
 	if (re->npaths) {
-		c->old = xmalloc(re->npaths * sizeof(*c->old));
+		c->old = snap_alloc(&rde->snaps, re->npaths);
 		memcpy(c->old, re->paths, re->npaths * sizeof(*c->old));
 		for (uint16_t i = 0; i < re->npaths; i++)
 			attr_ref(c->old[i].attrs);
@@ -66,11 +108,11 @@ void rde_flush_batch(struct rde *rde)
 		struct change *c = &rde->changes[i];
 		for (uint16_t k = 0; k < c->nold; k++)
 			attr_unref(c->old[k].attrs);
-		free(c->old);
 		c->re->in_batch = 0;
 		rib_gc_entry(&rde->rib, c->re);
 	}
 	rde->nchanges = 0;
+	snap_reset(&rde->snaps);
 }
 
 /* --- peers ---------------------------------------------------------------- */
@@ -812,5 +854,5 @@ void rde_stop(struct rde *rde)
 	policy_global_free(rde->g);
 	for (uint32_t i = 0; i < rde->npeers; i++)
 		free(rde->peers[i]);
-	free(rde->changes);
+	rde_free_batch(rde);
 }

@@ -62,6 +62,12 @@ struct change {
 	uint16_t nold;
 };
 
+struct snap_arena {
+	struct path **chunks;
+	size_t *sizes;
+	size_t nchunks, cur, used;
+};
+
 struct rde {
 	struct rib rib;
 	uint32_t rs_as;
@@ -77,6 +83,7 @@ struct rde {
 	uint32_t npeers;             /* highest id + 1 */
 	struct change *changes;
 	size_t nchanges, changes_cap;
+	struct snap_arena snaps;     /* the changes' `old` arrays */
 	uint32_t stamp;               /* export: last visit stamp handed out */
 	struct ipc_queue *in, *to_se, *to_main;
 	struct update_decoded dec;
@@ -89,6 +96,8 @@ struct rde {
 void rde_touch(struct rde *rde, struct rib_entry *re);
 /* Exports the batch's changes and releases its snapshots. */
 void rde_flush_batch(struct rde *rde);
+/* Frees the batch's memory (after the last flush). */
+void rde_free_batch(struct rde *rde);
 const struct decision_peer *rde_decision_peer(uint32_t id, void *rde);
 uint32_t rde_now_s(void);
 

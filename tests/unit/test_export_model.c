@@ -88,7 +88,7 @@ static void teardown(void)
 	rib_destroy(&rde->rib);
 	for (uint32_t i = 0; i < rde->npeers; i++)
 		free(rde->peers[i]);
-	free(rde->changes);
+	rde_free_batch(rde);
 	free(rde);
 }
 
