@@ -18,6 +18,9 @@ BENCH_RS_DIR=$BENCH_LIB/rs
 : "${BENCH_OUT:=$BENCH_LIB/out}"
 : "${BENCH_HOLD:=90}"            # hold time everywhere (route servers and bgpload)
 : "${BENCH_CHURN_S:=60}"         # W4: seconds of churn
+: "${BENCH_ROAS:=500000}"         # W1F/W2F: ROAs in the VRP file
+: "${BENCH_INVALID_PCT:=1}"       # W1F/W2F: % of every member's routes made RPKI INVALID
+: "${BENCH_IRR_PAD:=50000}"       # W1F/W2F: route objects of the largest member
 export LAB_PCAP=0                # no capture: it would compete for CPU
 
 # Peering LAN: documentation space, route server .1 in each /24; members
@@ -55,7 +58,10 @@ bench_bgpload_features() {
 # SCALE (default 1) multiplies every table size (W3/W5 scale-down).
 bench_workload() {
 	local w=$1 scale=${2:-1} i n=0
-	WL_NAME=$w WL_SCALE=$scale WL_CHURN=0 WL_RELOAD= WL_TIMEOUT=300 WL_WAIT=120
+	WL_NAME=$w WL_SCALE=$scale WL_CHURN=0 WL_RELOAD= WL_TIMEOUT=300 WL_WAIT=120 WL_FILTERS=
+	# W1F, W2F: the shape of W1, W2 with the IXP filter profile
+	# (bench_filter_data), ixpd and BIRD only
+	case $w in W1F|W2F) WL_FILTERS=1 w=${w%F} ;; esac
 	: > "$RUN_DIR/members.tsv"
 	# _tier COUNT PREFIXES — COUNT members announcing PREFIXES each
 	_tier() {
@@ -94,6 +100,7 @@ bench_workload() {
 		_tier 20 5000; WL_CHURN=1; WL_TIMEOUT=$((300 + BENCH_CHURN_S)) ;;
 	*) bench_log "unknown workload $w"; return 1 ;;
 	esac
+	[ -n "$WL_FILTERS" ] && WL_DESC="$WL_DESC; IXP filters: RPKI (${BENCH_ROAS} ROAs), IRR, bogons, AS_PATH, NEXT_HOP, max-prefix"
 	[ "$scale" != 1 ] && WL_DESC="$WL_DESC, scaled x$scale"
 	# without bgpload's member role: each member is a feeder plus a sink
 	# on a second address (the sink then also receives its own feeder's routes)
@@ -137,6 +144,73 @@ bench_bgpload_sessions() {
 		flush(); role = $1; a0 = $2; asn0 = $3; pf = $4; ex = $5; net0 = net; h0 = host; n = 1
 	}
 	END { flush() }' "$RUN_DIR/members.tsv"
+}
+
+# ---------------------------------------------------------------- filter profile
+
+# bench_filter_data — W1F/W2F: the filters' data for this workload (VRP
+# file, RPSL dump, the same for BIRD; bench/filters.py, cached in
+# $BENCH_OUT/filterdata/ per workload shape, generator and bgpload), and
+# members' expectations lowered to what passes the filters.  Sets
+# FILTER_DIR and FILTER_LIMIT (max-prefix: twice the largest table).
+bench_filter_data() {
+	local key
+	key=$({ awk '{ print $1, $2, $3, $4 }' "$RUN_DIR/members.tsv"; cat "$BENCH_LIB/filters.py"
+		echo "$BENCH_ROAS $BENCH_INVALID_PCT $BENCH_IRR_PAD"; sha256sum < "$BGPLOAD"; } | sha256sum | cut -c1-12)
+	FILTER_DIR=$BENCH_OUT/filterdata/$WL_NAME-x$WL_SCALE-$key
+	if [ ! -s "$FILTER_DIR/stats.json" ]; then
+		bench_log "$WL_NAME: generating the filters' data in $FILTER_DIR"
+		rm -rf "$FILTER_DIR.tmp"; mkdir -p "$FILTER_DIR.tmp"
+		{ echo "rs $(bench_member_rs)"; bench_bgpload_sessions; } > "$FILTER_DIR.tmp/sessions.conf"
+		cp "$RUN_DIR/members.tsv" "$FILTER_DIR.tmp/members.tsv"
+		"$BGPLOAD" --print-table --config "$FILTER_DIR.tmp/sessions.conf" |
+			python3 "$BENCH_LIB/filters.py" --members "$FILTER_DIR.tmp/members.tsv" --out "$FILTER_DIR.tmp" \
+			--roas "$BENCH_ROAS" --invalid "$BENCH_INVALID_PCT" --irr-pad "$BENCH_IRR_PAD" \
+			--rs-as "$RS_ASN" > "$FILTER_DIR.tmp/gen.log" || { bench_log "bench/filters.py failed"; return 1; }
+		rm -rf "$FILTER_DIR"; mv "$FILTER_DIR.tmp" "$FILTER_DIR"
+	fi
+	cp "$FILTER_DIR/stats.json" "$RUN_DIR/filter-stats.json"
+	# a member receives what the others' filters accept, a sink all of it
+	awk 'NR == FNR { if (FNR > 1) { acc[$1] = $3; tot += $3 } next }
+	     { $5 = $1 == "member" ? tot - acc[$3] : $1 == "sink" ? tot : 0; print }' \
+		"$FILTER_DIR/accepted.tsv" "$RUN_DIR/members.tsv" > "$RUN_DIR/m.tmp"
+	mv "$RUN_DIR/m.tmp" "$RUN_DIR/members.tsv"
+	FILTER_LIMIT=$(awk '$4 > m { m = $4 } END { print (2 * m > 1000 ? 2 * m : 1000) }' "$RUN_DIR/members.tsv")
+}
+
+# bench_filter_check RS — after a W1F/W2F run: what the route server
+# rejected (all, and as RPKI INVALID) against what bench/filters.py
+# expects, and whether every receiver ended with exactly its expectation;
+# JSON into $RUN_DIR/extra.json
+bench_filter_check() {
+	local d=$LAB_DIR/rs rej='' rpki='' exact
+	case $1 in
+	ixpd)
+		"$IXPCTL_BIN" -s "$d/ixpd.sock" --json show routes --rejected > "$d/rejected.json" 2>&1
+		rej=$(jq '[.. | objects | select(has("reject_reason") and .rejected == true)] | length' "$d/rejected.json" 2>/dev/null)
+		rpki=$(jq '[.. | objects | select(.rejected == true and .reject_code == 14)] | length' "$d/rejected.json" 2>/dev/null) ;;
+	bird)
+		# "N of M routes for K networks in table master4"
+		rej=$(lab_exec rs birdc -s "$d/bird.ctl" show route filtered count | awk '/routes for/ { print $1; exit }')
+		rpki=$(lab_exec rs birdc -s "$d/bird.ctl" show route filtered where \
+			'roa_check(RPKI4, net, bgp_path.last) = ROA_INVALID' count | awk '/routes for/ { print $1; exit }') ;;
+	esac
+	exact=$(jq '[.sessions[] | select(.expect != null and .expect > 0) | .prefixes_held == .expect] | all' \
+		"$LAB_DIR/load/summary.json" 2>/dev/null)
+	jq -n --argjson x "$(cat "$RUN_DIR/extra.json" 2>/dev/null || echo '{}')" \
+		--arg rej "$rej" --arg rpki "$rpki" --arg exact "${exact:-null}" --slurpfile st "$RUN_DIR/filter-stats.json" '
+		$x + { filters: { rs_rejected: ($rej | tonumber? // null), rs_rejected_rpki: ($rpki | tonumber? // null),
+		                  expected_rejected: ([$st[0].rejected[]] | add), expected_rpki_invalid: $st[0].rejected.rpki_invalid,
+		                  held_exact: ($exact | fromjson? // null), roas: $st[0].roas,
+		                  irr_prefixes_max: $st[0].irr_prefixes_max, route_objects: $st[0].route_objects } }' \
+		> "$RUN_DIR/extra.tmp" && mv "$RUN_DIR/extra.tmp" "$RUN_DIR/extra.json"
+}
+
+# bench_note_load SECONDS — how long the route server took to load its
+# configuration and the filters' data (into $RUN_DIR/extra.json)
+bench_note_load() {
+	jq -n --argjson x "$(cat "$RUN_DIR/extra.json" 2>/dev/null || echo '{}')" --argjson s "$1" \
+		'$x + { data_load_s: $s }' > "$RUN_DIR/extra.tmp" && mv "$RUN_DIR/extra.tmp" "$RUN_DIR/extra.json"
 }
 
 # ---------------------------------------------------------------- topology
@@ -213,34 +287,64 @@ bench_rs_start() {
 _bench_listen_list() { printf '"%s", ' "${BENCH_RS_LISTEN[@]}" | sed 's/, $//'; }
 
 _bench_start_ixpd() {
-	local d=$LAB_DIR/rs a asn
-	lab_render "$BENCH_RS_DIR/ixpd.yml.in" "$d/ixpd.yml" "LISTEN=$(_bench_listen_list)" "DIR=$d" "HOLD=$BENCH_HOLD"
-	lab_render "$BENCH_RS_DIR/ixpd-general.yml" "$d/general.yml" V4_MAX_LEN=32
+	local d=$LAB_DIR/rs a asn data='' t0
+	mkdir -p "$d/cache"
+	if [ -n "$WL_FILTERS" ]; then
+		data="rpki: { vrp_file: \"$FILTER_DIR/vrps.json\", refresh: 86400 }"$'\n'
+		data+="irr: { rpsl: [\"$FILTER_DIR/irr.rpsl\"], refresh: 2592000 }"
+		lab_render "$BENCH_RS_DIR/ixpd-general-filters.yml" "$d/general.yml" "LIMIT=$FILTER_LIMIT"
+	else
+		lab_render "$BENCH_RS_DIR/ixpd-general.yml" "$d/general.yml" V4_MAX_LEN=32
+	fi
+	lab_render "$BENCH_RS_DIR/ixpd.yml.in" "$d/ixpd.yml" "LISTEN=$(_bench_listen_list)" "DIR=$d" "HOLD=$BENCH_HOLD" \
+		"DATA=$data"
 	{
 		echo "clients:"
 		while read -r a asn; do
 			printf '  - asn: %s\n    ip: ["%s"]\n' "$asn" "$a"
+			# filter profile: the member's AS-SET in irr.rpsl
+			[ -n "$WL_FILTERS" ] && printf '    cfg: { filtering: { irrdb: { as_sets: ["AS-M%s"] } } }\n' "$asn"
 		done < <(bench_clients)
 	} > "$d/clients.yml"
 	"$IXPD_BIN" -n -c "$d/ixpd.yml" > "$d/ixpd-effective.yml" 2> "$d/ixpd.log" \
 		|| { cat "$d/ixpd.log" >&2; return 1; }
+	t0=$(date +%s.%N)
 	lab_spawn rs "$d/ixpd.log" "$IXPD_BIN" -c "$d/ixpd.yml"
-	lab_wait 10 "$IXPCTL_BIN" -s "$d/ixpd.sock" show status >/dev/null 2>&1
+	lab_wait 10 "$IXPCTL_BIN" -s "$d/ixpd.sock" show status >/dev/null 2>&1 || return 1
+	[ -n "$WL_FILTERS" ] || return 0
+	# the data thread reads the VRP file and the RPSL dump after start;
+	# routes would be accepted unchecked (and filtered again) before
+	# that: the members start once the RDE holds both
+	lab_wait 300 eval 'grep -q "RPKI: [0-9]* VRPs loaded" "$d/ixpd.log" && grep -q "IRR: new data for" "$d/ixpd.log"' \
+		|| { bench_log "ixpd did not load the filters' data"; return 1; }
+	bench_note_load "$(awk -v a="$(date +%s.%N)" -v b="$t0" 'BEGIN { printf "%.2f", a - b }')"
+	sleep 1
 }
 
 _bench_start_bird() {
-	local d=$LAB_DIR/rs a asn
-	lab_render "$BENCH_RS_DIR/bird.conf.in" "$d/bird.conf" RS_ID=192.0.2.1 RS_ASN=$RS_ASN "DIR=$d" "HOLD=$BENCH_HOLD"
+	local d=$LAB_DIR/rs a asn main=bird.conf.in client=bird-client.conf.in t0
+	if [ -n "$WL_FILTERS" ]; then
+		main=bird-filters.conf.in client=bird-filters-client.conf.in
+		cp "$FILTER_DIR/bird-data.conf" "$d/bird-data.conf"
+	fi
+	lab_render "$BENCH_RS_DIR/$main" "$d/bird.conf" RS_ID=192.0.2.1 RS_ASN=$RS_ASN "DIR=$d" "HOLD=$BENCH_HOLD" \
+		"LIMIT=${FILTER_LIMIT:-}"
 	cp "$BENCH_RS_DIR/bird-policy-accept.conf" "$d/policy.conf"
 	while read -r a asn; do
-		lab_render "$BENCH_RS_DIR/bird-client.conf.in" "$d/client.tmp" "ADDR=$a" "ASN=$asn" \
+		lab_render "$BENCH_RS_DIR/$client" "$d/client.tmp" "ADDR=$a" "ASN=$asn" \
 			"LOCAL=$(bench_member_rs "$a")" RS_ASN=$RS_ASN
 		cat "$d/client.tmp"
 	done < <(bench_clients) >> "$d/bird.conf"
 	rm -f "$d/client.tmp"
 	bird -p -c "$d/bird.conf" 2> "$d/bird.log" || { cat "$d/bird.log" >&2; return 1; }
+	t0=$(date +%s.%N)
 	lab_spawn rs "$d/bird.log" bird -f -c "$d/bird.conf" -s "$d/bird.ctl" -P "$d/bird.pid"
-	lab_wait 20 _lab_birdc_ok "$d/bird.ctl"
+	lab_wait 300 _lab_birdc_ok "$d/bird.ctl" || return 1
+	[ -n "$WL_FILTERS" ] || return 0
+	# the ROA table is filled by a static protocol once BIRD runs
+	lab_wait 300 eval 'lab_exec rs birdc -s "$d/bird.ctl" show protocols rpki_roas | grep -q "rpki_roas.* up "' \
+		|| { bench_log "BIRD's ROA table did not come up"; return 1; }
+	bench_note_load "$(awk -v a="$(date +%s.%N)" -v b="$t0" 'BEGIN { printf "%.2f", a - b }')"
 }
 
 _bench_openbgpd_render() {   # POLICY

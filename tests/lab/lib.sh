@@ -922,13 +922,17 @@ lab_expected_tagged() {
 	done < <(lab_routes "$n")
 }
 
-# lab_session_marks — what changes when a session of the lab is reset: the
-#   route server's neighbour states and "since" (ixpd), FRR's count of
+# lab_session_marks — what changes when a session of LAB_MEMBERS is reset:
+#   the route server's neighbour states and "since" (ixpd), FRR's count of
 #   established connections, BIRD's protocol state and "since"
 lab_session_marks() {
 	local m
-	[ "$RS_IMPL" = ixpd ] &&
-		lab_ixpctl --json show neighbors | jq -c '[.neighbors[] | [.address, .state, .since]] | sort'
+	if [ "$RS_IMPL" = ixpd ]; then
+		for m in "${LAB_MEMBERS[@]}"; do printf '%s\n%s\n' "${M_V4[$m]}" "${M_V6[$m]}"; done |
+			jq -R . | jq -s . > "$LAB_DIR/marks.addrs"
+		lab_ixpctl --json show neighbors | jq -c --slurpfile a "$LAB_DIR/marks.addrs" '
+			[.neighbors[] | select(.address as $x | $a[0] | index($x)) | [.address, .state, .since]] | sort'
+	fi
 	for m in "${LAB_MEMBERS[@]}"; do
 		case ${M_TYPE[$m]} in
 		frr) echo "$m $(lab_vtysh "$m" -c "show bgp neighbors json" | jq -c '[.[] | .connectionsEstablished]')" ;;

@@ -30,8 +30,20 @@ def comm_key(c):
     return tuple(int(x) for x in c.split(":"))
 
 
+# Well-known communities (RFC 1997, 7999, 8326) as FRR ("noExport") and
+# bgpctl ("NO_EXPORT") name them: shown as numbers like the others.
+WELL_KNOWN = {"gracefulshutdown": "65535:0", "blackhole": "65535:666",
+              "noexport": "65535:65281", "noadvertise": "65535:65282",
+              "noexportsubconfed": "65535:65283", "localas": "65535:65283",
+              "nopeer": "65535:65284"}
+
+
+def comm_num(c):
+    return WELL_KNOWN.get(c.replace("_", "").replace("-", "").lower(), c)
+
+
 def line(prefix, aspath, nexthop, med, comms, lcomms):
-    comms = ",".join(sorted(set(comms), key=comm_key)) or "-"
+    comms = ",".join(sorted(set(comm_num(c) for c in comms), key=comm_key)) or "-"
     lcomms = ",".join(sorted(set(lcomms), key=comm_key)) or "-"
     med = "-" if med is None else str(med)
     aspath = " ".join(str(a) for a in aspath) or "-"
