@@ -280,6 +280,10 @@ static int render_status(const json_t *r, time_t now, FILE *out)
 	kv(out, "", "Neighbors:", buf);
 	counts(get(r, "routes"), buf, sizeof(buf));
 	kv(out, "", "Routes:", buf);
+	if (get(r, "policy_data")) {
+		counts(get(r, "policy_data"), buf, sizeof(buf));
+		kv(out, "", "Policy data:", buf);
+	}
 	return 0;
 }
 

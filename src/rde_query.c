@@ -225,6 +225,22 @@ static void show_routes(struct rde *rde, const struct ipc_msg *m, const struct c
 	control_reply(rde->to_main, m->fd, res, NULL);
 }
 
+/* What the import policy's data sources have delivered so far. */
+static json_t *policy_data_json(struct rde *rde)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "vrps", rde->vrps ? json_integer((json_int_t)vrp_table_count(rde->vrps)) : json_null());
+	json_object_set_new(o, "aspa_customers",
+	    rde->aspas ? json_integer((json_int_t)aspa_table_count(rde->aspas)) : json_null());
+	if (rde->rtr) {
+		struct rpki_rtr_state st;
+		rpki_rtr_state(rde->rtr, &st, NULL, 0);
+		json_object_set_new(o, "rtr_connected", json_boolean(st.connected));
+	}
+	json_object_set_new(o, "irr_as_set_lists", json_integer((json_int_t)rde->nirr));
+	return o;
+}
+
 static void show_status(struct rde *rde, const struct ipc_msg *m)
 {
 	unsigned up = 0, configured = 0;
@@ -245,6 +261,7 @@ static void show_status(struct rde *rde, const struct ipc_msg *m)
 	json_object_set_new(r, "attribute_sets", json_integer((json_int_t)attr_count()));
 	json_object_set_new(r, "memory_bytes", json_integer((json_int_t)(rib_memory(&rde->rib) + attr_memory())));
 	json_object_set_new(res, "routes", r);
+	json_object_set_new(res, "policy_data", policy_data_json(rde));
 	control_reply(rde->to_main, m->fd, res, NULL);
 }
 
