@@ -1645,7 +1645,7 @@ static const struct opt opts[] = {
 	{ "irr.bgpq4.path", .type = &t_path, .sdef = "/usr/bin/bgpq4", IXPD(irr.bgpq4.path), YES },
 	{ "irr.bgpq4.host", WORD("rr.ntt.net"), IXPD(irr.bgpq4.host), YES },
 	{ "irr.bgpq4.sources", WORD(NULL), IXPD(irr.bgpq4.sources), YES },
-	{ "irr.refresh", U32(60, 2592000, CFG_DEFAULT_IRR_REFRESH), IXPD(irr.refresh), YES },
+	{ "irr.refresh", U32(1, 2592000, CFG_DEFAULT_IRR_REFRESH), IXPD(irr.refresh), YES },
 	{ "peeringdb.api", WORD("https://www.peeringdb.com"), .flags = F_URL, IXPD(peeringdb.api), YES },
 	{ "peeringdb.api_key", .type = &t_secret, IXPD(peeringdb.api_key), YES },
 	{ "peeringdb.file", .type = &t_path, IXPD(peeringdb.file), YES },

@@ -130,6 +130,18 @@ static void job_free(struct job *j)
 	free(j);
 }
 
+/* cache_dir and its irr/ and peeringdb/ directories, made if missing. */
+static void make_cache_dirs(const char *dir)
+{
+	static const char *const subs[] = { "", "/irr", "/peeringdb" };
+	char path[4096];
+	for (size_t i = 0; dir && i < sizeof(subs) / sizeof(subs[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s", dir, subs[i]);
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			log_warn("cache: cannot create %s: %s", path, strerror(errno));
+	}
+}
+
 static time_t mtime_of(const char *path)
 {
 	struct stat st;
@@ -291,6 +303,7 @@ static void *datasrc_main(void *arg)
 		if (ds->new_job) {
 			job_free(j);
 			j = ds->pending;
+			make_cache_dirs(j->cache_dir);
 			ds->pending = NULL;
 			ds->new_job = false;
 			next_vrp = next_irr = 0;    /* PeeringDB keeps its schedule */

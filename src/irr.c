@@ -157,6 +157,20 @@ static char *join_key(char **v, int n)
 	return key;
 }
 
+char *irr_key(const char *const *names, int n)
+{
+	int nc;
+	char err[8];
+	char **v = canon_names(names, n, &nc, err, sizeof(err));
+	if (!v)
+		return NULL;
+	char *key = join_key(v, nc);
+	for (int i = 0; i < nc; i++)
+		free(v[i]);
+	free(v);
+	return key;
+}
+
 int irr_client_names(const struct ixpd_config *cfg, const struct cfg_client *c, char ***out)
 {
 	const struct cfg_str_list *sets = &c->irrdb.as_sets;

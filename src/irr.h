@@ -66,6 +66,9 @@ bool irr_name_valid(const char *name);
  * ASN's clients.yml `asns:` entry.  Returns the count; *out is an allocated
  * array of allocated strings, freed by irr_names_free. */
 int irr_client_names(const struct ixpd_config *cfg, const struct cfg_client *c, char ***out);
+/* The key of the data expanded for names (irr_member.key), or NULL if a
+ * name is invalid.  Free it. */
+char *irr_key(const char *const *names, int n);
 void irr_names_free(char **names, int n);
 
 /* ---- RPSL dumps ----

@@ -183,15 +183,10 @@ static void build_client(const struct ixpd_config *cfg, const struct cfg_client 
 	pc->n_irr_names = irr_client_names(cfg, c, &pc->irr_names);
 	if (cfg->general.filtering.irrdb.peering_db)
 		add_pdb_as_sets(pc, pdb);
-	size_t len = 1;
-	for (int i = 0; i < pc->n_irr_names; i++)
-		len += strlen(pc->irr_names[i]) + 1;
-	pc->irr_key = xcalloc(1, len);
-	for (int i = 0; i < pc->n_irr_names; i++) {
-		if (i)
-			strcat(pc->irr_key, "+");
-		strcat(pc->irr_key, pc->irr_names[i]);
-	}
+	/* The same key the IRR data carries (names canonicalised and sorted). */
+	pc->irr_key = irr_key((const char *const *)pc->irr_names, pc->n_irr_names);
+	if (!pc->irr_key)
+		pc->irr_key = xstrdup("");
 }
 
 static void addr_bytes(const struct cfg_addr *a, uint8_t out[16])

@@ -1048,7 +1048,7 @@ TEST(data_source_values_refused)
 		{ "rpki: {rtr: \"-h:323\"}\n", "got '-h:323'" },
 		{ "rpki: {rtr: \"rtr example:323\"}\n", "got 'rtr example:323'" },
 		{ "rpki: {refresh: 0}\n", "rpki.refresh: expected an integer from 1 to 86400, got '0'" },
-		{ "irr: {refresh: 59}\n", "irr.refresh: expected an integer from 60 to 2592000" },
+		{ "irr: {refresh: 0}\n", "irr.refresh: expected an integer from 1 to 2592000" },
 		{ "irr: {bgpq4: {sources: \"RIPE, RADB\"}}\n",
 		  "irr.bgpq4.sources: blanks and control characters are not allowed" },
 		{ "irr: {bgpq4: {host: \"-f\"}}\n", "irr.bgpq4.host: must not start with '-', got '-f'" },

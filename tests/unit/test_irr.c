@@ -792,3 +792,21 @@ TEST(large_synthetic_dump_loads_and_checks_quickly)
 	irr_db_free(db);
 	rm_tree(dir);
 }
+
+TEST(key_of_names_is_the_key_of_their_expanded_data)
+{
+	/* The policy finds a member's data by this key: order and case of the
+	 * configured names must not matter. */
+	const char *names[] = { "AS52001", "as-m1" };
+	char *key = irr_key(names, 2);
+	CHECK_EQ_STR(key, "AS-M1+AS52001");
+	struct irr_db *db = irr_db_new();
+	char why[256];
+	struct irr_member *m = irr_db_expand(db, names, 2, 0, why, sizeof(why));
+	CHECK(m != NULL);
+	if (m)
+		CHECK_EQ_STR(m->key, key);
+	irr_member_free(m);
+	irr_db_free(db);
+	free(key);
+}
