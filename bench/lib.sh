@@ -191,9 +191,11 @@ bench_filter_check() {
 		rpki=$(jq '[.. | objects | select(.rejected == true and .reject_code == 14)] | length' "$d/rejected.json" 2>/dev/null) ;;
 	bird)
 		# "N of M routes for K networks in table master4"
-		rej=$(lab_exec rs birdc -s "$d/bird.ctl" show route filtered count | awk '/routes for/ { print $1; exit }')
-		rpki=$(lab_exec rs birdc -s "$d/bird.ctl" show route filtered where \
-			'roa_check(RPKI4, net, bgp_path.last) = ROA_INVALID' count | awk '/routes for/ { print $1; exit }') ;;
+		lab_exec rs birdc -s "$d/bird.ctl" show route filtered count > "$d/filtered.out" 2>&1
+		lab_exec rs birdc -s "$d/bird.ctl" show route filtered where \
+			'roa_check(RPKI4, net, bgp_path.last) = ROA_INVALID' count > "$d/filtered-rpki.out" 2>&1
+		rej=$(awk '/routes for/ { print $1; exit }' "$d/filtered.out")
+		rpki=$(awk '/routes for/ { print $1; exit }' "$d/filtered-rpki.out") ;;
 	esac
 	exact=$(jq '[.sessions[] | select(.expect != null and .expect > 0) | .prefixes_held == .expect] | all' \
 		"$LAB_DIR/load/summary.json" 2>/dev/null)

@@ -81,6 +81,69 @@ def read(path, default=""):
         return default
 
 
+FILTER_WL = [("W1F", "W1"), ("W2F", "W2")]
+
+
+def filters_section(md, sel):
+    """W1F/W2F: the workloads with the IXP filter profile, against the
+    unfiltered W1/W2 of the same route server and against BIRD."""
+    present = [(wf, w) for wf, w in FILTER_WL if any((wf, rs) in sel for rs in ("ixpd", "bird"))]
+    if not present:
+        return
+    md.append("## With IXP filters\n")
+    md.append("W1F and W2F are W1 and W2 with arouteserver's default import filters on, for ixpd "
+              "(`bench/rs/ixpd-general-filters.yml`) and for BIRD 2 with the filters arouteserver "
+              "generates, written out (`bench/rs/bird-filters*.conf.in`): NEXT_HOP strict, AS_PATH "
+              "length and left-most AS, invalid ASNs, bogons, prefix length, IRR origin and prefix "
+              "(RPSL dump / per-member prefix sets), RPKI origin validation rejecting INVALIDs (VRP "
+              "file / `roa4` table filled by a static protocol), max-prefix above the table size, "
+              "informational communities added; data from `bench/filters.py` (bench/README.md). "
+              "**×unfiltered** = this figure / the same route server's W1 or W2 figure above; "
+              "**×BIRD** = ixpd / BIRD with filters.  **load** = from starting the route server to "
+              "its filter data being in use (not part of conv).  **rejected** = routes the route "
+              "server rejected (as RPKI INVALID) / what the generator expects.\n")
+    for wf, w in present:
+        rows = {rs: sel.get((wf, rs), []) for rs in ("ixpd", "bird")}
+        any_row = next(r for rr in rows.values() for r in rr)
+        f = any_row.get("filters") or {}
+        md.append(f"### {wf}: {w} with IXP filters\n")
+        md.append(f"Data: {f.get('roas', 0):,} ROAs, {f.get('route_objects', 0):,} route objects, largest "
+                  f"IRR prefix list {f.get('irr_prefixes_max', 0):,}; {f.get('expected_rpki_invalid', 0):,} routes "
+                  f"made RPKI INVALID on purpose (rejected: {f.get('expected_rejected', 0):,} expected).\n")
+        md.append("| route server | scale | runs ok | conv s | ×unfiltered | ×BIRD | RSS MB | ×unfiltered | ×BIRD "
+                  "| CPU s | ×unfiltered | ×BIRD | load s | rejected (RPKI) / expected |")
+        md.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+        b = rows["bird"]
+        notes = []
+        for rs in ("ixpd", "bird"):
+            rr = rows[rs]
+            if not rr:
+                continue
+            ok = [r for r in rr if r["status"] == "ok"]
+            base = [r for r in sel.get((w, rs), []) if r["scale"] == rr[-1]["scale"]]
+            vals = []
+            for key in ("conv_s", "rs_hwm_mb", "rs_cpu_s"):
+                v = med(rr, key)
+                vals.append(fmt(v, 1) if key == "rs_hwm_mb" else fmt(v))
+                vals.append(ratio(v, med(base, key)) if base else "–")
+                same = b and b[-1]["scale"] == rr[-1]["scale"]
+                vals.append(ratio(v, med(b, key)) if same else "–")
+            rej = [r.get("filters") or {} for r in ok]
+            rej_s = ", ".join(sorted({f"{x.get('rs_rejected')} ({x.get('rs_rejected_rpki')}) / "
+                                      f"{x.get('expected_rejected')}" for x in rej})) or "–"
+            md.append(f"| {RS_NAME[rs]} | {rr[-1]['scale']:g} | {len(ok)}/{len(rr)} | " + " | ".join(vals)
+                      + f" | {fmt(med(rr, 'data_load_s'))} | {rej_s} |")
+            for r in rr:
+                if r["status"] != "ok":
+                    notes.append(f"- {RS_NAME[rs]} run {r['run']} (scale {r['scale']:g}): **{r['status']}** — {r['reason']}")
+            if not base:
+                notes.append(f"- {RS_NAME[rs]}: no unfiltered {w} run at scale {rr[-1]['scale']:g} to compare with")
+        md.append("")
+        if notes:
+            md.extend(notes)
+            md.append("")
+
+
 def main():
     results, bench = sys.argv[1], sys.argv[2]
     out_dir = os.path.join(bench, "out")
@@ -180,6 +243,7 @@ def main():
         if notes:
             md.extend(notes)
             md.append("")
+    filters_section(md, sel)
     md.append("## Configurations\n")
     md.append("Rendered per run from these templates by `bench/lib.sh` (one client block per "
               "member); the rendered files of every run are kept in "

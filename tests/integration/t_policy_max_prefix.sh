@@ -4,7 +4,7 @@
 # t_policy_max_prefix: a route leak trips max-prefix (action shutdown).
 #
 # A bgpload feeder (f0, AS61000, clients.yml max_prefix {action: shutdown,
-# limit_ipv4: 1000}) announces 200,000 prefixes, reconnecting whenever it
+# limit_ipv4: 1000}) announces a full table, 1,000,000 prefixes, reconnecting whenever it
 # is dropped (--reconnect); BIRD m1 and FRR m2 are connected all along.
 #   - the feeder's session goes down with NOTIFICATION Cease/1 (RFC 4486:
 #     maximum number of prefixes reached, AFI/SAFI and the limit as data),
@@ -16,12 +16,12 @@
 #   - m1's and m2's sessions never reset and keep their routes;
 #   - ixpd's peak RSS (VmHWM) stays small: the leak is cut off at the limit,
 #     not absorbed (printed as FIGURE lines).
-# env: MP_PREFIXES (200000)  MP_LIMIT (1000)  BGPLOAD (build/bgpload)
+# env: MP_PREFIXES (1000000)  MP_LIMIT (1000)  BGPLOAD (build/bgpload)
 # shellcheck source=../lab/lib.sh
 . "$(dirname "$0")/../lab/lib.sh"
 
 : "${BGPLOAD:=$LAB_REPO/build/bgpload}"
-: "${MP_PREFIXES:=200000}"
+: "${MP_PREFIXES:=1000000}"
 : "${MP_LIMIT:=1000}"
 [ -x "$BGPLOAD" ] || { echo "  FAIL - $BGPLOAD not built (run make)"; exit 1; }
 
