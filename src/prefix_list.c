@@ -19,28 +19,36 @@ struct bucket {
 	int pos[];
 };
 
-/* A first-bits filter in front of the trie: one bit per /8 (IPv4) or /16
- * (IPv6) that some entry overlaps.  A bogon list touches few of them, so
- * most routes are answered "no match" by one bit test instead of a trie
- * walk -- this runs for every received prefix. */
-#define FILTER4_BITS 8
-#define FILTER6_BITS 16
+/* A first-bits filter in front of the trie: one bit per /16 (IPv4) or /20
+ * (IPv6) that some entry overlaps (8 kB + 128 kB).  A bogon list touches
+ * few of them, so most routes are answered "no match" by one bit test
+ * instead of a trie walk -- this runs for every received prefix. */
+#define FILTER4_BITS 16
+#define FILTER6_BITS 20
 
 struct prefix_list {
 	struct cfg_prefix *v;       /* copies of the configured entries */
 	int n;
 	struct pfxtree *tree;
 	uint64_t filter4[(1u << FILTER4_BITS) / 64];
-	uint64_t filter6[(1u << FILTER6_BITS) / 64];
+	uint64_t *filter6;           /* (1 << FILTER6_BITS) bits, only if IPv6 entries */
 };
+
+static uint32_t first_bits(const struct prefix *p, unsigned bits)
+{
+	uint32_t w = (uint32_t)p->addr[0] << 24 | (uint32_t)p->addr[1] << 16 | (uint32_t)p->addr[2] << 8;
+	return w >> (32 - bits);
+}
 
 /* Marks the first-bits slots prefix p overlaps. */
 static void filter_mark(struct prefix_list *pl, const struct prefix *p)
 {
 	bool v4 = p->afi == AFI_IPV4;
 	unsigned bits = v4 ? FILTER4_BITS : FILTER6_BITS;
+	if (!v4 && !pl->filter6)
+		pl->filter6 = xcalloc((1u << FILTER6_BITS) / 64, sizeof(uint64_t));
 	uint64_t *f = v4 ? pl->filter4 : pl->filter6;
-	uint32_t first = v4 ? p->addr[0] : (uint32_t)(p->addr[0] << 8 | p->addr[1]);
+	uint32_t first = first_bits(p, bits);
 	uint32_t span = p->len >= bits ? 1 : 1u << (bits - p->len);
 	first &= ~(span - 1);
 	for (uint32_t i = first; i < first + span; i++)
@@ -54,8 +62,10 @@ static bool filter_may_match(const struct prefix_list *pl, const struct prefix *
 	unsigned bits = v4 ? FILTER4_BITS : FILTER6_BITS;
 	if (p->len < bits)
 		return true;         /* shorter than a slot: ask the trie */
+	if (!v4 && !pl->filter6)
+		return false;        /* no IPv6 entry reaches this length */
 	const uint64_t *f = v4 ? pl->filter4 : pl->filter6;
-	uint32_t i = v4 ? p->addr[0] : (uint32_t)(p->addr[0] << 8 | p->addr[1]);
+	uint32_t i = first_bits(p, bits);
 	return f[i / 64] >> (i % 64) & 1;
 }
 
@@ -108,7 +118,11 @@ struct prefix_list *prefix_list_compile(const struct cfg_prefix_list *l)
 		copy->comment = e->comment ? xstrdup(e->comment) : NULL;
 		void **slot = pfxtree_insert(pl->tree, &p, NULL);
 		*slot = bucket_add(*slot, pl->n++);
-		filter_mark(pl, &p);
+		/* An entry that only matches prefixes shorter than a slot (the
+		 * default route, exact) never answers for a filtered prefix. */
+		unsigned max_len = e->exact ? p.len : e->le ? e->le : afi_max_prefix_len(p.afi);
+		if (max_len >= (p.afi == AFI_IPV4 ? FILTER4_BITS : FILTER6_BITS))
+			filter_mark(pl, &p);
 	}
 	return pl;
 }
@@ -118,6 +132,7 @@ void prefix_list_free(struct prefix_list *pl)
 	if (pl == NULL)
 		return;
 	pfxtree_free(pl->tree, free);
+	free(pl->filter6);
 	for (int i = 0; i < pl->n; i++)
 		free(pl->v[i].comment);
 	free(pl->v);
