@@ -9,7 +9,7 @@ CFLAGS  ?= $(OPT) -g
 WARN    := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
            -Wmissing-prototypes -Wno-unused-parameter
 CPPFLAGS += -std=c11 -D_GNU_SOURCE -Isrc -MMD -MP
-LDLIBS  += -lyaml -ljansson -lrtr -lpthread -ldl
+LDLIBS  += -lyaml -ljansson -lpthread -ldl
 
 ifeq ($(SAN),1)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

@@ -1,7 +1,6 @@
 #include "peeringdb.h"
 
 #include <curl/curl.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <jansson.h>
@@ -14,6 +13,7 @@
 #include <unistd.h>
 
 #include "bgp.h"
+#include "dynlib.h"
 #include "log.h"
 #include "wire.h"
 #include "xalloc.h"
@@ -276,10 +276,7 @@ static size_t collect_body(char *ptr, size_t size, size_t nmemb, void *arg)
 }
 
 /* GETs url into body; 0 on HTTP 200, else -1 with err. */
-/* --- libcurl, loaded on first use ----------------------------------------
- * Not linked: dlopen()ed the first time the API is asked, so a route
- * server that never uses PeeringDB's API does not map libcurl and the TLS
- * and authentication libraries it pulls in (~4 MB resident). */
+/* --- libcurl, loaded on first use (dynlib.h) ------------------------------ */
 static struct {
 	pthread_once_t once;
 	bool ok;
@@ -295,31 +292,21 @@ static struct {
 	void (*slist_free_all)(struct curl_slist *l);
 } curl = { .once = PTHREAD_ONCE_INIT };
 
-static void *curl_sym(void *lib, const char *name)
-{
-	void *f = dlsym(lib, name);
-	if (!f && !curl.err[0])
-		snprintf(curl.err, sizeof(curl.err), "libcurl has no %s", name);
-	return f;
-}
-
 static void curl_load(void)
 {
-	void *lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
-	if (!lib) {
-		snprintf(curl.err, sizeof(curl.err), "cannot load libcurl (Debian package libcurl4): %s", dlerror());
-		return;
-	}
-	*(void **)&curl.global_init = curl_sym(lib, "curl_global_init");
-	*(void **)&curl.easy_init = curl_sym(lib, "curl_easy_init");
-	*(void **)&curl.easy_setopt = curl_sym(lib, "curl_easy_setopt");
-	*(void **)&curl.easy_perform = curl_sym(lib, "curl_easy_perform");
-	*(void **)&curl.easy_getinfo = curl_sym(lib, "curl_easy_getinfo");
-	*(void **)&curl.easy_cleanup = curl_sym(lib, "curl_easy_cleanup");
-	*(void **)&curl.easy_strerror = curl_sym(lib, "curl_easy_strerror");
-	*(void **)&curl.slist_append = curl_sym(lib, "curl_slist_append");
-	*(void **)&curl.slist_free_all = curl_sym(lib, "curl_slist_free_all");
-	if (curl.err[0])
+	const struct dynsym syms[] = {
+		{ "curl_global_init", (void **)&curl.global_init },
+		{ "curl_easy_init", (void **)&curl.easy_init },
+		{ "curl_easy_setopt", (void **)&curl.easy_setopt },
+		{ "curl_easy_perform", (void **)&curl.easy_perform },
+		{ "curl_easy_getinfo", (void **)&curl.easy_getinfo },
+		{ "curl_easy_cleanup", (void **)&curl.easy_cleanup },
+		{ "curl_easy_strerror", (void **)&curl.easy_strerror },
+		{ "curl_slist_append", (void **)&curl.slist_append },
+		{ "curl_slist_free_all", (void **)&curl.slist_free_all },
+	};
+	if (dynlib_load("libcurl.so.4", "libcurl4", syms, sizeof(syms) / sizeof(syms[0]), curl.err,
+	    sizeof(curl.err)) < 0)
 		return;
 	curl.ok = curl.global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
 	if (!curl.ok)

@@ -12,6 +12,7 @@
 
 #include <rtrlib/rtrlib.h>
 
+#include "dynlib.h"
 #include "log.h"
 #include "xalloc.h"
 
@@ -45,6 +46,40 @@ static struct rtr_cache *cache_of(const struct rtr_socket *s)
 
 /* rtrlib cancels its threads to stop them; a cancel inside our critical
  * section would leave the mutex locked for ever. */
+/* rtrlib, loaded on first use (dynlib.h): a route server without RTR
+ * caches never maps it and the SSH/crypto libraries it links. */
+static struct {
+	pthread_once_t once;
+	bool ok;
+	char err[200];
+	int (*mgr_init)(struct rtr_mgr_config **config_out, struct rtr_mgr_group groups[],
+	    const unsigned int groups_len, const unsigned int refresh_interval,
+	    const unsigned int expire_interval, const unsigned int retry_interval,
+	    const pfx_update_fp update_fp, const spki_update_fp spki_update_fp,
+	    const rtr_mgr_status_fp status_fp, void *status_fp_data);
+	int (*mgr_start)(struct rtr_mgr_config *config);
+	void (*mgr_stop)(struct rtr_mgr_config *config);
+	void (*mgr_free)(struct rtr_mgr_config *config);
+	const char *(*mgr_status_to_str)(enum rtr_mgr_status status);
+	const char *(*state_to_str)(enum rtr_socket_state state);
+	int (*tcp_init)(const struct tr_tcp_config *config, struct tr_socket *socket);
+} rtrlib = { .once = PTHREAD_ONCE_INIT };
+
+static void rtrlib_load(void)
+{
+	const struct dynsym syms[] = {
+		{ "rtr_mgr_init", (void **)&rtrlib.mgr_init },
+		{ "rtr_mgr_start", (void **)&rtrlib.mgr_start },
+		{ "rtr_mgr_stop", (void **)&rtrlib.mgr_stop },
+		{ "rtr_mgr_free", (void **)&rtrlib.mgr_free },
+		{ "rtr_mgr_status_to_str", (void **)&rtrlib.mgr_status_to_str },
+		{ "rtr_state_to_str", (void **)&rtrlib.state_to_str },
+		{ "tr_tcp_init", (void **)&rtrlib.tcp_init },
+	};
+	rtrlib.ok = dynlib_load("librtr.so.0", "librtr0", syms, sizeof(syms) / sizeof(syms[0]), rtrlib.err,
+	    sizeof(rtrlib.err)) == 0;
+}
+
 static void lock(struct rpki_rtr *r, int *cancel_state)
 {
 	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, cancel_state);
@@ -125,7 +160,7 @@ static void on_status(const struct rtr_mgr_group *group, enum rtr_mgr_status sta
 	c->status = status;
 	unlock(r, cs);
 	if (changed)
-		log_info("rpki-rtr: cache %s: %s", c->name, rtr_mgr_status_to_str(status));
+		log_info("rpki-rtr: cache %s: %s", c->name, rtrlib.mgr_status_to_str(status));
 }
 
 /* "host:port", "[v6]:port", "host", "v6": host and port into c->tcp. */
@@ -207,6 +242,11 @@ struct rpki_rtr *rpki_rtr_start(const struct rpki_rtr_opts *o, char *err, size_t
 	}
 	if (check_intervals(refresh, expire, retry, err, errlen) < 0)
 		return NULL;
+	pthread_once(&rtrlib.once, rtrlib_load);
+	if (!rtrlib.ok) {
+		snprintf(err, errlen, "RTR: %s", rtrlib.err);
+		return NULL;
+	}
 	struct rpki_rtr *r = xcalloc(1, sizeof(*r));
 	pthread_mutex_init(&r->mu, NULL);
 	r->caches = xcalloc(n, sizeof(r->caches[0]));
@@ -227,7 +267,7 @@ struct rpki_rtr *rpki_rtr_start(const struct rpki_rtr_opts *o, char *err, size_t
 			return NULL;
 		}
 		r->n_caches = i + 1;
-		tr_tcp_init(&c->tcp, &c->tr);
+		rtrlib.tcp_init(&c->tcp, &c->tr);
 		c->rtr.tr_socket = &c->tr;
 		c->sockets[0] = &c->rtr;
 		groups[i] = (struct rtr_mgr_group){
@@ -235,7 +275,7 @@ struct rpki_rtr *rpki_rtr_start(const struct rpki_rtr_opts *o, char *err, size_t
 		};
 	}
 	/* rtr_mgr_init copies the groups (not their socket lists). */
-	int rc = rtr_mgr_init(&r->mgr, groups, (unsigned)n, refresh, expire, retry, on_pfx_update, NULL,
+	int rc = rtrlib.mgr_init(&r->mgr, groups, (unsigned)n, refresh, expire, retry, on_pfx_update, NULL,
 	    on_status, r);
 	free(groups);
 	if (rc != RTR_SUCCESS) {
@@ -245,7 +285,7 @@ struct rpki_rtr *rpki_rtr_start(const struct rpki_rtr_opts *o, char *err, size_t
 		rpki_rtr_free(r);
 		return NULL;
 	}
-	if (rtr_mgr_start(r->mgr) != RTR_SUCCESS) {
+	if (rtrlib.mgr_start(r->mgr) != RTR_SUCCESS) {
 		snprintf(err, errlen, "RTR: rtrlib could not start");
 		rpki_rtr_stop(r);
 		return NULL;
@@ -257,8 +297,8 @@ void rpki_rtr_stop(struct rpki_rtr *r)
 {
 	if (r == NULL)
 		return;
-	rtr_mgr_stop(r->mgr);
-	rtr_mgr_free(r->mgr);       /* frees the transports too */
+	rtrlib.mgr_stop(r->mgr);
+	rtrlib.mgr_free(r->mgr);       /* frees the transports too */
 	rpki_rtr_free(r);
 }
 
@@ -289,7 +329,7 @@ size_t rpki_rtr_drain(struct rpki_rtr *r, struct vrp_change **out)
 static void cache_state(const struct rtr_cache *c, struct rpki_rtr_cache_state *out)
 {
 	snprintf(out->name, sizeof(out->name), "%s", c->name);
-	out->state = rtr_state_to_str(c->rtr.state);
+	out->state = rtrlib.state_to_str(c->rtr.state);
 	out->session_id = c->rtr.session_id;
 	out->serial = c->rtr.serial_number;
 	out->last_update = c->rtr.last_update;
