@@ -178,12 +178,11 @@ bench_filter_data() {
 	FILTER_LIMIT=$(awk '$4 > m { m = $4 } END { print (2 * m > 1000 ? 2 * m : 1000) }' "$RUN_DIR/members.tsv")
 }
 
-# bench_filter_check RS — after a W1F/W2F run: what the route server
-# rejected (all, and as RPKI INVALID) against what bench/filters.py
-# expects, and whether every receiver ended with exactly its expectation;
-# JSON into $RUN_DIR/extra.json
-bench_filter_check() {
-	local d=$LAB_DIR/rs rej='' rpki='' exact
+# bench_filter_query RS — W1F/W2F, once every member is complete (bgpload
+# lingers, the sessions are still up): what the route server rejected, all
+# and as RPKI INVALID, into $LAB_DIR/rs/rejected.counts
+bench_filter_query() {
+	local d=$LAB_DIR/rs rej='' rpki=''
 	case $1 in
 	ixpd)
 		"$IXPCTL_BIN" -s "$d/ixpd.sock" --json show routes --rejected > "$d/rejected.json" 2>&1
@@ -197,6 +196,16 @@ bench_filter_check() {
 		rej=$(awk '/routes for/ { print $1; exit }' "$d/filtered.out")
 		rpki=$(awk '/routes for/ { print $1; exit }' "$d/filtered-rpki.out") ;;
 	esac
+	echo "$rej $rpki" > "$d/rejected.counts"
+}
+
+# bench_filter_check — after a W1F/W2F run: the route server's rejected
+# counts (bench_filter_query) against what bench/filters.py expects, and
+# whether every receiver ended with exactly its expectation; JSON into
+# $RUN_DIR/extra.json
+bench_filter_check() {
+	local rej='' rpki='' exact
+	[ -s "$LAB_DIR/rs/rejected.counts" ] && read -r rej rpki < "$LAB_DIR/rs/rejected.counts"
 	exact=$(jq '[.sessions[] | select(.expect != null and .expect > 0) | .prefixes_held == .expect] | all' \
 		"$LAB_DIR/load/summary.json" 2>/dev/null)
 	jq -n --argjson x "$(cat "$RUN_DIR/extra.json" 2>/dev/null || echo '{}')" \

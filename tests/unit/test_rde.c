@@ -119,6 +119,7 @@ static void refresh_marker(uint32_t id, uint32_t gen, uint8_t subtype)
 struct seen {
 	int announced, withdrawn, resets;
 	bool gshut;                  /* an announcement carried GRACEFUL_SHUTDOWN */
+	bool max_prefix_reset;       /* a reset with Cease / Maximum Number of Prefixes */
 	bool otc;
 	uint32_t otc_value;
 };
@@ -132,8 +133,12 @@ static struct seen collect(uint32_t peer, int ms)
 		poll(&pfd, 1, (int)(end - now));
 		for (struct ipc_msg *m = ipc_take_all(&to_se), *n; m; m = n) {
 			n = m->next;
-			if (m->type == IPC_RESET && m->peer == peer)
+			if (m->type == IPC_RESET && m->peer == peer) {
+				const struct ipc_reset *rs = (const struct ipc_reset *)m->body;
 				s.resets++;
+				s.max_prefix_reset |= rs->max_prefix && rs->notify.code == ERR_CEASE &&
+				    rs->notify.subcode == ERR_CEASE_MAX_PREFIX;
+			}
 			for (uint32_t t = 0; m->type == IPC_SEND && t < m->n_targets; t++) {
 				if (m->targets[t].peer != peer)
 					continue;
@@ -256,6 +261,44 @@ TEST(graceful_shutdown_by_operator_reannounces_with_gshut_community)
 	s = collect(1, 300);
 	CHECK_EQ_INT(s.announced, 1);
 	CHECK(s.gshut);                           /* 65535:0 added for the receivers */
+	stop();
+}
+
+static void max_prefix_members(uint8_t action)
+{
+	start();
+	struct peer_policy pol = default_policy;
+	pol.max_prefix_action = action;
+	pol.max_prefix_v4 = 2;
+	pol.max_prefix_count_rejected = true;
+	add_peer_with(0, 52001, "192.0.2.11", &pol);
+	add_peer(1, 52002, "192.0.2.12");
+	peer_up(0, 1, false, false);
+	peer_up(1, 2, false, false);
+}
+
+TEST(max_prefix_block_drops_routes_beyond_the_limit_rejected_ones_counted)
+{
+	max_prefix_members(CFG_MAX_PREFIX_BLOCK);
+	announce(0, 1, "45.65.0.0/25", 52001, "192.0.2.11", 0);    /* rejected (too long), counted */
+	announce(0, 1, "45.65.4.0/22", 52001, "192.0.2.11", 0);
+	announce(0, 1, "45.65.8.0/22", 52001, "192.0.2.11", 0);    /* third: blocked */
+	struct seen s = collect(1, 300);
+	CHECK_EQ_INT(s.announced, 1);
+	CHECK_EQ_INT(atomic_load(&peer_counters[0].received), 2);
+	CHECK_EQ_INT(collect(0, 10).resets, 0);
+	stop();
+}
+
+TEST(max_prefix_shutdown_resets_the_session_with_cease_1)
+{
+	max_prefix_members(CFG_MAX_PREFIX_SHUTDOWN);
+	announce(0, 1, "45.65.0.0/22", 52001, "192.0.2.11", 0);
+	announce(0, 1, "45.65.4.0/22", 52001, "192.0.2.11", 0);
+	announce(0, 1, "45.65.8.0/22", 52001, "192.0.2.11", 0);
+	struct seen s = collect(0, 300);
+	CHECK_EQ_INT(s.resets, 1);
+	CHECK(s.max_prefix_reset);
 	stop();
 }
 
