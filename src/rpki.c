@@ -157,14 +157,16 @@ size_t vrp_table_count(const struct vrp_table *t)
 struct rov_ctx {
 	uint8_t len;
 	uint32_t origin_as;
+	bool covered;                /* some VRP covers the prefix */
 };
 
 /* Covering-walk visitor: 1 stops the walk with a match. */
 static int rov_match(const struct prefix *entry, void *val, void *arg)
 {
 	const struct vrp_set *s = val;
-	const struct rov_ctx *c = arg;
+	struct rov_ctx *c = arg;
 	(void)entry;
+	c->covered = true;
 	if (c->origin_as == 0)
 		return 0;
 	/* The entries of origin_as are adjacent, the longest max_len last. */
@@ -172,12 +174,14 @@ static int rov_match(const struct prefix *entry, void *val, void *arg)
 	return i > 0 && s->e[i - 1].asn == c->origin_as && s->e[i - 1].max_len >= c->len;
 }
 
+/* One walk over the covering VRPs: a match is VALID; covered without a
+ * match INVALID; nothing covering NOT_FOUND (RFC 6811 §2). */
 enum rov_state rov_validate(const struct vrp_table *t, const struct prefix *p, uint32_t origin_as)
 {
-	if (!pfxtree_covers(t->tree, p))
-		return ROV_NOT_FOUND;
 	struct rov_ctx c = { .len = p->len, .origin_as = origin_as };
-	return pfxtree_walk_covering(t->tree, p, rov_match, &c) ? ROV_VALID : ROV_INVALID;
+	if (pfxtree_walk_covering(t->tree, p, rov_match, &c))
+		return ROV_VALID;
+	return c.covered ? ROV_INVALID : ROV_NOT_FOUND;
 }
 
 struct change_vec {
