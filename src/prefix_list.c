@@ -30,8 +30,8 @@ struct prefix_list {
 	struct cfg_prefix *v;       /* copies of the configured entries */
 	int n;
 	struct pfxtree *tree;
-	uint64_t filter4[(1u << FILTER4_BITS) / 64];
-	uint64_t *filter6;           /* (1 << FILTER6_BITS) bits, only if IPv6 entries */
+	uint64_t *filter4, *filter6; /* allocated with the first entry of the family
+	                              * that reaches a slot's length */
 };
 
 static uint32_t first_bits(const struct prefix *p, unsigned bits)
@@ -45,9 +45,10 @@ static void filter_mark(struct prefix_list *pl, const struct prefix *p)
 {
 	bool v4 = p->afi == AFI_IPV4;
 	unsigned bits = v4 ? FILTER4_BITS : FILTER6_BITS;
-	if (!v4 && !pl->filter6)
-		pl->filter6 = xcalloc((1u << FILTER6_BITS) / 64, sizeof(uint64_t));
-	uint64_t *f = v4 ? pl->filter4 : pl->filter6;
+	uint64_t **fp = v4 ? &pl->filter4 : &pl->filter6;
+	if (!*fp)
+		*fp = xcalloc((1u << bits) / 64, sizeof(uint64_t));
+	uint64_t *f = *fp;
 	uint32_t first = first_bits(p, bits);
 	uint32_t span = p->len >= bits ? 1 : 1u << (bits - p->len);
 	first &= ~(span - 1);
@@ -62,9 +63,9 @@ static bool filter_may_match(const struct prefix_list *pl, const struct prefix *
 	unsigned bits = v4 ? FILTER4_BITS : FILTER6_BITS;
 	if (p->len < bits)
 		return true;         /* shorter than a slot: ask the trie */
-	if (!v4 && !pl->filter6)
-		return false;        /* no IPv6 entry reaches this length */
 	const uint64_t *f = v4 ? pl->filter4 : pl->filter6;
+	if (!f)
+		return false;        /* no entry of the family reaches this length */
 	uint32_t i = first_bits(p, bits);
 	return f[i / 64] >> (i % 64) & 1;
 }
@@ -101,6 +102,8 @@ static struct bucket *bucket_add(struct bucket *b, int pos)
 
 struct prefix_list *prefix_list_compile(const struct cfg_prefix_list *l)
 {
+	if (l->n == 0)
+		return NULL;         /* the empty list; 700 members rarely have lists */
 	struct prefix_list *pl = xcalloc(1, sizeof(*pl));
 
 	pl->tree = pfxtree_new();
@@ -132,6 +135,7 @@ void prefix_list_free(struct prefix_list *pl)
 	if (pl == NULL)
 		return;
 	pfxtree_free(pl->tree, free);
+	free(pl->filter4);
 	free(pl->filter6);
 	for (int i = 0; i < pl->n; i++)
 		free(pl->v[i].comment);

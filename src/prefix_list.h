@@ -30,6 +30,7 @@
 
 struct prefix_list;
 
+/* NULL for an empty list (which every function here takes). */
 struct prefix_list *prefix_list_compile(const struct cfg_prefix_list *l);
 void prefix_list_free(struct prefix_list *pl);
 
