@@ -1759,9 +1759,9 @@ static const struct opt opts[] = {
 	{ "cfg.rpki_roas.ripe_rpki_validator_url", STR_LIST(default_validator_urls),
 	  GEN(general.rpki_roas.ripe_rpki_validator_url), STORED },
 	{ "cfg.rpki_roas.allowed_trust_anchors", STR_LIST(default_trust_anchors),
-	  GEN(general.rpki_roas.allowed_trust_anchors), STORED },
+	  GEN(general.rpki_roas.allowed_trust_anchors), YES },
 	{ "cfg.rpki_roas.ignore_cache_files_older_than", UINT(21600),
-	  GEN(general.rpki_roas.ignore_cache_files_older_than), STORED },
+	  GEN(general.rpki_roas.ignore_cache_files_older_than), YES },
 
 	{ "cfg.blackhole_filtering.policy_ipv4", ENUM(blackhole_names, CFG_BLACKHOLE_NONE),
 	  GEN(general.blackhole_filtering.policy_ipv4), YES },
