@@ -264,6 +264,57 @@ TEST(admin_down_sends_cease_with_message_and_refuses_connections)
 	stop(s);
 }
 
+TEST(max_prefix_restart_holds_the_session_down_for_its_minutes)
+{
+	struct session *s = establish();
+	struct bgp_notify n;
+	uint8_t data[7] = { 0, 1, 1, 0, 0, 3, 0xe8 };    /* IPv4 unicast, limit 1000 */
+	notify_set(&n, ERR_CEASE, ERR_CEASE_MAX_PREFIX, data, sizeof(data));
+	session_max_prefix_down(s, &n, 2, 5000);
+	uint8_t b[4096];
+	size_t len;
+	int t;
+	while ((t = next_msg(b, &len)) == BGP_KEEPALIVE)
+		;
+	CHECK_EQ_INT(t, BGP_NOTIFICATION);
+	CHECK_EQ_INT(b[0], ERR_CEASE);
+	CHECK_EQ_INT(b[1], ERR_CEASE_MAX_PREFIX);
+	CHECK(s->admin_down);
+	int sv[2];
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	CHECK(session_attach(s, sv[0], false, 6000) < 0);   /* refused while held down */
+	close(sv[1]);
+	session_tick(s, 5000 + 2 * 60000 - 1);
+	CHECK(s->admin_down);
+	session_tick(s, 5000 + 2 * 60000);
+	CHECK(!s->admin_down);                              /* restart after 2 minutes */
+	stop(s);
+}
+
+TEST(max_prefix_shutdown_stays_down_until_admin_up)
+{
+	struct session *s = establish();
+	struct bgp_notify n;
+	notify_set(&n, ERR_CEASE, ERR_CEASE_MAX_PREFIX, NULL, 0);
+	session_max_prefix_down(s, &n, 0, 5000);
+	session_tick(s, 5000 + 24 * 3600 * 1000ull);
+	CHECK(s->admin_down);
+	session_admin_up(s, 10000);
+	CHECK(!s->admin_down);
+	stop(s);
+}
+
+TEST(graceful_shutdown_goes_admin_down_after_the_wait)
+{
+	struct session *s = establish();
+	session_graceful_down(s, "maintenance", 20000, 5000);
+	session_tick(s, 24999);
+	CHECK(!s->admin_down);
+	session_tick(s, 25000);
+	CHECK(s->admin_down);
+	stop(s);
+}
+
 TEST(connection_collision_keeps_the_higher_identifiers_connection)
 {
 	/* Our id 192.0.2.1 < member's 192.0.2.11: keep the member's
