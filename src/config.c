@@ -978,54 +978,6 @@ static const struct otype t_u32_list = { parse_u32_list, no_init, is_u32_list, p
 /* --- string lists; F_AS_SET validates AS-SET names, F_CUSTOM_REF names of
  * custom communities --- */
 
-/* One RPSL name: ASnnn or AS-xxx (letters, digits, '_', '-'; not ending in
- * '-' or '_').  Upper-cased in place, as arouteserver does. */
-static bool rpsl_name(char *s, size_t len, bool *is_set)
-{
-	for (size_t i = 0; i < len; i++)
-		s[i] = (char)((s[i] >= 'a' && s[i] <= 'z') ? s[i] - 'a' + 'A' : s[i]);
-	if (len < 3 || strncmp(s, "AS", 2) != 0)
-		return false;
-	*is_set = s[2] == '-';
-	for (size_t i = *is_set ? 3 : 2; i < len; i++) {
-		bool alnum = (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9');
-		if (!*is_set && !(s[i] >= '0' && s[i] <= '9'))
-			return false;
-		if (!alnum && !(s[i] == '-' || s[i] == '_'))
-			return false;
-	}
-	char last = s[len - 1];
-	return (last >= 'A' && last <= 'Z') || (last >= '0' && last <= '9');
-}
-
-/* AS64496, AS-FOO, AS64496:AS-FOO:AS-BAR, optionally SOURCE::... (RFC 2622
- * hierarchical names: an ASN alone, or at least one AS- component). */
-static bool as_set_valid(char *s)
-{
-	char *src = strstr(s, "::");
-	bool any_set = false;
-	int parts = 0;
-
-	if (src != NULL) {
-		for (char *p = s; p < src; p++)
-			if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z')))
-				return false;
-		if (src == s)
-			return false;
-		s = src + 2;
-	}
-	for (char *p = s;; p += strcspn(p, ":") + 1) {
-		bool is_set;
-		if (!rpsl_name(p, strcspn(p, ":"), &is_set))
-			return false;
-		any_set |= is_set;
-		parts++;
-		if (p[strcspn(p, ":")] == '\0')
-			break;
-	}
-	return any_set || parts == 1;
-}
-
 static bool custom_declared(const struct ixpd_config *cfg, const char *name)
 {
 	const struct cfg_community_map *m = &cfg->general.custom_communities;
@@ -1073,7 +1025,7 @@ static int parse_str_list(struct ctx *c, const struct opt *o, const struct ynode
 		char *s = (o->flags & F_PATH) ? resolve_path(c, it->str) : xstrdup(it->str);
 		l->v = grow(l->v, l->n, sizeof(*l->v));
 		l->v[l->n++] = s;
-		if ((o->flags & F_AS_SET) && !as_set_valid(s))
+		if ((o->flags & F_AS_SET) && !as_set_name_normalise(s))
 			return fail_at(c, it->line, o->path, "'%s' is not an AS-SET or ASN name", it->str);
 		if ((o->flags & F_CUSTOM_REF) && !custom_declared(c->cfg, s))
 			return fail_at(c, it->line, o->path,
