@@ -27,6 +27,7 @@ static const struct {
 	[REJECT_NEVER_VIA_RS] = { "AS in AS_PATH never peers via route servers", 15 },
 	[REJECT_IRR_ORIGIN] = { "origin AS not in the member's IRR AS-SETs", 9 },
 	[REJECT_IRR_PREFIX] = { "prefix not in the member's IRR route objects", 12 },
+	[REJECT_BLACKHOLE_FOREIGN] = { "blackhole outside the member's own announced space", 65535 },
 	[REJECT_RPKI_INVALID] = { "RPKI origin validation: INVALID", 14 },
 	[REJECT_ASPA_INVALID] = { "ASPA path verification: INVALID", 16 },
 	[REJECT_OTC_LEAK] = { "route leak: OTC attribute from an RS client (RFC 9234)", 65535 },
@@ -503,6 +504,12 @@ void policy_check_route(const struct policy_data *d, const struct policy_peer *p
 	uint16_t irr = check_irr(d, peer, a, p, av->blackhole, &out->irr);
 	if (!r)
 		r = irr;
+	/* RFC 7999 §3.2: only for the member's own space.  The IRR check above
+	 * says so when IRR data is configured; otherwise the member must itself
+	 * announce a covering route. */
+	if (!r && av->blackhole && !(out->irr & POL_IRR_CHECKED) && peer->own_space &&
+	    !peer->own_space(peer->own_space_arg, p))
+		r = REJECT_BLACKHOLE_FOREIGN;
 	/* Blackholes skip origin validation, as arouteserver does: a /32 of
 	 * the member's space is INVALID against a /24 ROA by construction. */
 	if (!av->blackhole) {

@@ -40,6 +40,7 @@ enum reject_reason {
 	REJECT_NEVER_VIA_RS,         /* an AS that never peers via route servers */
 	REJECT_IRR_ORIGIN,           /* origin AS not in the member's AS-SETs */
 	REJECT_IRR_PREFIX,           /* prefix not among the member's route objects */
+	REJECT_BLACKHOLE_FOREIGN,    /* blackhole outside the member's own announced space */
 	REJECT_RPKI_INVALID,         /* RFC 6811 INVALID */
 	REJECT_ASPA_INVALID,         /* ASPA upstream verification: Invalid */
 	REJECT_OTC_LEAK,             /* RFC 9234 §5: OTC from an RS client */
@@ -150,6 +151,11 @@ struct policy_peer {
 	const struct policy_client *client;  /* may be NULL (tests) */
 	const struct irr_member *irr;    /* NULL: no IRR data for it (yet) */
 	bool gshut_forced;               /* operator's graceful shutdown (RFC 8326) */
+	/* Without IRR data, a blackhole must lie inside a route the member
+	 * itself announces (and had accepted): asked of the RIB.  NULL: no
+	 * such check (tests). */
+	bool (*own_space)(void *arg, const struct prefix *p);
+	void *own_space_arg;
 };
 
 /* The attribute checks of one received set, split by where they stand in

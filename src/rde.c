@@ -302,9 +302,35 @@ static void import_withdraw(struct rde *rde, struct rde_peer *p, const struct pr
 	rib_del_path(&rde->rib, re, p->id);
 }
 
-static struct policy_peer policy_peer_of(const struct rde_peer *p)
+struct own_space_query {
+	struct rde *rde;
+	uint32_t peer;
+};
+
+/* Does the member announce (accepted, not itself a blackhole) a route
+ * strictly covering p?  One table lookup per shorter length. */
+static bool member_covers(void *arg, const struct prefix *p)
 {
-	return (struct policy_peer){ p->asn, &p->addr, p->role, &p->pol, p->client, p->irr, p->gshut_forced };
+	const struct own_space_query *q = arg;
+	for (int len = p->len - 1; len >= 0; len--) {
+		struct prefix up = *p;
+		up.len = (uint8_t)len;
+		for (unsigned bit = (unsigned)len; bit < (unsigned)p->len; bit++)
+			up.addr[bit / 8] &= (uint8_t)~(0x80u >> (bit % 8));
+		struct rib_entry *re = rib_lookup(&q->rde->rib, &up);
+		struct path *path = re ? rib_find_path(re, q->peer) : NULL;
+		if (path && !path->reject && !path->attrs->blackhole)
+			return true;
+	}
+	return false;
+}
+
+static struct policy_peer policy_peer_of(struct rde *rde, const struct rde_peer *p,
+    struct own_space_query *q)
+{
+	*q = (struct own_space_query){ rde, p->id };
+	return (struct policy_peer){ p->asn, &p->addr, p->role, &p->pol, p->client, p->irr, p->gshut_forced,
+		member_covers, q };
 }
 
 static void reset_session(struct rde *rde, struct rde_peer *p, const struct ipc_reset *r)
@@ -365,7 +391,8 @@ static struct attr_set *import_eval(struct rde *rde, const struct rde_peer *p,
     struct attr_set *received, const struct attrs_verdict *av, const struct prefix *pfx,
     struct route_verdict *v)
 {
-	struct policy_peer pp = policy_peer_of(p);
+	struct own_space_query q;
+	struct policy_peer pp = policy_peer_of(rde, p, &q);
 	policy_check_route(&rde->pd, &pp, received, av, pfx, v);
 	return policy_effective(&rde->pd, &pp, received, v);
 }
@@ -452,7 +479,8 @@ static void handle_update(struct rde *rde, struct rde_peer *p, const uint8_t *bo
 	if (u->announced.n == 0)
 		return;
 	struct attr_set *received = attr_intern(&u->info, u->attrs.data, u->attrs.len);
-	struct policy_peer pp = policy_peer_of(p);
+	struct own_space_query q;
+	struct policy_peer pp = policy_peer_of(rde, p, &q);
 	struct attrs_verdict av;
 	policy_check_attrs(&rde->pd, &pp, received, family_afi(p->fam), &av);
 	uint32_t now = rde_now_s();
@@ -506,7 +534,8 @@ static const struct attrs_verdict *cached_attrs_verdict(struct refilter_ctx *rc,
 {
 	size_t k = (((uintptr_t)received >> 4) ^ p->id) % AV_CACHE;
 	if (rc->cache[k].received != received || rc->cache[k].peer != p->id) {
-		struct policy_peer pp = policy_peer_of(p);
+		struct own_space_query q;
+		struct policy_peer pp = policy_peer_of(rc->rde, p, &q);
 		policy_check_attrs(&rc->rde->pd, &pp, received, family_afi(p->fam), &rc->cache[k].av);
 		rc->cache[k].received = received;
 		rc->cache[k].peer = p->id;

@@ -78,12 +78,19 @@ struct outcome {
 	struct attr_set *kept;
 };
 
+/* The member's own announced space, for blackholes: 45.65.0.0/16. */
+static bool in_45_65(void *arg, const struct prefix *p)
+{
+	(void)arg;
+	return p->afi == AFI_IPV4 && p->addr[0] == 45 && p->addr[1] == 65;
+}
+
 static struct outcome run(struct policy_data *d, const struct peer_policy *pol, struct attr_set *a,
     const char *pfx)
 {
 	struct cfg_addr addr;
 	cfg_addr_parse("192.0.2.11", &addr);
-	struct policy_peer pp = { .asn = MEMBER_AS, .addr = &addr, .pol = pol };
+	struct policy_peer pp = { .asn = MEMBER_AS, .addr = &addr, .pol = pol, .own_space = in_45_65 };
 	struct attrs_verdict av;
 	struct prefix p;
 	struct outcome o;
@@ -224,6 +231,10 @@ TEST(blackhole_accepted_up_to_host_route_with_next_hop_rewritten)
 	CHECK(o.kept->blackhole);
 	CHECK_EQ_INT(o.kept->info.nh[3], 66);         /* 192.0.2.66 */
 	CHECK(has_std(o.kept, 0xFFFFFF01u));          /* NO_EXPORT added */
+	attr_unref(o.kept);
+	/* Someone else's space: refused (RFC 7999 §3.2). */
+	o = run(&d, &defaults, a, "46.1.0.1/32");
+	CHECK_EQ_INT(o.v.reject, REJECT_BLACKHOLE_FOREIGN);
 	attr_unref(o.kept);
 	/* Without BLACKHOLE a /32 is just too long. */
 	struct attr_set *plain = route_attrs(own, 1, "192.0.2.11", NULL, 0, NULL, 0);
