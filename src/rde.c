@@ -212,6 +212,7 @@ static void peer_up(struct rde *rde, struct rde_peer *p, uint32_t gen, const str
 static void peer_down(struct rde *rde, struct rde_peer *p, const struct ipc_peer_down *d)
 {
 	p->up = false;
+	p->nbh_retry = 0;            /* its paths go (or stay stale) as they are */
 	atomic_store(&peer_counters[p->id].exported, 0);
 	uint8_t all = (uint8_t)(1u << p->fam);
 	uint8_t keep = d->keep_stale & all;
@@ -397,6 +398,26 @@ static struct attr_set *import_eval(struct rde *rde, const struct rde_peer *p,
 	return policy_effective(&rde->pd, &pp, received, v);
 }
 
+/* Blackholes rejected for lying outside the member's announced space are
+ * looked at again when the member announces new space: a member may send
+ * its /32 before the /24 that covers it.  At most BH_RETRY_MAX are kept a
+ * member (a member flooding foreign blackholes gets no more). */
+#define BH_RETRY_MAX 4096
+
+static void blackhole_retry_add(struct rde_peer *p, const struct prefix *pfx)
+{
+	for (uint32_t i = 0; i < p->nbh_retry; i++)
+		if (prefix_equal(&p->bh_retry[i], pfx))
+			return;
+	if (p->nbh_retry == BH_RETRY_MAX)
+		return;
+	if (p->nbh_retry == p->capbh_retry) {
+		p->capbh_retry = p->capbh_retry ? p->capbh_retry * 2 : 16;
+		p->bh_retry = xrealloc(p->bh_retry, p->capbh_retry * sizeof(*p->bh_retry));
+	}
+	p->bh_retry[p->nbh_retry++] = *pfx;
+}
+
 static void store_path(struct rde *rde, struct rde_peer *p, struct rib_entry *re,
     struct attr_set *attrs, const struct route_verdict *v, uint32_t now)
 {
@@ -409,6 +430,10 @@ static void store_path(struct rde *rde, struct rde_peer *p, struct rib_entry *re
 	struct path *path = rib_set_path(&rde->rib, re, p->id, attrs, v->reject, now);
 	path->rov = v->rov & 3;
 	path->irr = v->irr & 15;
+	if (v->reject == REJECT_BLACKHOLE_FOREIGN)
+		blackhole_retry_add(p, &re->prefix);
+	else if (!v->reject && !v->blackhole && p->nbh_retry)
+		p->bh_new_space = true;
 }
 
 static void import_announce(struct rde *rde, struct rde_peer *p, const struct prefix *pfx,
@@ -570,6 +595,35 @@ static void refilter_path(struct refilter_ctx *rc, struct rib_entry *re, uint16_
 	path->reject = v.reject;
 	path->since = rc->now;
 	rc->changed++;
+}
+
+/* New space from members that had foreign blackholes: those are filtered
+ * again; the ones now accepted (or gone) leave the list. */
+static void retry_blackholes(struct rde *rde)
+{
+	struct refilter_ctx *rc = NULL;
+	for (uint32_t k = 0; k < rde->npeers; k++) {
+		struct rde_peer *p = rde->peers[k];
+		if (!p || !p->bh_new_space)
+			continue;
+		p->bh_new_space = false;
+		if (!rc) {
+			rc = xcalloc(1, sizeof(*rc));
+			rc->rde = rde;
+			rc->now = rde_now_s();
+		}
+		uint32_t kept = 0;
+		for (uint32_t i = 0; i < p->nbh_retry; i++) {
+			struct rib_entry *re = rib_lookup(&rde->rib, &p->bh_retry[i]);
+			struct path *path = re ? rib_find_path(re, p->id) : NULL;
+			if (path && path->reject == REJECT_BLACKHOLE_FOREIGN)
+				refilter_path(rc, re, (uint16_t)(path - re->paths));
+			if (path && path->reject == REJECT_BLACKHOLE_FOREIGN)
+				p->bh_retry[kept++] = p->bh_retry[i];
+		}
+		p->nbh_retry = kept;
+	}
+	free(rc);
 }
 
 static void refilter_entry(struct rib_entry *re, void *arg)
@@ -747,6 +801,7 @@ static void reconfigure(struct rde *rde, const struct ipc_msg *m)
 	if (m->type == IPC_PEER_ADD) {
 		peer_configure(rde, m->peer, (const struct ipc_peer_cfg *)m->body);
 	} else if (p) {
+		free(p->bh_retry);
 		free(p);
 		rde->peers[m->peer] = NULL;
 	}
@@ -845,6 +900,7 @@ static void *rde_main(void *arg)
 			ipc_msg_free(m);
 		}
 		run_pending_purges(rde);
+		retry_blackholes(rde);
 		rde_flush_batch(rde);
 		check_stale_timers(rde, now_ms());
 	}
@@ -881,7 +937,10 @@ void rde_stop(struct rde *rde)
 		irr_member_free(rde->irr[i]);
 	free(rde->irr);
 	policy_global_free(rde->g);
-	for (uint32_t i = 0; i < rde->npeers; i++)
+	for (uint32_t i = 0; i < rde->npeers; i++) {
+		if (rde->peers[i])
+			free(rde->peers[i]->bh_retry);
 		free(rde->peers[i]);
+	}
 	rde_free_batch(rde);
 }

@@ -49,7 +49,10 @@ struct rde_peer {
 	const struct irr_member *irr;        /* its IRR data, or NULL */
 	bool refilter;               /* policy changed: re-evaluate its paths */
 	bool max_prefix_hit;
-	bool gshut_forced;           /* operator's graceful shutdown in progress */         /* logged; reset when the session restarts */
+	bool gshut_forced;           /* operator's graceful shutdown in progress */
+	struct prefix *bh_retry;     /* blackholes rejected as foreign, to look at again */
+	uint32_t nbh_retry, capbh_retry;
+	bool bh_new_space;           /* it announced new accepted space since */         /* logged; reset when the session restarts */
 	bool purge_pending;          /* session down: its paths go in the next purge walk */
 	size_t purged;               /* paths removed by that walk */
 };

@@ -15,7 +15,7 @@
 static struct rde *rde;
 static struct ipc_queue in, to_se, to_main;
 
-static void start(void)
+static void start_with(struct policy_global *g)
 {
 	log_set_level(LOG_LVL_ERR);
 	rde = calloc(1, sizeof(*rde));
@@ -23,8 +23,12 @@ static void start(void)
 	ipc_queue_init(&to_se);
 	ipc_queue_init(&to_main);
 	rde_start(rde, 59900, &in, &to_se, &to_main);
-	struct policy_global *g = fixture_policy();     /* the RDE owns it */
-	ipc_push(&in, ipc_msg_new(IPC_POLICY_GLOBAL, 0, 0, &g, sizeof(g)));
+	ipc_push(&in, ipc_msg_new(IPC_POLICY_GLOBAL, 0, 0, &g, sizeof(g)));   /* the RDE owns it */
+}
+
+static void start(void)
+{
+	start_with(fixture_policy());
 }
 
 static void drain(void);
@@ -76,8 +80,8 @@ static void peer_down(uint32_t id, uint32_t gen, uint8_t keep_stale, uint16_t re
 }
 
 /* UPDATE body announcing pfx from AS asn with next hop nh, optional OTC. */
-static void announce(uint32_t id, uint32_t gen, const char *pfx, uint32_t asn, const char *nh,
-    uint32_t otc)
+static void announce_with(uint32_t id, uint32_t gen, const char *pfx, uint32_t asn, const char *nh,
+    uint32_t otc, uint32_t community)
 {
 	struct wbuf w = { 0 };
 	wbuf_u16(&w, 0);
@@ -91,6 +95,10 @@ static void announce(uint32_t id, uint32_t gen, const char *pfx, uint32_t asn, c
 	attr_put(&w, ATTR_F_TRANSITIVE, ATTR_AS_PATH, path, 6);
 	inet_pton(AF_INET, nh, v);
 	attr_put(&w, ATTR_F_TRANSITIVE, ATTR_NEXT_HOP, v, 4);
+	if (community) {
+		put_u32(v, community);
+		attr_put(&w, ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE, ATTR_COMMUNITIES, v, 4);
+	}
 	if (otc) {
 		put_u32(v, otc);
 		attr_put(&w, ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE, ATTR_OTC, v, 4);
@@ -101,6 +109,12 @@ static void announce(uint32_t id, uint32_t gen, const char *pfx, uint32_t asn, c
 	prefix_write_nlri(&w, &p);
 	ipc_push(&in, ipc_msg_new(IPC_UPDATE, id, gen, w.data, w.len));
 	wbuf_free(&w);
+}
+
+static void announce(uint32_t id, uint32_t gen, const char *pfx, uint32_t asn, const char *nh,
+    uint32_t otc)
+{
+	announce_with(id, gen, pfx, asn, nh, otc, 0);
 }
 
 static void end_of_rib(uint32_t id, uint32_t gen)
@@ -299,6 +313,24 @@ TEST(max_prefix_shutdown_resets_the_session_with_cease_1)
 	struct seen s = collect(0, 300);
 	CHECK_EQ_INT(s.resets, 1);
 	CHECK(s.max_prefix_reset);
+	stop();
+}
+
+TEST(blackhole_before_its_covering_route_is_accepted_once_the_route_arrives)
+{
+	struct policy_global *g = fixture_policy();
+	g->blackhole_policy[0] = CFG_BLACKHOLE_PROPAGATE_UNCHANGED;
+	start_with(g);
+	add_peer(0, 52001, "192.0.2.11");
+	add_peer(1, 52002, "192.0.2.12");
+	peer_up(0, 1, false, false);
+	peer_up(1, 2, false, false);
+	announce_with(0, 1, "45.65.0.1/32", 52001, "192.0.2.11", 0, 0xFFFF029Au);
+	CHECK_EQ_INT(collect(1, 300).announced, 0);      /* not (yet) its space */
+	announce(0, 1, "45.65.0.0/22", 52001, "192.0.2.11", 0);
+	CHECK_EQ_INT(collect(1, 300).announced, 2);      /* the /22, then the /32 */
+	announce_with(0, 1, "46.1.0.1/32", 52001, "192.0.2.11", 0, 0xFFFF029Au);
+	CHECK_EQ_INT(collect(1, 300).announced, 0);      /* someone else's */
 	stop();
 }
 
