@@ -278,3 +278,59 @@ TEST(prepend_to_any_lengthens_the_kept_path)
 	attr_unref(a);
 	policy_global_free(g);
 }
+
+TEST(next_hop_same_as_accepts_the_members_other_routers)
+{
+	struct policy_global *g = global();
+	/* AS52001 has a second router on the LAN, 192.0.2.21. */
+	g->member_addrs = xcalloc(2, sizeof(*g->member_addrs));
+	g->n_member_addrs = 2;
+	g->member_addrs[0].asn = MEMBER_AS;
+	cfg_addr_parse("192.0.2.11", &g->member_addrs[0].addr);
+	g->member_addrs[1].asn = MEMBER_AS;
+	cfg_addr_parse("192.0.2.21", &g->member_addrs[1].addr);
+	struct policy_data d = { .g = g, .gen = 1 };
+	const uint32_t own[] = { MEMBER_AS };
+	struct attr_set *sibling = route_attrs(own, 1, "192.0.2.21", NULL, 0, NULL, 0);
+	struct attr_set *other = route_attrs(own, 1, "192.0.2.99", NULL, 0, NULL, 0);
+	struct peer_policy pol = defaults;
+	pol.rpki_enabled = false;
+	struct outcome o = run(&d, &pol, sibling, "45.65.0.0/24");
+	CHECK_EQ_INT(o.v.reject, REJECT_NEXT_HOP);            /* strict */
+	attr_unref(o.kept);
+	pol.next_hop = CFG_NEXT_HOP_SAME_AS;
+	o = run(&d, &pol, sibling, "45.65.0.0/24");
+	CHECK_EQ_INT(o.v.reject, REJECT_NONE);
+	attr_unref(o.kept);
+	o = run(&d, &pol, other, "45.65.0.0/24");
+	CHECK_EQ_INT(o.v.reject, REJECT_NEXT_HOP);
+	attr_unref(o.kept);
+	attr_unref(sibling);
+	attr_unref(other);
+	policy_global_free(g);
+}
+
+TEST(aspa_invalid_path_is_rejected_unknown_accepted)
+{
+	struct policy_global *g = global();
+	/* 45000 attests only 3356 as its provider. */
+	const uint32_t providers[] = { 3356 };
+	struct aspa rec = { .customer = 45000, .providers = providers, .n_providers = 1 };
+	struct aspa_table *aspas = aspa_table_new(&rec, 1);
+	struct policy_data d = { .g = g, .aspas = aspas, .gen = 1 };
+	const uint32_t leak[] = { MEMBER_AS, 45000 }, unknown[] = { MEMBER_AS, 46000 };
+	struct attr_set *a = route_attrs(leak, 2, "192.0.2.11", NULL, 0, NULL, 0);
+	struct attr_set *b = route_attrs(unknown, 2, "192.0.2.11", NULL, 0, NULL, 0);
+	struct peer_policy pol = defaults;
+	pol.rpki_enabled = false;
+	struct outcome o = run(&d, &pol, a, "45.65.0.0/24");
+	CHECK_EQ_INT(o.v.reject, REJECT_ASPA_INVALID);   /* 52001 is no provider of 45000 */
+	attr_unref(o.kept);
+	o = run(&d, &pol, b, "45.65.0.0/24");
+	CHECK_EQ_INT(o.v.reject, REJECT_NONE);
+	attr_unref(o.kept);
+	attr_unref(a);
+	attr_unref(b);
+	aspa_table_free(aspas);
+	policy_global_free(g);
+}
