@@ -26,4 +26,13 @@ static struct policy_global *fixture_policy(void)
 	fixture_comm(g, CFG_COMM_ADD_NOADVERTISE_TO_PEER, "rs_as:65282:peer_as");
 	return g;
 }
+
+/* One instance for a whole test program (tests that only read it). */
+static inline struct policy_global *fixture_policy_shared(void)
+{
+	static struct policy_global *g;
+	if (!g)
+		g = fixture_policy();
+	return g;
+}
 #endif

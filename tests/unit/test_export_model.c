@@ -13,15 +13,6 @@
 #include "rde.h"
 #include "policy_fixture.h"
 
-/* The action communities every test here uses. */
-static struct policy_global *test_pol(void)
-{
-	static struct policy_global *g;
-	if (!g)
-		g = fixture_policy();
-	return g;
-}
-
 #define NPEERS 6
 #define NPREFIX 12
 
@@ -55,7 +46,7 @@ static void setup(void)
 {
 	rde = calloc(1, sizeof(*rde));
 	rib_init(&rde->rib);
-	rde->pd.g = test_pol();
+	rde->pd.g = fixture_policy_shared();
 	ipc_queue_init(&to_se);
 	rde->to_se = &to_se;
 	rde->rs_as = 59900;
@@ -120,7 +111,7 @@ static struct attr_set *random_attrs(uint32_t id)
 		.nh_afi = AFI_IPV4 };
 	info.nh[0] = 192; info.nh[2] = 2; info.nh[3] = (uint8_t)(11 + id);
 	struct attr_set *a = attr_intern(&info, w.data, w.len);
-	policy_export_ctl(test_pol(), a);
+	policy_export_ctl(fixture_policy_shared(), a);
 	wbuf_free(&w);
 	return a;
 }

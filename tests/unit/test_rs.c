@@ -9,15 +9,6 @@
 #include "rde.h"
 #include "policy_fixture.h"
 
-/* The action communities every test here uses. */
-static struct policy_global *test_pol(void)
-{
-	static struct policy_global *g;
-	if (!g)
-		g = fixture_policy();
-	return g;
-}
-
 static struct rde *rde;
 static struct ipc_queue to_se;
 
@@ -45,7 +36,7 @@ static void setup(void)
 {
 	rde = calloc(1, sizeof(*rde));
 	rib_init(&rde->rib);
-	rde->pd.g = test_pol();
+	rde->pd.g = fixture_policy_shared();
 	ipc_queue_init(&to_se);
 	rde->to_se = &to_se;
 	rde->rs_as = 59900;
@@ -89,7 +80,7 @@ static struct attr_set *attrs(uint32_t first_as, int hops, uint32_t deny_as, con
 	info.nh_afi = AFI_IPV4;
 	inet_pton(AF_INET, nh, info.nh);
 	struct attr_set *a = attr_intern(&info, w.data, w.len);
-	policy_export_ctl(test_pol(), a);
+	policy_export_ctl(fixture_policy_shared(), a);
 	wbuf_free(&w);
 	return a;
 }
@@ -270,7 +261,7 @@ TEST(only_listed_member_receives_with_announce_to_none_plus_peer)
 	struct path_info info = { .as_path_len = 1, .neighbor_as = 52001, .nh_afi = AFI_IPV4 };
 	inet_pton(AF_INET, "192.0.2.11", info.nh);
 	struct attr_set *a = attr_intern(&info, w.data, w.len);
-	policy_export_ctl(test_pol(), a);
+	policy_export_ctl(fixture_policy_shared(), a);
 	announce(0, "45.65.0.0/22", a);
 	flush();
 	CHECK_EQ_INT(received_by(1).msgs, 0);
@@ -372,7 +363,7 @@ static uint16_t verdict(const struct peer_policy *pol, struct attr_set *a, const
 	struct cfg_addr addr;
 	cfg_addr_parse("192.0.2.11", &addr);
 	struct policy_peer pp = { .asn = 52001, .addr = &addr, .pol = pol };
-	struct policy_data d = { .g = test_pol() };
+	struct policy_data d = { .g = fixture_policy_shared() };
 	struct attrs_verdict av;
 	struct route_verdict v;
 	struct prefix p;
