@@ -40,11 +40,11 @@ static void op_push(struct op_vec *o, const struct prefix *p, struct attr_set *a
 
 /* What receiver p gets of path: its attributes, or the variant its AS's
  * action communities ask for (prepend, NO_EXPORT...). */
-static struct attr_set *sent_attrs(struct rde *rde, const struct path *path, const struct rde_peer *p)
+static struct attr_set *sent_attrs(const struct path *path, const struct rde_peer *p)
 {
 	if (!path)
 		return NULL;
-	return path->attrs->ctl ? policy_variant(&rde->pd, path->attrs, p->asn) : path->attrs;
+	return path->attrs->ctl ? policy_variant(path->attrs, p->asn) : path->attrs;
 }
 
 static bool same_path(const struct path *a, const struct path *b)
@@ -247,7 +247,7 @@ static void consider(struct batch_state *b, struct rde_peer *p, const struct cha
 	p->mark = b->stamp;
 	const struct path *po = rib_best(c->old, c->nold, &p->dp, rde_decision_peer, rde);
 	const struct path *pn = rib_best(c->re->paths, c->re->npaths, &p->dp, rde_decision_peer, rde);
-	struct attr_set *so = sent_attrs(rde, po, p), *sn = sent_attrs(rde, pn, p);
+	struct attr_set *so = sent_attrs(po, p), *sn = sent_attrs(pn, p);
 	if (same_path(po, o) && same_path(pn, n) && so == (o ? o->attrs : NULL) &&
 	    sn == (n ? n->attrs : NULL))
 		return;
@@ -343,7 +343,7 @@ static void send_personal(struct batch_state *b)
 }
 
 /* ADD-PATH receivers get every eligible path; diff per sending member. */
-static void addpath_diff(struct rde *rde, struct rde_peer *p, const struct change *c, struct op_vec *ops)
+static void addpath_diff(struct rde_peer *p, const struct change *c, struct op_vec *ops)
 {
 	for (uint16_t i = 0; i < c->nold; i++) {
 		const struct path *o = &c->old[i];
@@ -361,8 +361,8 @@ static void addpath_diff(struct rde *rde, struct rde_peer *p, const struct chang
 			if (c->old[k].peer == n->peer)
 				o = &c->old[k];
 		bool oe = o && path_eligible(o, &p->dp), ne = path_eligible(n, &p->dp);
-		struct attr_set *sn = sent_attrs(rde, n, p);
-		if (ne && (!oe || sent_attrs(rde, o, p) != sn))
+		struct attr_set *sn = sent_attrs(n, p);
+		if (ne && (!oe || sent_attrs(o, p) != sn))
 			op_push(ops, &c->re->prefix, sn, path_id_of(n));
 		if (ne && !oe)
 			atomic_fetch_add(&peer_counters[p->id].exported, 1);
@@ -379,7 +379,7 @@ static void send_addpath(struct rde *rde)
 		for (size_t ci = 0; ci < rde->nchanges; ci++) {
 			const struct change *c = &rde->changes[ci];
 			if (c->re->prefix.afi == family_afi(p->fam))
-				addpath_diff(rde, p, c, &ops);
+				addpath_diff(p, c, &ops);
 		}
 		struct wbuf w = { 0 };
 		encode_ops(&ops, p->fam, &p->sc, &w);
@@ -444,14 +444,14 @@ static void dump_entry(struct rib_entry *re, void *arg)
 	if (p->addpath) {
 		for (uint16_t i = 0; i < re->npaths; i++)
 			if (path_eligible(&re->paths[i], &p->dp)) {
-				op_push(&d->ops, &re->prefix, sent_attrs(d->rde, &re->paths[i], p),
+				op_push(&d->ops, &re->prefix, sent_attrs(&re->paths[i], p),
 				    path_id_of(&re->paths[i]));
 				d->exported++;
 			}
 	} else {
 		const struct path *best = rib_best(re->paths, re->npaths, &p->dp, rde_decision_peer, d->rde);
 		if (best) {
-			op_push(&d->ops, &re->prefix, sent_attrs(d->rde, best, p), 0);
+			op_push(&d->ops, &re->prefix, sent_attrs(best, p), 0);
 			d->exported++;
 		}
 	}

@@ -839,7 +839,7 @@ struct attr_set *policy_effective(const struct policy_data *d, const struct poli
 	return build_effective(d, peer, a, v, tags);
 }
 
-struct attr_set *policy_variant(const struct policy_data *d, struct attr_set *a, uint32_t asn)
+struct attr_set *policy_variant(struct attr_set *a, uint32_t asn)
 {
 	struct peer_action *act = (struct peer_action *)export_ctl_action(a->ctl, asn);
 	if (!act)
@@ -869,6 +869,5 @@ struct attr_set *policy_variant(const struct policy_data *d, struct attr_set *a,
 	act->variant->blackhole = a->blackhole;
 	act->variant->derived = true;
 	wbuf_free(&w);
-	(void)d;
 	return act->variant;
 }

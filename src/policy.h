@@ -196,6 +196,6 @@ void policy_export_ctl(const struct policy_global *g, struct attr_set *a);
 
 /* The set receiver AS asn gets for a path whose set is a (a's export
  * control has an action for it), or a itself.  No new reference. */
-struct attr_set *policy_variant(const struct policy_data *d, struct attr_set *a, uint32_t asn);
+struct attr_set *policy_variant(struct attr_set *a, uint32_t asn);
 const struct peer_action *export_ctl_action(const struct export_ctl *ctl, uint32_t asn);
 #endif

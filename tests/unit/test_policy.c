@@ -210,10 +210,10 @@ TEST(own_communities_are_scrubbed_and_actions_decoded)
 	CHECK(o.kept->ctl != NULL);
 	CHECK(!export_ctl_allows(o.kept->ctl, 52002));
 	CHECK(export_ctl_allows(o.kept->ctl, 52003));
-	struct attr_set *v = policy_variant(&d, o.kept, 52003);
+	struct attr_set *v = policy_variant(o.kept, 52003);
 	CHECK(v != o.kept);
 	CHECK_EQ_INT(v->info.as_path_len, 2);        /* 52001 52001 for 52003 only */
-	CHECK(policy_variant(&d, o.kept, 52004) == o.kept);
+	CHECK(policy_variant(o.kept, 52004) == o.kept);
 	attr_unref(o.kept);
 	attr_unref(a);
 	policy_global_free(g);
