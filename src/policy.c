@@ -601,7 +601,6 @@ static bool has_communities(const struct attr_set *a)
 	    attr_find(a->data, a->len, ATTR_LARGE_COMMUNITIES, &v) == 0;
 }
 
-
 struct ctl_scan {
 	bool none;
 	struct asn_set deny, allow;
