@@ -1055,8 +1055,10 @@ static int scan_document(struct load *l)
 
 static struct aspa_table *build_aspas(struct load *l)
 {
+	/* providers holds an offset into prov until now; prov is NULL when no
+	 * record named a provider (and then every offset is 0). */
 	for (size_t i = 0; i < l->n_aspa; i++)
-		l->aspa[i].providers = l->prov + (uintptr_t)l->aspa[i].providers;
+		l->aspa[i].providers = l->prov ? l->prov + (uintptr_t)l->aspa[i].providers : NULL;
 	return aspa_table_new(l->aspa, l->n_aspa);
 }
 

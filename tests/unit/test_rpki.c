@@ -790,3 +790,20 @@ TEST(loads_half_a_million_vrps)
 	free(all);
 	vrp_table_free(t);
 }
+
+TEST(aspa_with_no_provider_anywhere_loads)
+{
+	/* Found by fuzz_rpki_json: no record names a provider, so the provider
+	 * pool is empty; building the table must not do arithmetic on it. */
+	static const char json[] = "{\"roas\":[],\"aspas\":[{\"customer_asid\":64500,\"providers\":[]}]}";
+	struct vrp_table *vrps = NULL;
+	struct aspa_table *aspas = NULL;
+	struct rpki_load_stats st;
+	char why[256];
+	CHECK_EQ_INT(rpki_parse_json("t", json, sizeof(json) - 1, NULL, &vrps, &aspas, &st, why, sizeof(why)), 0);
+	CHECK(aspas != NULL);
+	if (aspas)
+		CHECK_EQ_INT(aspa_table_count(aspas), 1);
+	vrp_table_free(vrps);
+	aspa_table_free(aspas);
+}
