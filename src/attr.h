@@ -27,7 +27,7 @@ struct export_ctl {
 	uint16_t n;
 	uint16_t nact;
 	struct peer_action *acts;    /* sorted by asn */
-	uint32_t asns[];
+	uint32_t asns[];             /* ascending */
 };
 
 /* An interned set is what a member sent (canonical bytes; shared by equal

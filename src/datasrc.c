@@ -290,6 +290,27 @@ static void fetch_pdb(struct datasrc *ds, const struct job *j)
 	ipc_push(ds->to_main, ipc_msg_new(IPC_PDB_DATA, 0, 0, &db, sizeof(db)));
 }
 
+/* A new job (reload) keeps what was sent for the AS-SET lists it shares
+ * with the old one, so unchanged data is not handed over (and filtered
+ * with) again. */
+static bool same_names(const struct irr_job *a, const struct irr_job *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (int i = 0; i < a->n; i++)
+		if (strcmp(a->names[i], b->names[i]) != 0)
+			return false;
+	return true;
+}
+
+static void carry_sent(const struct job *old, struct job *new)
+{
+	for (int i = 0; old && i < new->n_irr; i++)
+		for (int k = 0; k < old->n_irr; k++)
+			if (same_names(&new->irr[i], &old->irr[k]))
+				new->irr[i].sent = old->irr[k].sent;
+}
+
 /* --- the thread ------------------------------------------------------------ */
 
 static void *datasrc_main(void *arg)
@@ -301,6 +322,7 @@ static void *datasrc_main(void *arg)
 	while (!ds->stop) {
 		bool forced = false;
 		if (ds->new_job) {
+			carry_sent(j, ds->pending);
 			job_free(j);
 			j = ds->pending;
 			make_cache_dirs(j->cache_dir);

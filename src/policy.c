@@ -124,17 +124,12 @@ static void build_scrub_list(struct policy_global *g)
 			g->scrub[g->n_scrub++] = g->reject_map[i].def;
 }
 
-static uint64_t global_digest(const struct ixpd_config *cfg, const struct policy_global *g)
+/* What the derived attribute sets contain (communities added, next hop
+ * of blackholes, LOCAL_PREF): when this changes they are all rebuilt. */
+static uint64_t content_digest(const struct policy_global *g)
 {
-	const struct cfg_general *gen = &cfg->general;
 	uint64_t h = FNV_INIT;
 	FNV_VAL(h, g->rs_as);
-	h = fnv_prefix_list(h, &gen->filtering.global_black_list_pref);
-	h = fnv_prefix_list(h, config_bogons(cfg));
-	FNV_VAL(h, gen->filtering.transit_free.action);
-	h = fnv_u32_list(h, &gen->filtering.transit_free.asns);
-	h = fnv(h, g->never_via_rs.v, g->never_via_rs.n * sizeof(*g->never_via_rs.v));
-	FNV_VAL(h, g->irr_allow_longer);
 	FNV_VAL(h, g->irr_tag);
 	h = fnv(h, g->comm, sizeof(g->comm));
 	for (size_t i = 0; i < g->n_reject_map; i++)
@@ -143,6 +138,22 @@ static uint64_t global_digest(const struct ixpd_config *cfg, const struct policy
 	h = fnv(h, g->blackhole_nh, sizeof(g->blackhole_nh));
 	FNV_VAL(h, g->blackhole_noexport);
 	FNV_VAL(h, g->gshut_local_pref);
+	return h;
+}
+
+/* Everything a verdict depends on besides the member's own policy. */
+static uint64_t global_digest(const struct ixpd_config *cfg, const struct policy_global *g)
+{
+	const struct cfg_general *gen = &cfg->general;
+	uint64_t h = g->content_digest;
+	h = fnv_prefix_list(h, &gen->filtering.global_black_list_pref);
+	h = fnv_prefix_list(h, config_bogons(cfg));
+	FNV_VAL(h, gen->filtering.transit_free.action);
+	h = fnv_u32_list(h, &gen->filtering.transit_free.asns);
+	h = fnv(h, g->never_via_rs.v, g->never_via_rs.n * sizeof(*g->never_via_rs.v));
+	FNV_VAL(h, g->irr_allow_longer);
+	FNV_VAL(h, g->irr_configured);
+	FNV_VAL(h, g->rpki_configured);
 	for (int i = 0; i < g->n_member_addrs; i++)
 		h = fnv(h, &g->member_addrs[i], sizeof(g->member_addrs[i]));
 	return h;
@@ -240,6 +251,7 @@ struct policy_global *policy_global_build(const struct ixpd_config *cfg, const s
 		build_client(cfg, &cfg->clients[i], pdb, &g->clients[i]);
 	g->irr_configured = cfg->irr.rpsl.n > 0 || cfg->irr.bgpq4.enabled;
 	g->rpki_configured = cfg->rpki.rtr.n > 0 || cfg->rpki.vrp_file != NULL;
+	g->content_digest = content_digest(g);
 	g->digest = global_digest(cfg, g);
 	return g;
 }
@@ -608,11 +620,11 @@ struct ctl_scan {
 	uint16_t nact, capact;
 };
 
+/* One action for asn; duplicates are merged once the scan is done
+ * (merge_actions), so a route with thousands of communities costs a sort,
+ * not a quadratic search. */
 static struct peer_action *scan_action(struct ctl_scan *s, uint32_t asn)
 {
-	for (uint16_t i = 0; i < s->nact; i++)
-		if (s->acts[i].asn == asn)
-			return &s->acts[i];
 	if (s->nact == UINT16_MAX)
 		return NULL;
 	if (s->nact == s->capact) {
@@ -668,6 +680,25 @@ static int action_order(const void *x, const void *y)
 	return a->asn < b->asn ? -1 : a->asn > b->asn;
 }
 
+/* Sorts the actions by AS and folds those of one AS together. */
+static void merge_actions(struct ctl_scan *s)
+{
+	qsort(s->acts, s->nact, sizeof(*s->acts), action_order);
+	uint16_t out = 0;
+	for (uint16_t i = 0; i < s->nact; i++) {
+		struct peer_action *a = &s->acts[i];
+		if (out && s->acts[out - 1].asn == a->asn) {
+			struct peer_action *m = &s->acts[out - 1];
+			m->prepend = m->prepend > a->prepend ? m->prepend : a->prepend;
+			m->no_export |= a->no_export;
+			m->no_advertise |= a->no_advertise;
+		} else {
+			s->acts[out++] = *a;
+		}
+	}
+	s->nact = out;
+}
+
 static struct export_ctl *make_ctl(struct ctl_scan *s)
 {
 	const struct asn_set *l = s->none ? &s->allow : &s->deny;
@@ -680,7 +711,7 @@ static struct export_ctl *make_ctl(struct ctl_scan *s)
 	if (n)
 		memcpy(c->asns, l->v, n * sizeof(uint32_t));
 	if (s->nact) {
-		qsort(s->acts, s->nact, sizeof(*s->acts), action_order);
+		merge_actions(s);
 		c->acts = s->acts;
 		c->nact = s->nact;
 		s->acts = NULL;

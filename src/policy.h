@@ -99,7 +99,8 @@ struct policy_client {
  * immutable; `digest` tells whether a reload changed the global part. */
 struct policy_global {
 	uint32_t rs_as;
-	uint64_t digest;
+	uint64_t digest;                 /* everything: a change re-filters every member */
+	uint64_t content_digest;         /* what derived sets contain: a change rebuilds them */
 	struct prefix_list *bogons, *global_black_list;
 	uint8_t transit_free_action;     /* enum cfg_transit_free_action */
 	struct asn_set transit_free, never_via_rs;

@@ -401,8 +401,9 @@ static struct attr_set *import_eval(struct rde *rde, const struct rde_peer *p,
 /* Blackholes rejected for lying outside the member's announced space are
  * looked at again when the member announces new space: a member may send
  * its /32 before the /24 that covers it.  At most BH_RETRY_MAX are kept a
- * member (a member flooding foreign blackholes gets no more). */
-#define BH_RETRY_MAX 4096
+ * member (a member flooding foreign blackholes gets no more), looked at
+ * only when it announces space it did not have accepted before. */
+#define BH_RETRY_MAX 256
 
 static void blackhole_retry_add(struct rde_peer *p, const struct prefix *pfx)
 {
@@ -422,6 +423,7 @@ static void store_path(struct rde *rde, struct rde_peer *p, struct rib_entry *re
     struct attr_set *attrs, const struct route_verdict *v, uint32_t now)
 {
 	struct path *old = rib_find_path(re, p->id);
+	bool new_space = !v->reject && !v->blackhole && (!old || old->reject);
 	if (old && old->reject)
 		atomic_fetch_sub(&peer_counters[p->id].rejected, 1);
 	if (v->reject)
@@ -432,7 +434,7 @@ static void store_path(struct rde *rde, struct rde_peer *p, struct rib_entry *re
 	path->irr = v->irr & 15;
 	if (v->reject == REJECT_BLACKHOLE_FOREIGN)
 		blackhole_retry_add(p, &re->prefix);
-	else if (!v->reject && !v->blackhole && p->nbh_retry)
+	else if (new_space && p->nbh_retry)
 		p->bh_new_space = true;
 }
 
@@ -682,7 +684,9 @@ static struct irr_member *irr_for(const struct rde *rde, const char *key)
 
 static void peer_bind_policy(struct rde *rde, struct rde_peer *p)
 {
-	const struct policy_global *g = rde->pd.g;
+	/* A reload's members are described against its global policy, which
+	 * is in effect from the commit on. */
+	const struct policy_global *g = rde->pending_g ? rde->pending_g : rde->pd.g;
 	p->client = g && p->pol.client < g->n_clients ? &g->clients[p->pol.client] : NULL;
 	p->irr = p->client ? irr_for(rde, p->client->irr_key) : NULL;
 	p->dp.no_blackhole = !p->pol.blackhole_to_client;
@@ -696,7 +700,9 @@ static void set_global_policy(struct rde *rde, struct policy_global *g)
 	bool changed = !old || old->digest != g->digest;
 	rde->g = g;
 	rde->pd.g = g;
-	if (changed)
+	/* Derived sets are rebuilt only if what they hold changed: otherwise
+	 * the cached ones are found again and unchanged routes stay unsent. */
+	if (!old || old->content_digest != g->content_digest)
 		rde->pd.gen++;
 	for (uint32_t i = 0; i < rde->npeers; i++)
 		if (rde->peers[i]) {
@@ -727,7 +733,7 @@ static void set_irr_data(struct rde *rde, struct irr_member *m)
 			p->refilter = true;
 		}
 	}
-	refilter_pending(rde);
+	/* Filtered again at the commit that ends the data source's round. */
 }
 
 static void note_vrp_change(struct rde *rde, const struct prefix *p)
@@ -741,7 +747,10 @@ static void note_vrp_change(struct rde *rde, const struct prefix *p)
  * differ are validated again; an ASPA change re-checks everything. */
 static void set_rpki_data(struct rde *rde, const struct ipc_rpki_data *d)
 {
-	if (d->vrps) {
+	if (d->vrps && rde->rtr) {
+		/* RTR caches own the VRPs; a file only brings ASPAs then. */
+		vrp_table_free(d->vrps);
+	} else if (d->vrps) {
 		struct vrp_change *ch = NULL;
 		size_t n = rde->vrps ? vrp_table_diff(rde->vrps, d->vrps, &ch) : 0;
 		if (!rde->vrps) {        /* first data: everything may change */
@@ -775,7 +784,10 @@ static void drain_rtr(struct rde *rde)
 	size_t n = rpki_rtr_drain(rde->rtr, &ch);
 	if (n == 0)
 		return;
-	if (!rde->vrps) {
+	if (!rde->vrps) {            /* first data: every route may change */
+		struct prefix all4 = { .afi = AFI_IPV4 }, all6 = { .afi = AFI_IPV6 };
+		note_vrp_change(rde, &all4);
+		note_vrp_change(rde, &all6);
 		rde->vrps = vrp_table_new();
 		rde->pd.vrps = rde->vrps;
 	}
@@ -838,11 +850,24 @@ static void handle_msg(struct rde *rde, struct ipc_msg *m, unsigned *updates)
 		return;
 	}
 	if (m->type == IPC_POLICY_COMMIT) {
+		if (rde->pending_g) {
+			struct policy_global *g = rde->pending_g;
+			rde->pending_g = NULL;
+			set_global_policy(rde, g);
+		}
 		refilter_pending(rde);
 		return;
 	}
 	if (m->type == IPC_POLICY_GLOBAL) {
-		set_global_policy(rde, *(struct policy_global *const *)m->body);
+		/* The first one now; a reload's at its commit, after its
+		 * members' policies (which index its client lists). */
+		struct policy_global *g = *(struct policy_global *const *)m->body;
+		if (!rde->g) {
+			set_global_policy(rde, g);
+		} else {
+			policy_global_free(rde->pending_g);
+			rde->pending_g = g;
+		}
 		return;
 	}
 	if (m->type == IPC_IRR_DATA) {
@@ -937,6 +962,7 @@ void rde_stop(struct rde *rde)
 		irr_member_free(rde->irr[i]);
 	free(rde->irr);
 	policy_global_free(rde->g);
+	policy_global_free(rde->pending_g);
 	for (uint32_t i = 0; i < rde->npeers; i++) {
 		if (rde->peers[i])
 			free(rde->peers[i]->bh_retry);

@@ -76,6 +76,7 @@ struct rde {
 	uint32_t rs_as;
 	struct policy_data pd;       /* what the import policy reads */
 	struct policy_global *g;     /* owned; pd.g */
+	struct policy_global *pending_g; /* owned; a reload's, in effect at its commit */
 	struct vrp_table *vrps;      /* owned; pd.vrps */
 	struct aspa_table *aspas;    /* owned; pd.aspas */
 	struct pfxtree *rov_changed; /* VRP prefixes changed since the last re-validation */
