@@ -7,6 +7,7 @@
 #include <poll.h>
 
 #include "log.h"
+#include "bogons.h"
 #include "community.h"
 #include "rde.h"
 #include "policy_fixture.h"
@@ -331,6 +332,21 @@ TEST(blackhole_before_its_covering_route_is_accepted_once_the_route_arrives)
 	CHECK_EQ_INT(collect(1, 300).announced, 2);      /* the /22, then the /32 */
 	announce_with(0, 1, "46.1.0.1/32", 52001, "192.0.2.11", 0, 0xFFFF029Au);
 	CHECK_EQ_INT(collect(1, 300).announced, 0);      /* someone else's */
+	stop();
+}
+
+TEST(reload_global_policy_takes_effect_at_its_commit)
+{
+	two_members(false, false, false);
+	announce(0, 1, "100.64.1.0/24", 52001, "192.0.2.11", 0);    /* shared space: a bogon */
+	CHECK_EQ_INT(collect(1, 300).announced, 1);                 /* no bogon list yet */
+	struct policy_global *g = fixture_policy();
+	g->bogons = prefix_list_compile(bogons_builtin());
+	g->digest = 1;                    /* what policy_global_build would say: changed */
+	ipc_push(&in, ipc_msg_new(IPC_POLICY_GLOBAL, 0, 0, &g, sizeof(g)));
+	CHECK_EQ_INT(collect(1, 300).withdrawn, 0);                 /* pending */
+	ipc_push(&in, ipc_msg_new(IPC_POLICY_COMMIT, 0, 0, NULL, 0));
+	CHECK_EQ_INT(collect(1, 300).withdrawn, 1);
 	stop();
 }
 
