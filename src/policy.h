@@ -9,7 +9,9 @@
  * Checks are split by what they depend on, so each runs as rarely as it
  * can: attribute checks once per (member, attribute set) -- i.e. once per
  * UPDATE --, prefix checks once per prefix.  The verdict is the first
- * failing check in arouteserver's order (enum reject_reason). */
+ * failing check in the order of enum reject_reason (NEXT_HOP, prefix,
+ * AS_PATH, IRR, RPKI, ASPA -- arouteserver's BIRD template orders some of
+ * these differently; the codes are arouteserver's). */
 #ifndef IXPD_POLICY_H
 #define IXPD_POLICY_H
 #include <stdint.h>
