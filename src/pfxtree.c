@@ -116,12 +116,7 @@ static struct node *node_new(struct pfxtree *t, const struct prefix *p, unsigned
 	struct node *n = node_alloc(t);
 	t->nodes++;
 	n->pfx = *p;
-	n->pfx.len = (uint8_t)len;
-	/* Clear the bits beyond len: glue nodes are cut from a longer prefix. */
-	unsigned full = len / 8, rem = len % 8;
-	if (rem)
-		n->pfx.addr[full++] &= (uint8_t)(0xff << (8 - rem));
-	memset(n->pfx.addr + full, 0, sizeof(n->pfx.addr) - full);
+	prefix_truncate(&n->pfx, len);  /* glue nodes are cut from a longer prefix */
 	return n;
 }
 
@@ -156,16 +151,11 @@ void pfxtree_free(struct pfxtree *t, void (*free_val)(void *val))
 
 /* --- the entry index ------------------------------------------------------ */
 
-static bool same_prefix(const struct prefix *a, const struct prefix *b)
-{
-	return a->afi == b->afi && a->len == b->len && memcmp(a->addr, b->addr, 16) == 0;
-}
-
 static size_t index_probe(const struct pfxtree *t, const struct prefix *p, uint32_t h)
 {
 	size_t mask = t->nslots - 1;
 	for (size_t i = h & mask;; i = (i + 1) & mask)
-		if (!t->slots[i].n || (t->slots[i].hash == h && same_prefix(&t->slots[i].n->pfx, p)))
+		if (!t->slots[i].n || (t->slots[i].hash == h && prefix_equal(&t->slots[i].n->pfx, p)))
 			return i;
 }
 
@@ -218,17 +208,6 @@ static struct node *index_find(const struct pfxtree *t, const struct prefix *p)
 	return t->slots[index_probe(t, p, prefix_hash(p))].n;
 }
 
-/* p cut to len bits. */
-static void prefix_cut(const struct prefix *p, unsigned len, struct prefix *out)
-{
-	*out = *p;
-	out->len = (uint8_t)len;
-	unsigned full = len / 8, rem = len % 8;
-	if (rem)
-		out->addr[full++] &= (uint8_t)(0xff << (8 - rem));
-	memset(out->addr + full, 0, sizeof(out->addr) - full);
-}
-
 /* Covering entries through the index, shortest first: the slots of every
  * length that holds entries are prefetched first, so their cache misses
  * overlap. */
@@ -241,7 +220,8 @@ static int index_walk_covering(const struct pfxtree *t, const struct prefix *p, 
 	for (unsigned len = 0; len <= p->len; len++) {
 		if (!t->lens[fam][len])
 			continue;
-		prefix_cut(p, len, &cut[n]);
+		cut[n] = *p;
+		prefix_truncate(&cut[n], len);
 		hash[n] = prefix_hash(&cut[n]);
 		__builtin_prefetch(&t->slots[hash[n] & (t->nslots - 1)]);
 		n++;

@@ -19,6 +19,12 @@ static void clear_host_bits(struct prefix *p)
 	memset(p->addr + full, 0, sizeof(p->addr) - full);
 }
 
+void prefix_truncate(struct prefix *p, unsigned len)
+{
+	p->len = (uint8_t)len;
+	clear_host_bits(p);
+}
+
 int prefix_read_nlri(struct rbuf *b, uint8_t afi, struct prefix *out)
 {
 	uint8_t len;

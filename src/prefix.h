@@ -26,6 +26,8 @@ int prefix_read_nlri(struct rbuf *b, uint8_t afi, struct prefix *out);
 void prefix_write_nlri(struct wbuf *w, const struct prefix *p);
 static inline size_t prefix_nlri_size(const struct prefix *p) { return 1 + (size_t)(p->len + 7) / 8; }
 
+/* Shortens p to len bits (len <= p->len), clearing the bits beyond. */
+void prefix_truncate(struct prefix *p, unsigned len);
 bool prefix_equal(const struct prefix *a, const struct prefix *b);
 /* Is a contained in (or equal to) b? */
 bool prefix_within(const struct prefix *a, const struct prefix *b);

@@ -315,9 +315,7 @@ static bool member_covers(void *arg, const struct prefix *p)
 	const struct own_space_query *q = arg;
 	for (int len = p->len - 1; len >= 0; len--) {
 		struct prefix up = *p;
-		up.len = (uint8_t)len;
-		for (unsigned bit = (unsigned)len; bit < (unsigned)p->len; bit++)
-			up.addr[bit / 8] &= (uint8_t)~(0x80u >> (bit % 8));
+		prefix_truncate(&up, (unsigned)len);
 		struct rib_entry *re = rib_lookup(&q->rde->rib, &up);
 		struct path *path = re ? rib_find_path(re, q->peer) : NULL;
 		if (path && !path->reject && !path->attrs->blackhole)

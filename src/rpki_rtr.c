@@ -109,10 +109,7 @@ static void record_to_vrp(const struct pfx_record *rec, struct vrp *v)
 		}
 	}
 	/* A cache should not send host bits; struct prefix must not have them. */
-	unsigned len = rec->min_len <= afi_max_prefix_len(v->prefix.afi) ? rec->min_len : 0;
-	for (unsigned bit = len; bit < 128; bit++)
-		v->prefix.addr[bit / 8] &= (uint8_t)~(0x80u >> (bit % 8));
-	v->prefix.len = (uint8_t)len;
+	prefix_truncate(&v->prefix, rec->min_len <= afi_max_prefix_len(v->prefix.afi) ? rec->min_len : 0);
 	v->asn = rec->asn;
 	v->max_len = rec->max_len;
 }
