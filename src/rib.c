@@ -270,24 +270,32 @@ bool path_eligible(const struct path *p, const struct decision_peer *receiver)
 	return p->peer != receiver->id && export_ctl_allows(p->attrs->ctl, receiver->asn);
 }
 
-int path_compare(const struct path *a, const struct path *b, peer_lookup_fn lookup, void *arg)
+/* The steps that compare any two paths: the degree of preference
+ * (LOCAL_PREF, the route server's own: 0 for GRACEFUL_SHUTDOWN, RFC 8326
+ * §4), then RFC 4271 §9.1.2.2 (a) AS_PATH length and (b) ORIGIN.  > 0 if
+ * a ranks higher. */
+static int rank_compare(const struct attr_set *x, const struct attr_set *y)
 {
-	const struct attr_set *x = a->attrs, *y = b->attrs;
 	if (x->local_pref != y->local_pref)
 		return x->local_pref > y->local_pref ? 1 : -1;
 	if (x->info.as_path_len != y->info.as_path_len)
 		return x->info.as_path_len < y->info.as_path_len ? 1 : -1;
 	if (x->info.origin != y->info.origin)
 		return x->info.origin < y->info.origin ? 1 : -1;
-	/* MED only between routes from the same neighbouring AS; a missing
-	 * MED counts as 0 (RFC 4271 §9.1.2.2 c). */
-	if (x->info.neighbor_as == y->info.neighbor_as) {
-		uint32_t mx = x->info.has_med ? x->info.med : 0, my = y->info.has_med ? y->info.med : 0;
-		if (mx != my)
-			return mx < my ? 1 : -1;
-	}
-	/* All paths are external; no IGP cost.  Lowest BGP identifier, then
-	 * lowest peer address (§9.1.2.2 f, g). */
+	return 0;
+}
+
+/* A missing MED counts as 0, the best (RFC 4271 §9.1.2.2 c). */
+static uint32_t med_of(const struct attr_set *a)
+{
+	return a->info.has_med ? a->info.med : 0;
+}
+
+/* §9.1.2.2 (f)-(g): every path is external and has no IGP cost, so what
+ * is left is the lowest BGP identifier, then the lowest peer address.
+ * > 0 if a wins.  Two paths of one entry never come from one peer. */
+static int tiebreak_compare(const struct path *a, const struct path *b, peer_lookup_fn lookup, void *arg)
+{
 	const struct decision_peer *pa = lookup(a->peer, arg), *pb = lookup(b->peer, arg);
 	if (pa->bgp_id != pb->bgp_id)
 		return pa->bgp_id < pb->bgp_id ? 1 : -1;
@@ -297,16 +305,89 @@ int path_compare(const struct path *a, const struct path *b, peer_lookup_fn look
 	return c < 0 ? 1 : c > 0 ? -1 : 0;
 }
 
+/* Is a path of the top rank from w's neighbour AS with a lower MED than
+ * w?  Then (c) removes w.  The cheap MED test comes first: most paths
+ * fail it and cost one compare. */
+static bool med_removes(const struct path *w, const struct path *paths, size_t n,
+    const struct decision_peer *receiver)
+{
+	const struct attr_set *wa = w->attrs;
+	uint32_t wmed = med_of(wa);
+	for (size_t i = 0; i < n; i++) {
+		const struct attr_set *a = paths[i].attrs;
+		if (a->info.neighbor_as == wa->info.neighbor_as && med_of(a) < wmed &&
+		    path_eligible(&paths[i], receiver) && rank_compare(a, wa) == 0)
+			return true;
+	}
+	return false;
+}
+
+static int group_order(const void *x, const void *y)
+{
+	const struct attr_set *a = (*(const struct path *const *)x)->attrs;
+	const struct attr_set *b = (*(const struct path *const *)y)->attrs;
+	if (a->info.neighbor_as != b->info.neighbor_as)
+		return a->info.neighbor_as < b->info.neighbor_as ? -1 : 1;
+	return med_of(a) < med_of(b) ? -1 : med_of(a) > med_of(b);
+}
+
+/* (c) proper, for when the tie-break winner loses on MED within its
+ * neighbour AS: the top-rank paths sorted by (neighbour AS, MED); the
+ * first of each AS run holds its lowest MED and the paths with that MED
+ * survive; the tie-break picks among the survivors. */
+static const struct path *best_after_med(const struct path *top, const struct path *paths, size_t n,
+    const struct decision_peer *receiver, peer_lookup_fn lookup, void *arg)
+{
+	const struct path *stack[64], **tied = stack;
+	if (n > 64)
+		tied = xmalloc(n * sizeof(*tied));
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (path_eligible(&paths[i], receiver) && rank_compare(paths[i].attrs, top->attrs) == 0)
+			tied[k++] = &paths[i];
+	qsort(tied, k, sizeof(*tied), group_order);
+	const struct path *best = NULL;
+	for (size_t i = 0, run = 0; i < k; i++) {
+		if (tied[i]->attrs->info.neighbor_as != tied[run]->attrs->info.neighbor_as)
+			run = i;
+		if (med_of(tied[i]->attrs) == med_of(tied[run]->attrs) &&
+		    (!best || tiebreak_compare(tied[i], best, lookup, arg) > 0))
+			best = tied[i];
+	}
+	if (tied != stack)
+		free(tied);
+	return best;
+}
+
+/* RFC 4271 §9.1.2.2 as the procedure it is, not as a pairwise order:
+ * MED is compared only within a neighbour AS, so "a beats b" is not
+ * transitive and a running maximum would depend on the order of the
+ * paths.  One pass finds the top rank (preference, (a), (b)) and, among the paths of
+ * that rank, the tie-break winner; when more than one path has the top
+ * rank, the winner stands unless (c) removes it, which is rare (a member
+ * connected twice with different MEDs) and then settled by best_after_med.
+ * The result depends on the set of eligible paths alone. */
 const struct path *rib_best(const struct path *paths, size_t n, const struct decision_peer *receiver,
     peer_lookup_fn lookup, void *arg)
 {
 	const struct path *best = NULL;
+	size_t ntop = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (!path_eligible(&paths[i], receiver))
+		const struct path *p = &paths[i];
+		if (!path_eligible(p, receiver))
 			continue;
-		if (!best || path_compare(&paths[i], best, lookup, arg) > 0)
-			best = &paths[i];
+		int c = best ? rank_compare(p->attrs, best->attrs) : 1;
+		if (c > 0) {
+			best = p;
+			ntop = 1;
+		} else if (c == 0) {
+			ntop++;
+			if (tiebreak_compare(p, best, lookup, arg) > 0)
+				best = p;
+		}
 	}
+	if (ntop > 1 && med_removes(best, paths, n, receiver))
+		return best_after_med(best, paths, n, receiver, lookup, arg);
 	return best;
 }
 

@@ -96,11 +96,13 @@ struct decision_peer {
 typedef const struct decision_peer *(*peer_lookup_fn)(uint32_t id, void *arg);
 
 bool path_eligible(const struct path *p, const struct decision_peer *receiver);
-/* Returns the best eligible path among paths[0..n) or NULL. */
+/* The best eligible path among paths[0..n), or NULL: RFC 4271 §9.1.2.2
+ * over the eligible paths as one set -- LOCAL_PREF (§9.1.1), (a) AS_PATH
+ * length, (b) ORIGIN, (c) MED within each neighbour AS (missing = 0),
+ * (f) lowest BGP identifier, (g) lowest peer address -- so the answer is
+ * a function of that set alone, whatever the order of the paths. */
 const struct path *rib_best(const struct path *paths, size_t n, const struct decision_peer *receiver,
     peer_lookup_fn lookup, void *arg);
-/* RFC 4271 §9.1.2.2 comparison adapted to a route server: > 0 if a is better. */
-int path_compare(const struct path *a, const struct path *b, peer_lookup_fn lookup, void *arg);
 
 bool export_ctl_allows(const struct export_ctl *ctl, uint32_t asn);
 size_t rib_memory(const struct rib *r);

@@ -1,6 +1,8 @@
 /* Model check of export: random announcements and withdrawals from
  * several members, some with "do not announce to" / "only to" communities,
- * exported in batches of random size.  After every batch, what each member
+ * exported in batches of random size.  Members come in pairs of one AS
+ * (one network connected twice) sending random MEDs, so the decision's
+ * MED step within a neighbour AS (RFC 4271 §9.1.2.2 c) is exercised.  After every batch, what each member
  * has received (the UPDATEs addressed to it, applied in order) must equal,
  * for every prefix, its best eligible path in the RIB.  This checks the
  * grouping by exception set, the shared encodings and the personal
@@ -42,6 +44,12 @@ static uint32_t rnd(uint32_t n)
 	return (uint32_t)(rng % n);
 }
 
+/* Members 2k and 2k+1 share an AS. */
+static uint32_t member_asn(uint32_t id)
+{
+	return 52001 + id / 2;
+}
+
 static void setup(void)
 {
 	rde = calloc(1, sizeof(*rde));
@@ -53,7 +61,7 @@ static void setup(void)
 	for (uint32_t id = 0; id < NPEERS; id++) {
 		struct rde_peer *p = calloc(1, sizeof(*p));
 		p->id = id;
-		p->asn = 52001 + id;
+		p->asn = member_asn(id);
 		p->fam = FAM_IPV4;
 		p->addr_bytes[0] = 192; p->addr_bytes[2] = 2; p->addr_bytes[3] = (uint8_t)(11 + id);
 		p->dp = (struct decision_peer){ .id = id, .asn = p->asn, .bgp_id = 0x0a000000u + id,
@@ -83,8 +91,9 @@ static void teardown(void)
 	free(rde);
 }
 
-/* Attributes from member `id`: AS_PATH of `hops`, optionally a large
- * community excluding (or, with only, solely allowing) member `other`. */
+/* Attributes from member `id`: AS_PATH of `hops`, a MED or none,
+ * optionally a large community excluding (or, with only, solely
+ * allowing) the AS `other`. */
 static struct attr_set *random_attrs(uint32_t id)
 {
 	struct wbuf w = { 0 };
@@ -93,9 +102,17 @@ static struct attr_set *random_attrs(uint32_t id)
 	int hops = 1 + (int)rnd(3);
 	uint8_t path[2 + 4 * 3] = { AS_SEQUENCE, (uint8_t)hops };
 	for (int i = 0; i < hops; i++)
-		put_u32(path + 2 + 4 * i, 52001 + id + (uint32_t)i * 1000);
+		put_u32(path + 2 + 4 * i, member_asn(id) + (uint32_t)i * 1000);
 	attr_put(&w, ATTR_F_TRANSITIVE, ATTR_AS_PATH, path, 2 + 4 * (size_t)hops);
-	uint32_t kind = rnd(4), other = 52001 + rnd(NPEERS);
+	struct path_info info = { .as_path_len = (uint16_t)hops, .neighbor_as = member_asn(id),
+		.nh_afi = AFI_IPV4 };
+	if (rnd(3)) {
+		info.has_med = true;
+		info.med = rnd(4);
+		put_u32(v, info.med);
+		attr_put(&w, ATTR_F_OPTIONAL, ATTR_MED, v, 4);
+	}
+	uint32_t kind = rnd(4), other = member_asn(rnd(NPEERS));
 	if (kind >= 2) {
 		uint8_t lc[24];
 		put_u32(lc, 59900);
@@ -107,8 +124,6 @@ static struct attr_set *random_attrs(uint32_t id)
 		attr_put(&w, ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE, ATTR_LARGE_COMMUNITIES, lc,
 		    kind == 2 ? 12 : 24);
 	}
-	struct path_info info = { .as_path_len = (uint16_t)hops, .neighbor_as = 52001 + id,
-		.nh_afi = AFI_IPV4 };
 	info.nh[0] = 192; info.nh[2] = 2; info.nh[3] = (uint8_t)(11 + id);
 	struct attr_set *a = attr_intern(&info, w.data, w.len);
 	policy_export_ctl(fixture_policy_shared(), a);
