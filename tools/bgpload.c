@@ -46,6 +46,7 @@
 #include "bgpload_synth.h"
 #include "bgpload_pset.h"
 #include "bgpload_mrt.h"
+#include "bgpload_table.h"
 #include "bgpload_dcache.h"
 #include "bgpload_hist.h"
 
@@ -109,6 +110,8 @@ struct sess {
 	char name[96];
 	uint32_t asn;
 	uint32_t bgp_id;
+	struct mrt_data *table;     /* --table: this session's routes, or NULL */
+	FILE *rib_log;              /* --rib-log: what it receives, as lines */
 	uint64_t expect;            /* sink: prefixes expected, 0 = none */
 	uint32_t nprefixes;         /* feeder: table size */
 	int fd;
@@ -167,6 +170,8 @@ static struct {
 	uint32_t prefixes;
 	uint64_t seed;
 	const char *mrt;
+	const char *table;          /* --table FILE */
+	const char *rib_log;        /* --rib-log DIR */
 	bool same_prefixes, ext_message, count_only, exit_when_complete, reconnect, no_wait;
 	bool down_instead;          /* --down-after: close the session instead of withdrawing */
 	bool progress, selftest, print_table, ceiling;
@@ -206,7 +211,7 @@ static struct wbuf g_attrs, g_attrs2;
 static struct prefix *g_pfx;
 static struct nlri_out *g_nlri;
 static size_t g_scratch_cap;
-static struct update_decoded g_dec, g_dec_self;
+static struct update_decoded g_dec, g_dec_self, g_dec_log;
 static uint32_t *g_feeder_asns;     /* sorted */
 static size_t g_nfeeder_asns;
 
@@ -323,6 +328,8 @@ static void usage(FILE *out)
 "  --prefixes N           default feeder table size (10000)\n"
 "  --seed N               synthesis seed (1)\n"
 "  --mrt FILE             feed prefixes from an MRT TABLE_DUMP_V2 file (.gz/.bz2/.xz ok)\n"
+"  --table FILE           per-session routes: lines ADDR|PREFIX|AS_PATH|ORIGIN|MED\n"
+"  --rib-log DIR          each receiver logs what it receives to DIR/ADDR.log\n"
 "  --same-prefixes        every feeder announces the same prefixes (default: disjoint)\n"
 "  --ext-message          offer RFC 8654 extended messages\n"
 "  --expect N|auto        default sink/member expectation (prefixes held); auto: what\n"
@@ -487,6 +494,7 @@ static void build_sessions(const char *spec)
 	uint32_t as = (uint32_t)parse_u64("ASN", asn, UINT32_MAX);
 	uint64_t count = 1, expect = opt.expect, prefixes = opt.prefixes;
 	bool have_count = false, expect_auto = opt.expect_auto;
+	struct in_addr bgp_id = { 0 };
 	const char *addrs = NULL;
 	for (char *kv; (kv = strtok_r(NULL, ",", &save));) {
 		char *eq = strchr(kv, '=');
@@ -503,6 +511,9 @@ static void build_sessions(const char *spec)
 			prefixes = parse_u64("prefixes", eq, UINT32_MAX);
 		} else if (strcmp(kv, "addrs") == 0) {
 			addrs = eq;
+		} else if (strcmp(kv, "id") == 0) {
+			if (inet_pton(AF_INET, eq, &bgp_id) != 1 || bgp_id.s_addr == 0)
+				die("bad BGP identifier %s in --session %s", eq, spec);
 		} else {
 			die("unknown key %s in --session %s", kv, spec);
 		}
@@ -557,6 +568,8 @@ static void build_sessions(const char *spec)
 			inet_ntop(AF_INET6, &a->sin6_addr, s->addr, sizeof(s->addr));
 			s->bgp_id = (uint32_t)mix64(get_u32(a->sin6_addr.s6_addr + 12) ^ (uint64_t)s->idx << 32) | 1;
 		}
+		if (bgp_id.s_addr)
+			s->bgp_id = ntohl(bgp_id.s_addr) + (uint32_t)i;
 		snprintf(s->name, sizeof(s->name), "%s %s AS%u", role_names[r], s->addr, s->asn);
 		sessions = xrealloc(sessions, (size_t)(nsess + 1) * sizeof(*sessions));
 		sessions[nsess++] = s;
@@ -569,6 +582,7 @@ struct optdef { const char *name; bool arg; };
 static const struct optdef optdefs[] = {
 	{ "rs", true }, { "port", true }, { "rs-as", true }, { "session", true }, { "config", true },
 	{ "hold-time", true }, { "prefixes", true }, { "seed", true }, { "mrt", true },
+	{ "table", true }, { "rib-log", true },
 	{ "same-prefixes", false }, { "ext-message", false }, { "expect", true },
 	{ "count-only", false }, { "exit-when-complete", false }, { "duration", true },
 	{ "withdraw-after", true }, { "down-after", true }, { "expect-after-withdraw", true }, { "churn", true },
@@ -608,6 +622,12 @@ static void apply_option(const char *name, const char *val)
 	} else if (!strcmp(name, "mrt")) {
 		free((char *)opt.mrt);
 		opt.mrt = xstrdup(val);
+	} else if (!strcmp(name, "table")) {
+		free((char *)opt.table);
+		opt.table = xstrdup(val);
+	} else if (!strcmp(name, "rib-log")) {
+		free((char *)opt.rib_log);
+		opt.rib_log = xstrdup(val);
 	} else if (!strcmp(name, "same-prefixes")) {
 		opt.same_prefixes = true;
 	} else if (!strcmp(name, "ext-message")) {
@@ -780,13 +800,16 @@ static void feeder_setup_synth(struct sess *s, uint64_t base)
 	f->gstart[f->ngroups] = f->n;
 }
 
-static void feeder_setup_mrt(struct sess *s, uint64_t base)
+/* The feeder's table: prefixes [base, base + f->n) of an MRT table (the
+ * --mrt file, or the session's own --table routes). */
+static void feeder_setup_mrt(struct sess *s, const struct mrt_data *table, uint64_t base)
 {
 	struct feeder *f = s->f;
-	const struct mrt_fam *mf = &g_mrt.fam[s->fam];
+	const struct mrt_fam *mf = &table->fam[s->fam];
 	if (base >= mf->n) {
-		logmsg("%s: the MRT file has only %u %s prefixes, none left for this feeder", s->name, mf->n,
-		    family_name(s->fam));
+		if (f->n)
+				logmsg("%s: the MRT file has only %u %s prefixes, none left for this feeder", s->name,
+			    mf->n, family_name(s->fam));
 		f->n = 0;
 		f->gstart = xcalloc(1, sizeof(*f->gstart));
 		f->gattr = xcalloc(1, sizeof(*f->gattr));
@@ -831,11 +854,13 @@ static const struct prefix *feeder_group(struct sess *s, uint32_t g, size_t *n, 
 	*n = b - a;
 	const struct prefix *p;
 	if (f->gattr) {
-		p = g_mrt.fam[s->fam].pfx + f->base + a;
-		if (attrs) {
-			uint32_t id = f->gattr[g];
-			mrt_attrs_for(g_mrt.blob.data + g_mrt.off[id], g_mrt.len[id], s->asn, attrs);
-		}
+		const struct mrt_data *m = s->table ? s->table : &g_mrt;
+		p = m->fam[s->fam].pfx + f->base + a;
+		uint32_t id = f->gattr[g];
+		if (attrs && s->table)
+			wbuf_put(attrs, m->blob.data + m->off[id], m->len[id]);
+		else if (attrs)
+			mrt_attrs_for(m->blob.data + m->off[id], m->len[id], s->asn, attrs);
 	} else {
 		scratch_reserve(*n);
 		for (uint32_t i = 0; i < *n; i++)
@@ -1192,6 +1217,8 @@ static void sink_check_complete(struct sess *s, uint64_t now)
 
 static void recv_forget(struct sess *s)
 {
+	if (s->rib_log)
+		fputs("D\n", s->rib_log);
 	if (s->bm)
 		memset(s->bm, 0, (g_gidx[s->fam].n + 63) / 64 * sizeof(*s->bm));
 	pset_free(&s->set);
@@ -1338,6 +1365,10 @@ static void on_update(struct sess *s, const uint8_t *body, size_t len, uint64_t 
 	s->upd_rcvd++;
 	if (!s->t_first_rcvd)
 		s->t_first_rcvd = now;
+	if (s->rib_log) {
+		bgp_update_decode(&s->uctx, body, len, &g_dec_log);
+		riblog_update(s->rib_log, &g_dec_log);
+	}
 	uint8_t ctx = (uint8_t)(s->uctx.peer_as4 | s->uctx.families << 1);
 	struct dc_entry *prev = s->dc_last, *e = prev ? prev->next : NULL;
 	if (e && dc_match(e, body, len, ctx)) {
@@ -2738,8 +2769,11 @@ static int run(void)
 	g_stop = 1;
 	bool all_complete;
 	bool ok = summary(now, &all_complete);
-	for (int i = 0; i < nsess; i++)
+	for (int i = 0; i < nsess; i++) {
 		sess_close(sessions[i]);
+		if (sessions[i]->rib_log && fclose(sessions[i]->rib_log) != 0)
+			logmsg("%s: writing the RIB log: %s", sessions[i]->name, strerror(errno));
+	}
 	dc_free(&g_dc);
 	for (int fam = 0; fam < 2; fam++)
 		gidx_free(&g_gidx[fam]);
@@ -2892,6 +2926,24 @@ static int selftest_speed(void)
 
 /* --- setup ----------------------------------------------------------------------------- */
 
+/* --table: each session announces the lines of its address (a session
+ * without any announces nothing); a line for no session is an error. */
+static void assign_tables(void)
+{
+	size_t n;
+	struct table_owner *owners = table_load(opt.table, &n);
+	for (size_t k = 0; k < n; k++) {
+		int i = 0;
+		while (i < nsess && strcmp(sessions[i]->addr, owners[k].addr))
+			i++;
+		if (i == nsess || sessions[i]->role == R_SINK)
+			die("%s: routes for %s, which is no feeder or member session", opt.table, owners[k].addr);
+		sessions[i]->table = owners[k].m;
+	}
+	logmsg("table %s: routes for %zu sessions", opt.table, n);
+	free(owners);
+}
+
 static void setup(void)
 {
 	syn_space_init(&g_space[FAM_IPV4], AFI_IPV4, opt.seed);
@@ -2915,6 +2967,8 @@ static void setup(void)
 				die("two sessions with local address %s", s->addr);
 		need_mrt |= s->role != R_SINK;
 	}
+	if (opt.table)
+		assign_tables();
 	if (opt.mrt && need_mrt) {
 		uint64_t t0 = now_us();
 		mrt_load(&g_mrt, opt.mrt);
@@ -2931,8 +2985,11 @@ static void setup(void)
 		s->f = xcalloc(1, sizeof(*s->f));
 		s->f->n = s->nprefixes;
 		uint64_t b = opt.same_prefixes ? 0 : base[s->fam];
-		if (g_mrt_loaded)
-			feeder_setup_mrt(s, b);
+		if (opt.table) {
+			s->f->n = s->table ? s->table->fam[s->fam].n : 0;
+			feeder_setup_mrt(s, s->table ? s->table : &g_mrt, 0);
+		} else if (g_mrt_loaded)
+			feeder_setup_mrt(s, &g_mrt, b);
 		else
 			feeder_setup_synth(s, b);
 		base[s->fam] += s->f->n;
@@ -2943,6 +3000,21 @@ static void setup(void)
 	if (g_nfeeder_asns)
 		qsort(g_feeder_asns, g_nfeeder_asns, sizeof(*g_feeder_asns), cmp_u32);
 	update_decoded_init(&g_dec_self);
+}
+
+/* --rib-log DIR: DIR/ADDR.log for every session that receives. */
+static void open_rib_logs(void)
+{
+	update_decoded_init(&g_dec_log);
+	for (int i = 0; i < nsess; i++) {
+		struct sess *s = sessions[i];
+		if (!s->recv)
+			continue;
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/%s.log", opt.rib_log, s->addr);
+		if (!(s->rib_log = fopen(path, "w")))
+			die("cannot create %s: %s", path, strerror(errno));
+	}
 }
 
 /* What a run needs beyond setup(): the prefix index, expect=auto, churn
@@ -2992,6 +3064,8 @@ static void setup_run(void)
 			g_ev_w[fam] = xcalloc(g_gidx[fam].n + 1, sizeof(uint32_t));
 			g_ev_a[fam] = xcalloc(g_gidx[fam].n + 1, sizeof(uint32_t));
 		}
+	if (opt.rib_log)
+		open_rib_logs();
 	if (opt.ceiling)
 		ceiling_prepare();
 	/* two descriptors a session with --ceiling */
