@@ -8,6 +8,7 @@
  * validation, the refusal of features ixpd does not implement yet,
  * config_dump() and config_free(), so a key cannot be known to one of them
  * and forgotten by another. */
+#include "addr.h"
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -359,45 +360,6 @@ static bool parse_uint(const char *s, uint64_t max, uint64_t *out)
 	return true;
 }
 
-int cfg_addr_parse(const char *text, struct cfg_addr *out)
-{
-	struct cfg_addr a;
-
-	memset(&a, 0, sizeof(a));
-	if (inet_pton(AF_INET, text, &a.u.v4) == 1)
-		a.family = AF_INET;
-	else if (inet_pton(AF_INET6, text, &a.u.v6) == 1)
-		a.family = AF_INET6;
-	else
-		return -1;
-	*out = a;
-	return 0;
-}
-
-const char *cfg_addr_str(const struct cfg_addr *addr, char *buf, size_t len)
-{
-	if (len > 0 && inet_ntop(addr->family, &addr->u, buf, (socklen_t)len) == NULL)
-		buf[0] = '\0';
-	return buf;
-}
-
-static size_t addr_size(int family)
-{
-	return family == AF_INET ? sizeof(struct in_addr) : sizeof(struct in6_addr);
-}
-
-bool cfg_addr_equal(const struct cfg_addr *a, const struct cfg_addr *b)
-{
-	return a->family == b->family && memcmp(&a->u, &b->u, addr_size(a->family)) == 0;
-}
-
-int cfg_addr_cmp(const struct cfg_addr *a, const struct cfg_addr *b)
-{
-	if (a->family != b->family)
-		return a->family == AF_INET ? -1 : 1;
-	return memcmp(&a->u, &b->u, addr_size(a->family));
-}
-
 /* ------------------------------------------------------------------ */
 /* Option types                                                        */
 
@@ -503,11 +465,11 @@ static void print_quoted(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-static void print_addr(FILE *out, const struct cfg_addr *a)
+static void print_addr(FILE *out, const struct ip_addr *a)
 {
 	char buf[INET6_ADDRSTRLEN];
 
-	print_quoted(out, cfg_addr_str(a, buf, sizeof(buf)));
+	print_quoted(out, ip_addr_str(a, buf, sizeof(buf)));
 }
 
 static void no_init(const struct opt *o, void *f, int64_t v)
@@ -772,14 +734,14 @@ static const struct otype t_secret = { parse_word, init_str, is_str, print_secre
 /* --- addresses: o->min is the family required (0 = either) --- */
 
 static int parse_addr_value(struct ctx *c, const struct opt *o, const struct ynode *n,
-    struct cfg_addr *a)
+    struct ip_addr *a)
 {
 	const char *what = o->min == AF_INET ? "an IPv4 address" :
 	    o->min == AF_INET6 ? "an IPv6 address" : "an IP address";
 
 	if (need_scalar(c, o, n, what))
 		return -1;
-	if (cfg_addr_parse(n->str, a) == 0 && (o->min == 0 || a->family == o->min))
+	if (ip_addr_parse(n->str, a) == 0 && (o->min == 0 || a->family == o->min))
 		return 0;
 	return fail_at(c, n->line, o->path, "expected %s, got '%s'", what, n->str);
 }
@@ -789,7 +751,7 @@ static int parse_addr(struct ctx *c, const struct opt *o, const struct ynode *n,
 	return parse_addr_value(c, o, n, f);
 }
 
-static bool is_addr(const struct opt *o, const void *f, int64_t v) { (void)o, (void)v; return ((const struct cfg_addr *)f)->family == 0; }
+static bool is_addr(const struct opt *o, const void *f, int64_t v) { (void)o, (void)v; return ((const struct ip_addr *)f)->family == 0; }
 static void print_addr_opt(FILE *out, const struct opt *o, const void *f, int indent)
 {
 	(void)o, (void)indent;
@@ -800,13 +762,13 @@ static void print_addr_opt(FILE *out, const struct opt *o, const void *f, int in
 		print_addr(out, f);
 }
 
-static const struct otype t_addr = { parse_addr, no_init, is_addr, print_addr_opt, NULL, sizeof(struct cfg_addr), true };
+static const struct otype t_addr = { parse_addr, no_init, is_addr, print_addr_opt, NULL, sizeof(struct ip_addr), true };
 
 /* arouteserver lets cfg.router_id list several IDs to generate one config
  * per ID; one daemon has one router ID. */
 static int parse_router_id(struct ctx *c, const struct opt *o, const struct ynode *n, void *f)
 {
-	struct cfg_addr a;
+	struct ip_addr a;
 
 	if (n->kind == Y_SEQ && n->n > 1)
 		return fail_at(c, n->line, o->path,
@@ -821,7 +783,7 @@ static int parse_router_id(struct ctx *c, const struct opt *o, const struct ynod
 
 static void print_router_id(FILE *out, const struct opt *o, const void *f, int indent)
 {
-	struct cfg_addr a = { .family = AF_INET, .u.v4 = *(const struct in_addr *)f };
+	struct ip_addr a = { .family = AF_INET, .u.v4 = *(const struct in_addr *)f };
 
 	(void)o, (void)indent;
 	fputc(' ', out);
@@ -837,7 +799,7 @@ static int parse_listen(struct ctx *c, const struct opt *o, const struct ynode *
 	struct ixpd_config *cfg = f;
 
 	for (int i = 0; i < n_items(n); i++) {
-		struct cfg_addr a;
+		struct ip_addr a;
 		if (parse_addr_value(c, o, item(n, i), &a))
 			return -1;
 		cfg->listen_addrs = grow(cfg->listen_addrs, cfg->n_listen_addrs, sizeof(a));
@@ -846,7 +808,7 @@ static int parse_listen(struct ctx *c, const struct opt *o, const struct ynode *
 	return 0;
 }
 
-static void print_addrs(FILE *out, const struct cfg_addr *v, int n)
+static void print_addrs(FILE *out, const struct ip_addr *v, int n)
 {
 	fputs(" [", out);
 	for (int i = 0; i < n; i++) {
@@ -873,7 +835,7 @@ static int parse_addr_list(struct ctx *c, const struct opt *o, const struct ynod
 	struct cfg_addr_list *l = f;
 
 	for (int i = 0; i < n_items(n); i++) {
-		struct cfg_addr a;
+		struct ip_addr a;
 		if (parse_addr_value(c, o, item(n, i), &a))
 			return -1;
 		l->v = grow(l->v, l->n, sizeof(a));
@@ -1419,7 +1381,7 @@ static int parse_member_ips(struct ctx *c, const struct opt *o, const struct yno
 	if (n_items(n) == 0)
 		return fail_at(c, n->line, o->path, "expected at least one address");
 	for (int i = 0; i < n_items(n); i++) {
-		struct cfg_addr a;
+		struct ip_addr a;
 		if (parse_addr_value(c, o, item(n, i), &a))
 			return -1;
 		cfg->members = grow(cfg->members, cfg->n_members, sizeof(*cfg->members));
@@ -1581,7 +1543,7 @@ static const struct opt opts[] = {
 	{ "clients", .type = &t_path, IXPD(clients_path), YES, .flags = F_REQUIRED },
 	{ "listen.addresses", .type = &t_listen, WHOLE(S_IXPD, B_CONFIG), YES },
 	{ "listen.port", U16(1, 65535, CFG_DEFAULT_PORT), IXPD(port), YES },
-	{ "control_socket", STR(CFG_DEFAULT_CONTROL_SOCKET), IXPD(control_socket), YES },
+	{ "control_socket", STR(IXPD_CONTROL_SOCKET), IXPD(control_socket), YES },
 	{ "log.target", .type = &t_log_target, IXPD(log_syslog), YES },
 	{ "log.level", .type = &t_log_level, .def = LOG_LVL_INFO, IXPD(log_level), YES },
 	{ "timers.hold_time", .type = &t_hold_time, .max = 65535, .def = CFG_DEFAULT_HOLD_TIME, IXPD(hold_time), YES },
@@ -2228,7 +2190,7 @@ static int load_file(struct ctx *c, unsigned scope, const char *file)
 static int cmp_member(const void *a, const void *b)
 {
 	const struct cfg_member *x = a, *y = b;
-	int r = cfg_addr_cmp(&x->addr, &y->addr);
+	int r = ip_addr_cmp(&x->addr, &y->addr);
 
 	return r ? r : x->line - y->line;
 }
@@ -2242,9 +2204,9 @@ static int sort_members(struct ctx *c)
 		qsort(cfg->members, (size_t)cfg->n_members, sizeof(*cfg->members), cmp_member);
 	for (int i = 1; i < cfg->n_members; i++) {
 		const struct cfg_member *m = &cfg->members[i];
-		if (cfg_addr_equal(&m->addr, &m[-1].addr))
+		if (ip_addr_equal(&m->addr, &m[-1].addr))
 			return fail(c, m->line, "duplicate IP address %s: already used at line %d",
-			    cfg_addr_str(&m->addr, buf, sizeof(buf)), m[-1].line);
+			    ip_addr_str(&m->addr, buf, sizeof(buf)), m[-1].line);
 	}
 	return 0;
 }

@@ -23,9 +23,10 @@
 #include <stdio.h>
 #include <netinet/in.h>
 
+#include "addr.h"
+#include "paths.h"
 #include "log.h"
 
-#define CFG_DEFAULT_CONTROL_SOCKET "/run/ixpd/ixpd.sock"
 #define CFG_DEFAULT_PORT 179
 #define CFG_DEFAULT_HOLD_TIME 90
 #define CFG_DEFAULT_CONNECT_RETRY 10
@@ -34,14 +35,6 @@
 #define CFG_DEFAULT_IRR_REFRESH 86400
 #define CFG_DEFAULT_PEERINGDB_REFRESH 86400
 
-/* An IPv4 or IPv6 address. */
-struct cfg_addr {
-	int family;                  /* AF_INET or AF_INET6 */
-	union {
-		struct in_addr v4;
-		struct in6_addr v6;
-	} u;
-};
 
 /* ---- arouteserver options (general.yml, clients.yml) ----
  * Field names mirror arouteserver's key paths (cfg.filtering.irrdb.tag_as_set
@@ -74,12 +67,12 @@ enum cfg_rfc1997_policy { CFG_RFC1997_PASS, CFG_RFC1997_RFC1997 };
 
 struct cfg_u32_list { uint32_t *v; int n; };
 struct cfg_str_list { char **v; int n; };
-struct cfg_addr_list { struct cfg_addr *v; int n; };
+struct cfg_addr_list { struct ip_addr *v; int n; };
 
 /* A prefix-list entry (global_black_list_pref, black_list_pref,
  * white_list_pref, white_list_route). */
 struct cfg_prefix {
-	struct cfg_addr prefix;
+	struct ip_addr prefix;
 	uint8_t length;
 	bool exact;                  /* only this length, not more specifics */
 	uint8_t ge, le;              /* 0 = not set: length..32/128 */
@@ -214,8 +207,8 @@ struct cfg_general {
 	} rpki_roas;
 	struct {
 		enum cfg_blackhole_policy policy_ipv4, policy_ipv6;
-		struct cfg_addr rewrite_next_hop_ipv4;   /* family 0 = not set */
-		struct cfg_addr rewrite_next_hop_ipv6;
+		struct ip_addr rewrite_next_hop_ipv4;   /* family 0 = not set */
+		struct ip_addr rewrite_next_hop_ipv6;
 		bool add_noexport;
 	} blackhole_filtering;
 	struct { uint32_t local_pref; } graceful_shutdown;
@@ -258,7 +251,7 @@ struct cfg_asn_entry {
  * several cfg_member entries sharing asn/description. */
 struct cfg_member {
 	uint32_t asn;
-	struct cfg_addr addr;
+	struct ip_addr addr;
 	char *client_id;             /* clients.yml `id`, or NULL */
 	char *description;           /* may be NULL */
 	bool passive;                /* cfg.passive: wait for the member to connect */
@@ -273,7 +266,7 @@ struct ixpd_config {
 	char *path;                  /* the ixpd.yml that was loaded */
 	char *general_path;          /* resolved relative to ixpd.yml's directory */
 	char *clients_path;
-	struct cfg_addr *listen_addrs;   /* empty = listen on all (dual stack) */
+	struct ip_addr *listen_addrs;   /* empty = listen on all (dual stack) */
 	int n_listen_addrs;
 	uint16_t port;               /* listen and connect port, default 179 */
 	char *control_socket;
@@ -342,15 +335,6 @@ const struct cfg_prefix_list *config_bogons(const struct ixpd_config *cfg);
 /* Prints the effective configuration in a canonical, stable YAML form
  * (defaults filled in, sorted as documented); used by `ixpd -n`. */
 void config_dump(const struct ixpd_config *cfg, FILE *out);
-
-/* Address helpers shared by the daemon and ixpctl.  cfg_addr_parse returns
- * 0, or -1 if text is not an IPv4/IPv6 address (out untouched);
- * cfg_addr_str returns buf, "" if len is too small. */
-int cfg_addr_parse(const char *text, struct cfg_addr *out);
-const char *cfg_addr_str(const struct cfg_addr *addr, char *buf, size_t len);
-bool cfg_addr_equal(const struct cfg_addr *a, const struct cfg_addr *b);
-/* Orders IPv4 before IPv6, then by address bytes. */
-int cfg_addr_cmp(const struct cfg_addr *a, const struct cfg_addr *b);
 
 /* A YAML 1.1 boolean as arouteserver (PyYAML) reads it: true/True/TRUE,
  * yes/Yes/YES, on/On/ON and their negatives.  0 on success, -1 if not one. */

@@ -14,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "monotime.h"
+
 __attribute__((format(printf, 3, 4)))
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -26,9 +28,9 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
 
 /* ---- addresses and prefixes ---- */
 
-static int parse_addr(const char *text, struct cfg_addr *out, char *err, size_t errlen)
+static int parse_addr(const char *text, struct ip_addr *out, char *err, size_t errlen)
 {
-	if (cfg_addr_parse(text, out) == 0)
+	if (ip_addr_parse(text, out) == 0)
 		return 0;
 	set_err(err, errlen, "\"%s\" is not an IPv4 or IPv6 address", text);
 	return -1;
@@ -40,7 +42,7 @@ static int parse_prefix(const char *text, struct prefix *out, char *err, size_t 
 {
 	const char *slash = strchr(text, '/');
 	char host[INET6_ADDRSTRLEN];
-	struct cfg_addr addr;
+	struct ip_addr addr;
 
 	if (slash == NULL || (size_t)(slash - text) >= sizeof(host) || slash[1] < '0' || slash[1] > '9') {
 		set_err(err, errlen, "\"%s\" is not a prefix (ADDRESS/LENGTH)", text);
@@ -309,12 +311,12 @@ static json_t *simple_request(enum ctl_command command)
 static json_t *address_request(enum ctl_command command, const char *text,
     char *err, size_t errlen)
 {
-	struct cfg_addr addr;
+	struct ip_addr addr;
 	char canon[INET6_ADDRSTRLEN];
 
 	if (parse_addr(text, &addr, err, errlen) < 0)
 		return NULL;
-	cfg_addr_str(&addr, canon, sizeof(canon));
+	ip_addr_str(&addr, canon, sizeof(canon));
 	return json_pack("{s:s, s:s}", "command", ctl_command_name(command), "address", canon);
 }
 
@@ -400,7 +402,7 @@ static int set_canonical_prefix(json_t *req, const char *text, char *err, size_t
 
 static int set_canonical_neighbor(json_t *req, const char *text, char *err, size_t errlen)
 {
-	struct cfg_addr addr;
+	struct ip_addr addr;
 	char canon[INET6_ADDRSTRLEN];
 
 	if (text == NULL) {
@@ -409,7 +411,7 @@ static int set_canonical_neighbor(json_t *req, const char *text, char *err, size
 	}
 	if (parse_addr(text, &addr, err, errlen) < 0)
 		return -1;
-	cfg_addr_str(&addr, canon, sizeof(canon));
+	ip_addr_str(&addr, canon, sizeof(canon));
 	return json_object_set_new(req, "neighbor", json_string(canon));
 }
 
@@ -495,17 +497,9 @@ json_t *ctl_request_from_argv(int argc, char *const argv[], char *err, size_t er
 
 /* ---- framing ---- */
 
-static int64_t monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int64_t deadline_after(int timeout_ms)
 {
-	return timeout_ms < 0 ? -1 : monotonic_ms() + timeout_ms;
+	return timeout_ms < 0 ? -1 : (int64_t)now_ms() + timeout_ms;
 }
 
 /* Waits until fd is ready for events or the deadline (-1: none) passes.
@@ -517,7 +511,7 @@ static int wait_ready(int fd, short events, int64_t deadline, char *err, size_t 
 	for (;;) {
 		int timeout = -1;
 		if (deadline >= 0) {
-			int64_t left = deadline - monotonic_ms();
+			int64_t left = deadline - (int64_t)now_ms();
 			timeout = left > 0 ? (int)(left < INT32_MAX ? left : INT32_MAX) : 0;
 		}
 		struct pollfd pfd = { .fd = fd, .events = events };

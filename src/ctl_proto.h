@@ -25,7 +25,8 @@
 #include <stddef.h>
 #include <jansson.h>
 
-#include "config.h"
+#include "addr.h"
+#include "paths.h"
 #include "prefix.h"
 
 /* Requests are a command and a few short arguments: a small cap stops a
@@ -51,11 +52,11 @@ enum ctl_command {
 /* A validated request.  Fields not used by the command are zero. */
 struct ctl_request {
 	enum ctl_command command;
-	struct cfg_addr address;    /* "address": the neighbor acted on */
+	struct ip_addr address;    /* "address": the neighbor acted on */
 	bool has_prefix;            /* show routes: "prefix" given */
 	struct prefix prefix;       /* the RIB's type; host bits are zero */
 	bool has_neighbor;          /* show routes: "neighbor" filter given */
-	struct cfg_addr neighbor;
+	struct ip_addr neighbor;
 	bool all;                   /* show routes: every path, not only the best */
 	bool rejected;              /* show routes: only paths the import policy rejected */
 	bool graceful;              /* neighbor down: RFC 8326 graceful shutdown first */

@@ -53,7 +53,7 @@ enum ipc_type {
 struct ipc_peer_cfg {
 	struct {
 		uint32_t asn;
-		struct cfg_addr addr;
+		struct ip_addr addr;
 		bool passive, add_path;
 		char description[256];
 	} session;

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "monotime.h"
 #include "xalloc.h"
 
 #define LINE_MAX_BYTES (64u * 1024)        /* longer RPSL lines skip their object */
@@ -962,23 +963,16 @@ static bool drain(int fd, struct capture *c, bool is_out, bool *overflow)
 	return true;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Reads the child's stdout and stderr until both close or the deadline.
  * Returns 0, or -1 with err (the child is then still to be killed). */
 static int collect_output(int out, int errout, unsigned timeout, struct capture *c, char *err,
     size_t errlen)
 {
-	long long deadline = now_ms() + (long long)timeout * 1000;
+	uint64_t deadline = now_ms() + (uint64_t)timeout * 1000;
 	struct pollfd pfd[2] = { { .fd = out, .events = POLLIN }, { .fd = errout, .events = POLLIN } };
 	bool overflow = false;
 	while (pfd[0].fd >= 0 || pfd[1].fd >= 0) {
-		long long left = deadline - now_ms();
+		int64_t left = (int64_t)deadline - (int64_t)now_ms();
 		if (left <= 0)
 			return fail(err, errlen, "timed out after %u s", timeout);
 		int n = poll(pfd, 2, left > INT_MAX ? INT_MAX : (int)left);

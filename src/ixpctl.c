@@ -12,9 +12,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "addr.h"
 #include "ctl_format.h"
 #include "ctl_proto.h"
+#include "paths.h"
 
 enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_NO_SERVER = 3 };
 
@@ -35,7 +36,7 @@ static void usage(FILE *out)
 	    "  -s, --socket PATH  control socket (default %s)\n"
 	    "  -j, --json         print the result as JSON\n"
 	    "  -h, --help         this text\n",
-	    CFG_DEFAULT_CONTROL_SOCKET);
+	    IXPD_CONTROL_SOCKET);
 }
 
 struct options {
@@ -159,7 +160,7 @@ static int run(const char *path, const json_t *request, bool json)
 
 int main(int argc, char **argv)
 {
-	struct options opt = { .socket_path = CFG_DEFAULT_CONTROL_SOCKET };
+	struct options opt = { .socket_path = IXPD_CONTROL_SOCKET };
 	int status = EXIT_USAGE;
 	char err[512];
 

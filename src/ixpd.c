@@ -30,7 +30,7 @@
  * across reloads (matched by address) and ids are never reused, so a late
  * message about a removed peer can never reach a new one. */
 struct registry_entry {
-	struct cfg_addr addr;
+	struct ip_addr addr;
 	uint32_t id;
 	struct ipc_peer_cfg cfg;
 };
@@ -96,7 +96,7 @@ static unsigned apply_members(struct daemon *d, const struct ixpd_config *cfg,
 		struct ipc_peer_cfg pc;
 		peer_cfg_from(cfg, g, d->pdb, &cfg->members[i], &pc);
 		size_t k = 0;
-		while (k < d->nreg && !cfg_addr_equal(&d->reg[k].addr, &pc.session.addr))
+		while (k < d->nreg && !ip_addr_equal(&d->reg[k].addr, &pc.session.addr))
 			k++;
 		reg[i].addr = pc.session.addr;
 		reg[i].cfg = pc;
@@ -140,7 +140,7 @@ static const char *needs_restart(const struct ixpd_config *a, const struct ixpd_
 	if (a->port != b->port || a->n_listen_addrs != b->n_listen_addrs)
 		return "listen";
 	for (int i = 0; i < a->n_listen_addrs; i++)
-		if (!cfg_addr_equal(&a->listen_addrs[i], &b->listen_addrs[i]))
+		if (!ip_addr_equal(&a->listen_addrs[i], &b->listen_addrs[i]))
 			return "listen.addresses";
 	if (strcmp(a->control_socket, b->control_socket) != 0)
 		return "control_socket";

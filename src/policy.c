@@ -201,7 +201,7 @@ static void build_client(const struct ixpd_config *cfg, const struct cfg_client 
 		pc->irr_key = xstrdup("");
 }
 
-static void addr_bytes(const struct cfg_addr *a, uint8_t out[16])
+static void addr_bytes(const struct ip_addr *a, uint8_t out[16])
 {
 	memset(out, 0, 16);
 	if (a->family == AF_INET)
@@ -324,7 +324,7 @@ void policy_from_config(const struct ixpd_config *cfg, const struct policy_globa
 
 /* --- checks --------------------------------------------------------------- */
 
-static bool nh_is(const struct path_info *info, const struct cfg_addr *a)
+static bool nh_is(const struct path_info *info, const struct ip_addr *a)
 {
 	if (a->family == AF_INET)
 		return info->nh_afi == AFI_IPV4 && memcmp(info->nh, &a->u.v4, 4) == 0;

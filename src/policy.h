@@ -87,7 +87,7 @@ struct peer_policy {
 struct policy_client {
 	uint32_t asn;
 	struct prefix_list *black_list;
-	struct cfg_addr *authorized;     /* next_hop authorized_addresses_list */
+	struct ip_addr *authorized;     /* next_hop authorized_addresses_list */
 	int n_authorized;
 	struct prefix_list *white_list_pref, *white_list_route;
 	struct asn_set white_list_asn;
@@ -117,7 +117,7 @@ struct policy_global {
 	bool blackhole_noexport;
 	uint32_t gshut_local_pref;
 	/* next_hop same-as: every member address with its AS, sorted by AS */
-	struct { uint32_t asn; struct cfg_addr addr; } *member_addrs;
+	struct { uint32_t asn; struct ip_addr addr; } *member_addrs;
 	int n_member_addrs;
 	struct policy_client *clients;
 	uint32_t n_clients;
@@ -148,7 +148,7 @@ struct policy_data {
 
 struct policy_peer {
 	uint32_t asn;
-	const struct cfg_addr *addr;
+	const struct ip_addr *addr;
 	bool role_negotiated;
 	const struct peer_policy *pol;
 	const struct policy_client *client;  /* may be NULL (tests) */

@@ -10,9 +10,9 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "monotime.h"
 #include "policy.h"
 #include "rde_query.h"
-#include "session.h"
 #include "xalloc.h"
 
 /* How many UPDATEs to import before exporting: larger batches coalesce
@@ -34,7 +34,7 @@ static const char *peer_name(const struct rde_peer *p)
 {
 	static __thread char buf[INET6_ADDRSTRLEN + 24];
 	char a[INET6_ADDRSTRLEN];
-	snprintf(buf, sizeof(buf), "%s AS%u", cfg_addr_str(&p->addr, a, sizeof(a)), p->asn);
+	snprintf(buf, sizeof(buf), "%s AS%u", ip_addr_str(&p->addr, a, sizeof(a)), p->asn);
 	return buf;
 }
 

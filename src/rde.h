@@ -30,7 +30,7 @@ extern struct peer_counters peer_counters[MAX_PEERS];
 struct rde_peer {
 	uint32_t id;
 	uint32_t asn;
-	struct cfg_addr addr;
+	struct ip_addr addr;
 	enum family fam;
 	bool up;
 	uint32_t gen;                /* session generation it is up with */

@@ -8,7 +8,6 @@
 #include "ctl_proto.h"
 #include "policy.h"
 #include "rde.h"
-#include "session.h"
 #include "xalloc.h"
 
 #define SHOW_ROUTES_MAX 10000   /* prefixes per reply unless one is asked for */
@@ -84,7 +83,7 @@ static json_t *json_path(struct rde *rde, const struct path *p, bool best, uint3
 	char buf[INET6_ADDRSTRLEN];
 	static const char *const origins[] = { "IGP", "EGP", "incomplete" };
 	json_t *o = json_object();
-	json_object_set_new(o, "neighbor", json_string(cfg_addr_str(&peer->addr, buf, sizeof(buf))));
+	json_object_set_new(o, "neighbor", json_string(ip_addr_str(&peer->addr, buf, sizeof(buf))));
 	json_object_set_new(o, "asn", json_integer(peer->asn));
 	json_object_set_new(o, "best", json_boolean(best));
 	json_object_set_new(o, "rejected", json_boolean(p->reject != 0));
@@ -170,10 +169,10 @@ static int entry_order(const void *x, const void *y)
 	    &(*(const struct rib_entry *const *)y)->prefix);
 }
 
-static int find_neighbor(struct rde *rde, const struct cfg_addr *a, uint32_t *id)
+static int find_neighbor(struct rde *rde, const struct ip_addr *a, uint32_t *id)
 {
 	for (uint32_t i = 0; i < rde->npeers; i++)
-		if (rde->peers[i] && cfg_addr_equal(&rde->peers[i]->addr, a)) {
+		if (rde->peers[i] && ip_addr_equal(&rde->peers[i]->addr, a)) {
 			*id = i;
 			return 0;
 		}

@@ -16,6 +16,7 @@
 
 #include "ctl_proto.h"
 #include "log.h"
+#include "monotime.h"
 #include "rde_query.h"
 #include "xalloc.h"
 
@@ -50,35 +51,21 @@ static const struct session_hooks se_hooks = { hook_fd_added, hook_fd_removed, N
 
 /* --- listening and accepting ----------------------------------------------- */
 
-static int open_listener(struct se *se, const struct cfg_addr *a, uint16_t port, char *err,
+static int open_listener(struct se *se, const struct ip_addr *a, uint16_t port, char *err,
     size_t errlen)
 {
-	struct sockaddr_storage ss = { 0 };
+	struct sockaddr_storage ss;
 	socklen_t sl;
 	int af = a ? a->family : AF_INET6, one = 1, zero = 0;
 	int fd = socket(af, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		goto fail;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (af == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(port);
-		sin->sin_addr = a->u.v4;
-		sl = sizeof(*sin);
-	} else {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(port);
-		if (a) {
-			sin6->sin6_addr = a->u.v6;
-			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-		} else {
-			sin6->sin6_addr = in6addr_any;      /* dual stack */
-			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
-		}
-		sl = sizeof(*sin6);
-	}
+	/* no address: the dual stack wildcard, IPv4 peers as mapped addresses */
+	struct ip_addr any = { .family = AF_INET6, .u.v6 = IN6ADDR_ANY_INIT };
+	sl = ip_addr_to_sockaddr(a ? a : &any, port, &ss);
+	if (af == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, a ? &one : &zero, sizeof(one));
 	if (bind(fd, (struct sockaddr *)&ss, sl) < 0 || listen(fd, 128) < 0)
 		goto fail;
 	struct epoll_event ev = { .events = EPOLLIN };
@@ -89,35 +76,17 @@ static int open_listener(struct se *se, const struct cfg_addr *a, uint16_t port,
 fail:;
 	char as[INET6_ADDRSTRLEN] = "::";
 	if (a)
-		cfg_addr_str(a, as, sizeof(as));
+		ip_addr_str(a, as, sizeof(as));
 	snprintf(err, errlen, "cannot listen on [%s]:%u: %s", as, port, strerror(errno));
 	if (fd >= 0)
 		close(fd);
 	return -1;
 }
 
-static void sockaddr_to_cfg(const struct sockaddr_storage *ss, struct cfg_addr *a)
-{
-	memset(a, 0, sizeof(*a));
-	if (ss->ss_family == AF_INET) {
-		a->family = AF_INET;
-		a->u.v4 = ((const struct sockaddr_in *)ss)->sin_addr;
-		return;
-	}
-	const struct in6_addr *v6 = &((const struct sockaddr_in6 *)ss)->sin6_addr;
-	if (IN6_IS_ADDR_V4MAPPED(v6)) {
-		a->family = AF_INET;
-		memcpy(&a->u.v4, v6->s6_addr + 12, 4);
-	} else {
-		a->family = AF_INET6;
-		a->u.v6 = *v6;
-	}
-}
-
-static struct session *find_session(struct se *se, const struct cfg_addr *a)
+static struct session *find_session(struct se *se, const struct ip_addr *a)
 {
 	for (uint32_t i = 0; i < se->nsessions; i++)
-		if (se->sessions[i] && cfg_addr_equal(&se->sessions[i]->addr, a))
+		if (se->sessions[i] && ip_addr_equal(&se->sessions[i]->addr, a))
 			return se->sessions[i];
 	return NULL;
 }
@@ -130,12 +99,12 @@ static void accept_all(struct se *se, int lfd)
 		int fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0)
 			return;
-		struct cfg_addr a;
+		struct ip_addr a;
 		char as[INET6_ADDRSTRLEN];
-		sockaddr_to_cfg(&ss, &a);
+		ip_addr_from_sockaddr(&ss, &a);
 		struct session *s = find_session(se, &a);
 		if (!s) {
-			log_info("connection from unknown address %s refused", cfg_addr_str(&a, as, sizeof(as)));
+			log_info("connection from unknown address %s refused", ip_addr_str(&a, as, sizeof(as)));
 			close(fd);
 			continue;
 		}
@@ -167,7 +136,7 @@ static json_t *neighbor_json(const struct session *s)
 	json_t *o = json_object();
 	const struct peer_counters *pc = &peer_counters[s->id];
 	bool up = session_state(s) == FSM_ESTABLISHED;
-	json_object_set_new(o, "address", json_string(cfg_addr_str(&s->addr, buf, sizeof(buf))));
+	json_object_set_new(o, "address", json_string(ip_addr_str(&s->addr, buf, sizeof(buf))));
 	json_object_set_new(o, "asn", json_integer(s->asn));
 	json_object_set_new(o, "description", s->description ? json_string(s->description) : json_null());
 	json_object_set_new(o, "state", json_string(fsm_state_name(session_state(s))));
@@ -221,11 +190,11 @@ static void control(struct se *se, const struct ipc_msg *m)
 	}
 	struct session *s = find_session(se, &req->address);
 	if (!s) {
-		snprintf(text, sizeof(text), "no neighbor %s", cfg_addr_str(&req->address, buf, sizeof(buf)));
+		snprintf(text, sizeof(text), "no neighbor %s", ip_addr_str(&req->address, buf, sizeof(buf)));
 		control_reply(se->to_main, m->fd, NULL, text);
 		return;
 	}
-	cfg_addr_str(&s->addr, buf, sizeof(buf));
+	ip_addr_str(&s->addr, buf, sizeof(buf));
 	switch (req->command) {
 	case CTL_CMD_SHOW_NEIGHBOR: {
 		json_t *res = json_object();

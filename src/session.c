@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "monotime.h"
 #include "xalloc.h"
 
 #define RBUF_SIZE           (256 * 1024)
@@ -20,13 +21,6 @@
 static struct session_hooks hooks;
 
 void session_set_hooks(const struct session_hooks *h) { hooks = *h; }
-
-uint64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static int64_t wall_now(void) { return (int64_t)time(NULL); }
 
@@ -41,7 +35,7 @@ static const char *peer_name(const struct session *s)
 {
 	static __thread char buf[INET6_ADDRSTRLEN + 24];
 	char a[INET6_ADDRSTRLEN];
-	snprintf(buf, sizeof(buf), "%s AS%u", cfg_addr_str(&s->addr, a, sizeof(a)), s->asn);
+	snprintf(buf, sizeof(buf), "%s AS%u", ip_addr_str(&s->addr, a, sizeof(a)), s->asn);
 	return buf;
 }
 
@@ -591,22 +585,9 @@ int session_on_readable(struct session *s, struct conn *c, uint64_t now)
 
 static void try_connect(struct session *s, uint64_t now)
 {
-	struct sockaddr_storage ss = { 0 };
-	socklen_t sl;
+	struct sockaddr_storage ss;
+	socklen_t sl = ip_addr_to_sockaddr(&s->addr, s->env->port, &ss);
 	int af = s->addr.family;
-	if (af == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(s->env->port);
-		sin->sin_addr = s->addr.u.v4;
-		sl = sizeof(*sin);
-	} else {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(s->env->port);
-		sin6->sin6_addr = s->addr.u.v6;
-		sl = sizeof(*sin6);
-	}
 	s->connect_at = now + (uint64_t)s->env->connect_retry * 1000;
 	int fd = socket(af, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)

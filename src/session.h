@@ -57,7 +57,7 @@ struct session {
 	struct session_env *env;
 	/* configuration */
 	uint32_t asn;
-	struct cfg_addr addr;
+	struct ip_addr addr;
 	bool passive, add_path;
 	char *description;
 	/* state */
@@ -123,5 +123,4 @@ struct session_hooks {
 };
 void session_set_hooks(const struct session_hooks *h);
 
-uint64_t now_ms(void);
 #endif

@@ -147,17 +147,17 @@ TEST(bool_parse_rejects_others)
 
 TEST(addr_parse_both_families)
 {
-	struct cfg_addr a;
+	struct ip_addr a;
 	char buf[INET6_ADDRSTRLEN];
 
-	CHECK_EQ_INT(cfg_addr_parse("192.0.2.1", &a), 0);
+	CHECK_EQ_INT(ip_addr_parse("192.0.2.1", &a), 0);
 	CHECK_EQ_INT(a.family, AF_INET);
 	CHECK_EQ_INT(ntohl(a.u.v4.s_addr), 0xc0000201);
-	CHECK_EQ_STR(cfg_addr_str(&a, buf, sizeof(buf)), "192.0.2.1");
-	CHECK_EQ_INT(cfg_addr_parse("2001:DB8:0:0::1", &a), 0);
+	CHECK_EQ_STR(ip_addr_str(&a, buf, sizeof(buf)), "192.0.2.1");
+	CHECK_EQ_INT(ip_addr_parse("2001:DB8:0:0::1", &a), 0);
 	CHECK_EQ_INT(a.family, AF_INET6);
-	CHECK_EQ_STR(cfg_addr_str(&a, buf, sizeof(buf)), "2001:db8::1");
-	CHECK_EQ_INT(cfg_addr_parse("::ffff:192.0.2.1", &a), 0);
+	CHECK_EQ_STR(ip_addr_str(&a, buf, sizeof(buf)), "2001:db8::1");
+	CHECK_EQ_INT(ip_addr_parse("::ffff:192.0.2.1", &a), 0);
 	CHECK_EQ_INT(a.family, AF_INET6);
 }
 
@@ -165,37 +165,37 @@ TEST(addr_parse_rejects)
 {
 	static const char *const bad[] = { "", "x", "192.0.2.300", "192.0.2", "01.2.3.4",
 		"192.0.2.1/24", "fe80::1%eth0", "2001:db8:::1", " 192.0.2.1" };
-	struct cfg_addr a = { .family = 0 };
+	struct ip_addr a = { .family = 0 };
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		CHECK_EQ_INT(cfg_addr_parse(bad[i], &a), -1);
+		CHECK_EQ_INT(ip_addr_parse(bad[i], &a), -1);
 	CHECK_EQ_INT(a.family, 0);
 }
 
 TEST(addr_str_small_buffer_is_empty)
 {
-	struct cfg_addr a;
+	struct ip_addr a;
 	char buf[8] = "junk";
 
-	cfg_addr_parse("2001:db8::1", &a);
-	CHECK_EQ_STR(cfg_addr_str(&a, buf, sizeof(buf)), "");
+	ip_addr_parse("2001:db8::1", &a);
+	CHECK_EQ_STR(ip_addr_str(&a, buf, sizeof(buf)), "");
 }
 
 TEST(addr_equal_and_cmp)
 {
-	struct cfg_addr a, b, c, v6;
+	struct ip_addr a, b, c, v6;
 
-	cfg_addr_parse("192.0.2.1", &a);
-	cfg_addr_parse("192.0.2.1", &b);
-	cfg_addr_parse("192.0.2.20", &c);
-	cfg_addr_parse("::ffff:192.0.2.1", &v6);
-	CHECK(cfg_addr_equal(&a, &b));
-	CHECK(!cfg_addr_equal(&a, &c));
-	CHECK(!cfg_addr_equal(&a, &v6));    /* families differ */
-	CHECK_EQ_INT(cfg_addr_cmp(&a, &b), 0);
-	CHECK(cfg_addr_cmp(&a, &c) < 0);
-	CHECK(cfg_addr_cmp(&c, &a) > 0);
-	CHECK(cfg_addr_cmp(&c, &v6) < 0);   /* IPv4 first */
+	ip_addr_parse("192.0.2.1", &a);
+	ip_addr_parse("192.0.2.1", &b);
+	ip_addr_parse("192.0.2.20", &c);
+	ip_addr_parse("::ffff:192.0.2.1", &v6);
+	CHECK(ip_addr_equal(&a, &b));
+	CHECK(!ip_addr_equal(&a, &c));
+	CHECK(!ip_addr_equal(&a, &v6));    /* families differ */
+	CHECK_EQ_INT(ip_addr_cmp(&a, &b), 0);
+	CHECK(ip_addr_cmp(&a, &c) < 0);
+	CHECK(ip_addr_cmp(&c, &a) > 0);
+	CHECK(ip_addr_cmp(&c, &v6) < 0);   /* IPv4 first */
 }
 
 /* ---- the golden cases, seen through the structs ---- */
@@ -209,7 +209,7 @@ TEST(minimal_case_defaults)
 		return;
 	CHECK_EQ_STR(cfg->general_path, CASES "minimal/general.yml");
 	CHECK_EQ_STR(cfg->clients_path, CASES "minimal/clients.yml");
-	CHECK_EQ_STR(cfg->control_socket, CFG_DEFAULT_CONTROL_SOCKET);
+	CHECK_EQ_STR(cfg->control_socket, IXPD_CONTROL_SOCKET);
 	CHECK_EQ_INT(cfg->n_listen_addrs, 0);
 	CHECK_EQ_INT(cfg->port, 179);
 	CHECK(!cfg->log_syslog);
@@ -247,7 +247,7 @@ TEST(full_case_values)
 	if (cfg == NULL)
 		return;
 	CHECK_EQ_INT(cfg->n_listen_addrs, 2);
-	CHECK_EQ_STR(cfg_addr_str(&cfg->listen_addrs[1], buf, sizeof(buf)), "2001:db8::1");
+	CHECK_EQ_STR(ip_addr_str(&cfg->listen_addrs[1], buf, sizeof(buf)), "2001:db8::1");
 	CHECK_EQ_INT(cfg->port, 1179);
 	CHECK(cfg->log_syslog);
 	CHECK_EQ_INT(cfg->log_level, LOG_LVL_DEBUG);
@@ -373,7 +373,7 @@ TEST(null_or_empty_means_default)
 	if (cfg) {
 		CHECK(cfg->policy.passive);
 		CHECK(!cfg->policy.add_path);
-		CHECK_EQ_STR(cfg->control_socket, CFG_DEFAULT_CONTROL_SOCKET);
+		CHECK_EQ_STR(cfg->control_socket, IXPD_CONTROL_SOCKET);
 		CHECK(cfg->members[0].description == NULL);
 	}
 	config_free(cfg);
@@ -725,9 +725,9 @@ TEST(members_sorted_and_unique)
 	CHECK(cfg != NULL);
 	if (cfg) {
 		CHECK_EQ_INT(cfg->n_members, 3);
-		CHECK_EQ_STR(cfg_addr_str(&cfg->members[0].addr, buf, sizeof(buf)), "192.0.2.3");
-		CHECK_EQ_STR(cfg_addr_str(&cfg->members[1].addr, buf, sizeof(buf)), "192.0.2.20");
-		CHECK_EQ_STR(cfg_addr_str(&cfg->members[2].addr, buf, sizeof(buf)), "2001:db8::2");
+		CHECK_EQ_STR(ip_addr_str(&cfg->members[0].addr, buf, sizeof(buf)), "192.0.2.3");
+		CHECK_EQ_STR(ip_addr_str(&cfg->members[1].addr, buf, sizeof(buf)), "192.0.2.20");
+		CHECK_EQ_STR(ip_addr_str(&cfg->members[2].addr, buf, sizeof(buf)), "2001:db8::2");
 		CHECK_EQ_INT(cfg->members[2].asn, 1);
 	}
 	config_free(cfg);

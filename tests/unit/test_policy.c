@@ -88,8 +88,8 @@ static bool in_45_65(void *arg, const struct prefix *p)
 static struct outcome run(struct policy_data *d, const struct peer_policy *pol, struct attr_set *a,
     const char *pfx)
 {
-	struct cfg_addr addr;
-	cfg_addr_parse("192.0.2.11", &addr);
+	struct ip_addr addr;
+	ip_addr_parse("192.0.2.11", &addr);
 	struct policy_peer pp = { .asn = MEMBER_AS, .addr = &addr, .pol = pol, .own_space = in_45_65 };
 	struct attrs_verdict av;
 	struct prefix p;
@@ -286,9 +286,9 @@ TEST(next_hop_same_as_accepts_the_members_other_routers)
 	g->member_addrs = xcalloc(2, sizeof(*g->member_addrs));
 	g->n_member_addrs = 2;
 	g->member_addrs[0].asn = MEMBER_AS;
-	cfg_addr_parse("192.0.2.11", &g->member_addrs[0].addr);
+	ip_addr_parse("192.0.2.11", &g->member_addrs[0].addr);
 	g->member_addrs[1].asn = MEMBER_AS;
-	cfg_addr_parse("192.0.2.21", &g->member_addrs[1].addr);
+	ip_addr_parse("192.0.2.21", &g->member_addrs[1].addr);
 	struct policy_data d = { .g = g, .gen = 1 };
 	const uint32_t own[] = { MEMBER_AS };
 	struct attr_set *sibling = route_attrs(own, 1, "192.0.2.21", NULL, 0, NULL, 0);

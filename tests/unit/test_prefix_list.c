@@ -416,7 +416,7 @@ static const char *yaml_value(char *line, const char *key)
 	return v;
 }
 
-static bool same_addr(const struct cfg_addr *a, const char *text)
+static bool same_addr(const struct ip_addr *a, const char *text)
 {
 	uint8_t buf[16];
 	if (a->family == AF_INET)

@@ -9,6 +9,7 @@
 #include "log.h"
 #include "bogons.h"
 #include "community.h"
+#include "monotime.h"
 #include "rde.h"
 #include "policy_fixture.h"
 #include "session.h"
@@ -52,7 +53,7 @@ static const struct peer_policy default_policy = { .v4_min = 8, .v4_max = 24, .v
 static void add_peer_with(uint32_t id, uint32_t asn, const char *addr, const struct peer_policy *pol)
 {
 	struct ipc_peer_cfg c = { .session = { .asn = asn, .passive = true }, .policy = *pol };
-	cfg_addr_parse(addr, &c.session.addr);
+	ip_addr_parse(addr, &c.session.addr);
 	ipc_push(&in, ipc_msg_new(IPC_PEER_ADD, id, 0, &c, sizeof(c)));
 }
 
@@ -460,7 +461,7 @@ TEST(policy_reload_refilters_stored_routes_without_session_reset)
 	CHECK_EQ_INT(collect(1, 300).announced, 2);
 	/* max 23: the /24 is now rejected, the /22 stays */
 	struct ipc_peer_cfg c = { .session = { .asn = 52001, .passive = true }, .policy = default_policy };
-	cfg_addr_parse("192.0.2.11", &c.session.addr);
+	ip_addr_parse("192.0.2.11", &c.session.addr);
 	c.policy.v4_max = 23;
 	ipc_push(&in, ipc_msg_new(IPC_PEER_POLICY, 0, 0, &c, sizeof(c)));
 	CHECK_EQ_INT(collect(1, 200).withdrawn, 0);      /* in effect at the commit */

@@ -17,7 +17,7 @@ static struct rde_peer *add_peer(uint32_t id, uint32_t asn, const char *addr, bo
 	struct rde_peer *p = calloc(1, sizeof(*p));
 	p->id = id;
 	p->asn = asn;
-	cfg_addr_parse(addr, &p->addr);
+	ip_addr_parse(addr, &p->addr);
 	p->fam = FAM_IPV4;
 	memcpy(p->addr_bytes, &p->addr.u.v4, 4);
 	p->dp = (struct decision_peer){ .id = id, .asn = asn, .bgp_id = 0x0a000000u + id,
@@ -360,8 +360,8 @@ TEST(each_members_own_prefixes_are_encoded_once_for_all_others)
 /* The verdict of the import policy for one route of member AS52001. */
 static uint16_t verdict(const struct peer_policy *pol, struct attr_set *a, const char *pfx)
 {
-	struct cfg_addr addr;
-	cfg_addr_parse("192.0.2.11", &addr);
+	struct ip_addr addr;
+	ip_addr_parse("192.0.2.11", &addr);
 	struct policy_peer pp = { .asn = 52001, .addr = &addr, .pol = pol };
 	struct policy_data d = { .g = fixture_policy_shared() };
 	struct attrs_verdict av;
