@@ -9,11 +9,20 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "ctl_reply.h"
 #include "log.h"
 #include "xalloc.h"
 
 #define REQUEST_TIMEOUT_MS 5000
 #define REPLY_TIMEOUT_MS 30000
+
+/* A request two threads answer: the client gets one reply when both
+ * parts are in. */
+struct join {
+	int fd;
+	json_t *whole;               /* the SE's reply */
+	json_t *counts;              /* the RDE's route counts */
+};
 
 static int make_parent_dir(const char *path)
 {
@@ -60,6 +69,12 @@ void control_close(struct control *ctl)
 		unlink(ctl->path);
 	}
 	free(ctl->path);
+	for (size_t k = 0; k < ctl->njoins; k++) {
+		json_decref(ctl->joins[k].whole);
+		json_decref(ctl->joins[k].counts);
+		close(ctl->joins[k].fd);
+	}
+	free(ctl->joins);
 }
 
 static void reply_now(int fd, json_t *reply)
@@ -109,16 +124,73 @@ void control_accept(struct control *ctl)
 	case CTL_CMD_SHOW_ROUTES:
 		forward(ctl->to_rde, fd, &req);
 		return;
+	case CTL_CMD_SHOW_NEIGHBORS:
+	case CTL_CMD_SHOW_NEIGHBOR:
+		ctl->joins = xrealloc(ctl->joins, (ctl->njoins + 1) * sizeof(*ctl->joins));
+		ctl->joins[ctl->njoins++] = (struct join){ .fd = fd };
+		forward(ctl->to_se, fd, &req);
+		forward(ctl->to_rde, fd, &req);
+		return;
 	default:
 		forward(ctl->to_se, fd, &req);
 		return;
 	}
 }
 
+/* Sets each neighbour's "routes" from the RDE's counts by address. */
+static void add_route_counts(json_t *neighbor, const json_t *counts)
+{
+	json_t *r = json_object_get(counts, json_string_value(json_object_get(neighbor, "address")));
+	if (!r)         /* configured a moment ago: the RDE has not seen it yet */
+		r = json_pack("{s:i, s:i, s:i, s:i}", "received", 0, "accepted", 0, "rejected", 0, "exported", 0);
+	else
+		json_incref(r);
+	json_object_set_new(neighbor, "routes", r);
+}
+
+/* The SE's reply with the RDE's route counts joined in. */
+static json_t *join_parts(struct join *j)
+{
+	json_t *res = json_object_get(j->whole, "result");
+	const json_t *counts = json_object_get(j->counts, "result");
+	json_t *one = json_object_get(res, "neighbor"), *all = json_object_get(res, "neighbors");
+	size_t i;
+	json_t *n;
+	if (one)
+		add_route_counts(one, counts);
+	json_array_foreach(all, i, n)
+		add_route_counts(n, counts);
+	json_decref(j->counts);
+	return j->whole;
+}
+
+/* Files a part of a two-part reply; returns the whole reply once both
+ * parts are in, else NULL.  A reply for no join is returned as it is. */
+static json_t *join_reply(struct control *ctl, const struct ipc_msg *m, json_t *reply)
+{
+	size_t k = 0;
+	while (k < ctl->njoins && ctl->joins[k].fd != m->fd)
+		k++;
+	if (k == ctl->njoins)
+		return reply;
+	struct join *j = &ctl->joins[k];
+	if (m->gen == CTL_PART_ROUTE_COUNTS)
+		j->counts = reply;
+	else
+		j->whole = reply;
+	if (!j->whole || !j->counts)
+		return NULL;
+	reply = join_parts(j);
+	ctl->joins[k] = ctl->joins[--ctl->njoins];
+	return reply;
+}
+
 void control_send_reply(struct control *ctl, struct ipc_msg *m)
 {
 	json_t *reply;
 	memcpy(&reply, m->body, sizeof(reply));
+	if (!(reply = join_reply(ctl, m, reply)))
+		return;
 	if (m->fd == ctl->status_fd) {
 		json_t *res = json_object_get(reply, "result");
 		if (res)

@@ -1,7 +1,8 @@
 /* control: the daemon side of the Unix control socket.  Runs on the main
  * thread: accepts a client, reads and validates its request (ctl_proto),
- * hands it to the thread that owns the data (SE: neighbours, RDE: routes)
- * or to the daemon (reload), and writes the reply when it comes back. */
+ * hands it to the thread that owns the data (SE: sessions, RDE: routes;
+ * both for `show neighbors`, whose parts it joins) or to the daemon
+ * (reload), and writes the reply when it comes back. */
 #ifndef IXPD_CONTROL_H
 #define IXPD_CONTROL_H
 #include <jansson.h>
@@ -18,6 +19,8 @@ struct control {
 	void (*add_status)(void *arg, json_t *status);
 	void *arg;
 	int status_fd;               /* client waiting for `show status` */
+	struct join *joins;          /* requests answered in two parts */
+	size_t njoins;
 };
 
 int control_open(struct control *ctl, const char *path, char *err, size_t errlen);

@@ -157,7 +157,7 @@ static void load_vrp_file(struct datasrc *ds, const struct job *j)
 		return;
 	struct rpki_load_opts o = { .allowed_tas = &j->allowed_tas, .now = time(NULL), .max_age = j->max_age };
 	struct rpki_load_stats st;
-	struct ipc_rpki_data d = { .replace_aspas = true };
+	struct rpki_update d = { .replace_aspas = true };
 	char err[512];
 	if (rpki_load_json(j->vrp_file, &o, &d.vrps, &d.aspas, &st, err, sizeof(err)) < 0) {
 		log_err("RPKI: %s; keeping the VRPs held", err);

@@ -256,7 +256,7 @@ static void consider(struct batch_state *b, struct rde_peer *p, const struct cha
 		return;
 	pers_push(b, p->id, &c->re->prefix, sn);
 	if (!po || !pn)
-		atomic_fetch_add(&peer_counters[p->id].exported, pn ? 1u : (unsigned)-1);
+		p->count.exported += pn ? 1u : (uint32_t)-1;
 }
 
 static void batch_change(struct batch_state *b, const struct change *c)
@@ -310,7 +310,7 @@ static void send_group(struct batch_state *b, struct group *g)
 			targets[cls] = xmalloc(rde->npeers * sizeof(struct session_ref));
 		}
 		targets[cls][nt[cls]++] = (struct session_ref){ p->id, p->gen };
-		atomic_fetch_add(&peer_counters[p->id].exported, (unsigned)g->exported_delta);
+		p->count.exported += (uint32_t)g->exported_delta;
 	}
 	for (int cls = 0; cls < 8; cls++) {
 		if (targets[cls])
@@ -351,7 +351,7 @@ static void addpath_diff(struct rde_peer *p, const struct change *c, struct op_v
 		bool oe = path_eligible(o, &p->dp), ne = n && path_eligible(n, &p->dp);
 		if (oe && !ne) {
 			op_push(ops, &c->re->prefix, NULL, path_id_of(o));
-			atomic_fetch_sub(&peer_counters[p->id].exported, 1);
+			p->count.exported--;
 		}
 	}
 	for (uint16_t i = 0; i < c->re->npaths; i++) {
@@ -365,7 +365,7 @@ static void addpath_diff(struct rde_peer *p, const struct change *c, struct op_v
 		if (ne && (!oe || sent_attrs(o, p) != sn))
 			op_push(ops, &c->re->prefix, sn, path_id_of(n));
 		if (ne && !oe)
-			atomic_fetch_add(&peer_counters[p->id].exported, 1);
+			p->count.exported++;
 	}
 }
 
@@ -470,7 +470,7 @@ void export_full(struct rde *rde, struct rde_peer *peer, bool enhanced_refresh)
 	}
 	rib_walk(&rde->rib, dump_entry, &d);
 	dump_flush(&d);
-	atomic_store(&peer_counters[peer->id].exported, d.exported);
+	peer->count.exported = d.exported;
 	if (enhanced_refresh)
 		bgp_route_refresh_encode(&w, peer->fam, RR_END);
 	else

@@ -1,7 +1,10 @@
-/* ipc: messages between the session engine (SE) thread and the route
- * decision engine (RDE) thread, modelled on OpenBGPD's imsg: each side owns
- * its data and they only exchange messages through two queues.  A queue is
- * a mutex-protected list plus an eventfd the consumer polls. */
+/* ipc: messages between the threads -- main, the session engine (SE), the
+ * route decision engine (RDE) and the data sources -- modelled on
+ * OpenBGPD's imsg: each thread owns its data and they only exchange
+ * messages through queues, one into each thread.  A queue is a
+ * mutex-protected list plus an eventfd the consumer polls.  The payloads
+ * both engines read are defined here; a payload only one thread reads is
+ * defined in that thread's header (struct rde_peer_cfg in rde.h). */
 #ifndef IXPD_IPC_H
 #define IXPD_IPC_H
 #include <pthread.h>
@@ -9,9 +12,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "addr.h"
 #include "bgp_msg.h"
-#include "config.h"
-#include "policy.h"
+
+/* Peer ids index the engines' peer tables; the daemon refuses a
+ * configuration that would need more. */
+#define MAX_PEERS 16384
 
 /* Encoded BGP bytes shared by every session that sends them: the RDE
  * builds an UPDATE once per group of members receiving the same thing. */
@@ -35,29 +41,26 @@ enum ipc_type {
 	IPC_RESET,           /* body = struct ipc_reset */
 	/* main -> RDE / SE: a control request; the handler replies on fd */
 	IPC_CONTROL,
-	/* main -> RDE / SE on reload: body = struct ipc_peer_cfg */
+	/* main -> SE: body = struct ipc_peer_session; main -> RDE: body =
+	 * struct rde_peer_cfg (rde.h) */
 	IPC_PEER_ADD,        /* new peer, or changed: its session restarts */
 	IPC_PEER_REMOVE,     /* de-configured */
 	IPC_PEER_POLICY,     /* main -> RDE: only the import policy changed */
 	IPC_POLICY_COMMIT,   /* main -> RDE: a reload's policy changes are all sent */
 	IPC_POLICY_GLOBAL,   /* main -> RDE: body = struct policy_global * (handed over) */
 	IPC_IRR_DATA,        /* main -> RDE: body = struct irr_member * (handed over) */
-	IPC_RPKI_DATA,       /* main -> RDE: body = struct ipc_rpki_data */
+	IPC_RPKI_DATA,       /* datasrc -> RDE: body = struct rpki_update (rpki.h) */
 	IPC_PDB_DATA,        /* datasrc -> main: body = struct pdb * (handed over) */
 	IPC_PEER_GSHUT,      /* SE -> RDE: the operator shuts the session down gracefully */
 	IPC_SETTINGS,        /* main -> SE: body = struct ipc_settings */
 };
 
-/* What a reload compares: a change of `session` restarts the session,
- * a change of `policy` alone re-evaluates the member's routes in place. */
-struct ipc_peer_cfg {
-	struct {
-		uint32_t asn;
-		struct ip_addr addr;
-		bool passive, add_path;
-		char description[256];
-	} session;
-	struct peer_policy policy;
+/* A member's session settings: a change of them restarts the session. */
+struct ipc_peer_session {
+	uint32_t asn;
+	struct ip_addr addr;
+	bool passive, add_path;
+	char description[256];
 };
 
 struct ipc_settings {
@@ -85,14 +88,6 @@ struct ipc_reset {
 	struct bgp_notify notify;
 	bool max_prefix;
 	uint32_t down_minutes;
-};
-
-/* IPC_RPKI_DATA: a VRP file was read; the tables are handed over (NULL:
- * unchanged, except aspas with replace_aspas). */
-struct ipc_rpki_data {
-	struct vrp_table *vrps;
-	struct aspa_table *aspas;
-	bool replace_aspas;
 };
 
 struct ipc_refresh {

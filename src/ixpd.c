@@ -32,7 +32,7 @@
 struct registry_entry {
 	struct ip_addr addr;
 	uint32_t id;
-	struct ipc_peer_cfg cfg;
+	struct rde_peer_cfg cfg;
 };
 
 struct daemon {
@@ -62,7 +62,7 @@ static void usage(FILE *out)
 }
 
 static void peer_cfg_from(const struct ixpd_config *cfg, const struct policy_global *g,
-    const struct pdb *pdb, const struct cfg_member *m, struct ipc_peer_cfg *out)
+    const struct pdb *pdb, const struct cfg_member *m, struct rde_peer_cfg *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->session.asn = m->asn;
@@ -74,12 +74,11 @@ static void peer_cfg_from(const struct ixpd_config *cfg, const struct policy_glo
 	policy_from_config(cfg, g, pdb, m, &out->policy);
 }
 
-static void post_peer(struct daemon *d, enum ipc_type type, uint32_t id, const struct ipc_peer_cfg *c)
+static void post_peer(struct daemon *d, enum ipc_type type, uint32_t id, const struct rde_peer_cfg *c)
 {
-	size_t len = c ? sizeof(*c) : 0;
 	if (type != IPC_PEER_POLICY)      /* the session engine has no policy */
-		ipc_push(&d->q_se, ipc_msg_new(type, id, 0, c, len));
-	ipc_push(&d->q_rde, ipc_msg_new(type, id, 0, c, len));
+		ipc_push(&d->q_se, ipc_msg_new(type, id, 0, c ? &c->session : NULL, c ? sizeof(c->session) : 0));
+	ipc_push(&d->q_rde, ipc_msg_new(type, id, 0, c, c ? sizeof(*c) : 0));
 }
 
 /* Brings the running peers in line with cfg: adds new members, restarts
@@ -93,7 +92,7 @@ static unsigned apply_members(struct daemon *d, const struct ixpd_config *cfg,
 	bool *kept = xcalloc(d->nreg + 1, sizeof(bool));
 	*added = *removed = 0;
 	for (int i = 0; i < cfg->n_members; i++) {
-		struct ipc_peer_cfg pc;
+		struct rde_peer_cfg pc;
 		peer_cfg_from(cfg, g, d->pdb, &cfg->members[i], &pc);
 		size_t k = 0;
 		while (k < d->nreg && !ip_addr_equal(&d->reg[k].addr, &pc.session.addr))
@@ -313,8 +312,12 @@ static int run(struct daemon *d)
 		return 1;
 	d->ctl = (struct control){ .listen_fd = -1, .to_se = &d->q_se, .to_rde = &d->q_rde,
 		.reload = reload, .add_status = add_status, .arg = d };
+	const struct ixpd_config *cfg = d->cfg;
+	struct se_settings set = { .local_as = cfg->rs_as, .router_id = ntohl(cfg->router_id.s_addr),
+		.hold_time = cfg->hold_time, .connect_retry = cfg->connect_retry, .port = cfg->port,
+		.listen = cfg->listen_addrs, .nlisten = cfg->n_listen_addrs };
 	if (control_open(&d->ctl, d->cfg->control_socket, err, sizeof(err)) < 0 ||
-	    se_start(&d->se, d->cfg, &d->q_se, &d->q_rde, &d->q_main, err, sizeof(err)) != 0) {
+	    se_start(&d->se, &set, &d->q_se, &d->q_rde, &d->q_main, err, sizeof(err)) != 0) {
 		log_err("%s", err);
 		return 1;
 	}

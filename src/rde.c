@@ -20,7 +20,6 @@
  * smaller ones lower the propagation delay. */
 #define BATCH_UPDATES 512
 
-struct peer_counters peer_counters[MAX_PEERS];
 
 uint32_t rde_now_s(void) { return (uint32_t)(now_ms() / 1000); }
 
@@ -119,15 +118,12 @@ void rde_flush_batch(struct rde *rde)
 
 static void peer_bind_policy(struct rde *rde, struct rde_peer *p);
 
-static void peer_configure(struct rde *rde, uint32_t id, const struct ipc_peer_cfg *m)
+static void peer_configure(struct rde *rde, uint32_t id, const struct rde_peer_cfg *m)
 {
 	struct rde_peer *p = rde->peers[id];
 	if (!p) {
 		p = xcalloc(1, sizeof(*p));
 		rde->peers[id] = p;
-		atomic_store(&peer_counters[id].received, 0);
-		atomic_store(&peer_counters[id].rejected, 0);
-		atomic_store(&peer_counters[id].exported, 0);
 	}
 	p->up = false;
 	p->id = id;
@@ -153,6 +149,16 @@ struct purge_ctx {
 	size_t count;
 };
 
+/* A path leaves the member's Adj-RIB-In: the one place that counts it. */
+static void path_remove(struct rde *rde, struct rib_entry *re, struct rde_peer *p, bool rejected)
+{
+	rde_touch(rde, re);
+	if (rejected)
+		p->count.rejected--;
+	p->count.received--;
+	rib_del_path(&rde->rib, re, p->id);
+}
+
 static void purge_entry(struct rib_entry *re, void *arg)
 {
 	struct purge_ctx *pc = arg;
@@ -167,11 +173,7 @@ static void purge_entry(struct rib_entry *re, void *arg)
 		pc->count++;
 		return;
 	}
-	rde_touch(pc->rde, re);
-	if (p->reject)
-		atomic_fetch_sub(&peer_counters[pc->peer].rejected, 1);
-	atomic_fetch_sub(&peer_counters[pc->peer].received, 1);
-	rib_del_path(&pc->rde->rib, re, pc->peer);
+	path_remove(pc->rde, re, pc->rde->peers[pc->peer], p->reject);
 	pc->count++;
 	if (pc->rde->nchanges >= 65536)
 		rde_flush_batch(pc->rde);
@@ -213,7 +215,7 @@ static void peer_down(struct rde *rde, struct rde_peer *p, const struct ipc_peer
 {
 	p->up = false;
 	p->nbh_retry = 0;            /* its paths go (or stay stale) as they are */
-	atomic_store(&peer_counters[p->id].exported, 0);
+	p->count.exported = 0;
 	uint8_t all = (uint8_t)(1u << p->fam);
 	uint8_t keep = d->keep_stale & all;
 	if (keep && d->restart_time) {
@@ -238,11 +240,7 @@ static void purge_pending_entry(struct rib_entry *re, void *arg)
 			i++;
 			continue;
 		}
-		rde_touch(rde, re);
-		if (re->paths[i].reject)
-			atomic_fetch_sub(&peer_counters[p->id].rejected, 1);
-		atomic_fetch_sub(&peer_counters[p->id].received, 1);
-		rib_del_path(&rde->rib, re, p->id);    /* the next path moves to i */
+		path_remove(rde, re, p, re->paths[i].reject);   /* the next path moves to i */
 		p->purged++;
 	}
 	if (rde->nchanges >= 65536)
@@ -296,11 +294,7 @@ static void import_withdraw(struct rde *rde, struct rde_peer *p, const struct pr
 	struct path *path = re ? rib_find_path(re, p->id) : NULL;
 	if (!path)
 		return;
-	rde_touch(rde, re);
-	if (path->reject)
-		atomic_fetch_sub(&peer_counters[p->id].rejected, 1);
-	atomic_fetch_sub(&peer_counters[p->id].received, 1);
-	rib_del_path(&rde->rib, re, p->id);
+	path_remove(rde, re, p, path->reject);
 }
 
 struct own_space_query {
@@ -362,9 +356,9 @@ static bool max_prefix_allows(struct rde *rde, struct rde_peer *p)
 	uint32_t limit = p->fam == FAM_IPV6 ? p->pol.max_prefix_v6 : p->pol.max_prefix_v4;
 	if (!limit || p->pol.max_prefix_action == CFG_MAX_PREFIX_NONE)
 		return true;
-	unsigned held = atomic_load(&peer_counters[p->id].received);
+	uint32_t held = p->count.received;
 	if (!p->pol.max_prefix_count_rejected)
-		held -= atomic_load(&peer_counters[p->id].rejected);
+		held -= p->count.rejected;
 	if (held < limit)
 		return true;
 	if (!p->max_prefix_hit)
@@ -423,9 +417,9 @@ static void store_path(struct rde *rde, struct rde_peer *p, struct rib_entry *re
 	struct path *old = rib_find_path(re, p->id);
 	bool new_space = !v->reject && !v->blackhole && (!old || old->reject);
 	if (old && old->reject)
-		atomic_fetch_sub(&peer_counters[p->id].rejected, 1);
+		p->count.rejected--;
 	if (v->reject)
-		atomic_fetch_add(&peer_counters[p->id].rejected, 1);
+		p->count.rejected++;
 	rde_touch(rde, re);
 	struct path *path = rib_set_path(&rde->rib, re, p->id, attrs, v->reject, now);
 	path->rov = v->rov & 3;
@@ -445,7 +439,7 @@ static void import_announce(struct rde *rde, struct rde_peer *p, const struct pr
 			rib_gc_entry(&rde->rib, re);
 			return;
 		}
-		atomic_fetch_add(&peer_counters[p->id].received, 1);
+		p->count.received++;
 	}
 	struct route_verdict v;
 	struct attr_set *attrs = import_eval(rde, p, received, av, pfx, &v);
@@ -587,7 +581,7 @@ static void refilter_path(struct refilter_ctx *rc, struct rib_entry *re, uint16_
 	}
 	rde_touch(rde, re);          /* snapshots, never moves re->paths */
 	if (!v.reject != !path->reject) {
-		atomic_fetch_add(&peer_counters[p->id].rejected, v.reject ? 1u : (unsigned)-1);
+		p->count.rejected += v.reject ? 1u : (uint32_t)-1;
 		rde->rib.nrejected += v.reject ? 1 : (size_t)-1;
 	}
 	attr_unref(path->attrs);
@@ -743,7 +737,7 @@ static void note_vrp_change(struct rde *rde, const struct prefix *p)
 
 /* A whole new VRP/ASPA set (a file read): only routes under VRPs that
  * differ are validated again; an ASPA change re-checks everything. */
-static void set_rpki_data(struct rde *rde, const struct ipc_rpki_data *d)
+static void set_rpki_data(struct rde *rde, const struct rpki_update *d)
 {
 	if (d->vrps && rde->rtr) {
 		/* RTR caches own the VRPs; a file only brings ASPAs then. */
@@ -806,10 +800,10 @@ static void reconfigure(struct rde *rde, const struct ipc_msg *m)
 	struct rde_peer *p = rde->peers[m->peer];
 	if (p) {
 		purge_paths(rde, p->id, (uint8_t)(1u << p->fam), 0, 0);
-		atomic_store(&peer_counters[p->id].exported, 0);
+		p->count.exported = 0;
 	}
 	if (m->type == IPC_PEER_ADD) {
-		peer_configure(rde, m->peer, (const struct ipc_peer_cfg *)m->body);
+		peer_configure(rde, m->peer, (const struct rde_peer_cfg *)m->body);
 	} else if (p) {
 		free(p->bh_retry);
 		free(p);
@@ -833,7 +827,7 @@ static void handle_msg(struct rde *rde, struct ipc_msg *m, unsigned *updates)
 	}
 	if (m->type == IPC_PEER_POLICY) {
 		if (p) {         /* applied now, re-evaluated at the commit */
-			p->pol = ((const struct ipc_peer_cfg *)m->body)->policy;
+			p->pol = ((const struct rde_peer_cfg *)m->body)->policy;
 			peer_bind_policy(rde, p);
 			p->refilter = true;
 		}
@@ -873,7 +867,7 @@ static void handle_msg(struct rde *rde, struct ipc_msg *m, unsigned *updates)
 		return;
 	}
 	if (m->type == IPC_RPKI_DATA) {
-		set_rpki_data(rde, (const struct ipc_rpki_data *)m->body);
+		set_rpki_data(rde, (const struct rpki_update *)m->body);
 		return;
 	}
 	if (!p)

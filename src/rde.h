@@ -16,16 +16,20 @@
 #include "rib.h"
 #include "rpki_rtr.h"
 
-#define MAX_PEERS 16384
-
-/* Shared: written by the RDE, read by the session engine for
- * `show neighbors`. */
-struct peer_counters {
-	atomic_uint received;        /* paths in the member's Adj-RIB-In */
-	atomic_uint rejected;        /* of which rejected by policy */
-	atomic_uint exported;        /* prefixes (paths for ADD-PATH) advertised to it */
+/* IPC_PEER_ADD and IPC_PEER_POLICY to the RDE: what a reload compares.
+ * A change of `session` restarts the session, a change of `policy` alone
+ * re-evaluates the member's routes in place. */
+struct rde_peer_cfg {
+	struct ipc_peer_session session;
+	struct peer_policy policy;
 };
-extern struct peer_counters peer_counters[MAX_PEERS];
+
+/* A member's routes, as `show neighbors` reports them. */
+struct peer_counters {
+	uint32_t received;           /* paths in the member's Adj-RIB-In */
+	uint32_t rejected;           /* of which rejected by policy */
+	uint32_t exported;           /* prefixes (paths for ADD-PATH) advertised to it */
+};
 
 struct rde_peer {
 	uint32_t id;
@@ -38,6 +42,7 @@ struct rde_peer {
 	bool role;                   /* RFC 9234 roles negotiated */
 	bool enhanced_rr;
 	struct send_class sc;
+	struct peer_counters count;
 	uint8_t stale;               /* families whose paths are stale (GR) */
 	uint64_t stale_deadline;     /* ms */
 	uint8_t refresh_stale;       /* families in an enhanced route refresh */

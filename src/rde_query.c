@@ -6,19 +6,12 @@
 
 #include "attr.h"
 #include "ctl_proto.h"
+#include "ctl_reply.h"
 #include "policy.h"
 #include "rde.h"
 #include "xalloc.h"
 
 #define SHOW_ROUTES_MAX 10000   /* prefixes per reply unless one is asked for */
-
-void control_reply(struct ipc_queue *q, int fd, json_t *result, const char *error)
-{
-	json_t *reply = error ? ctl_reply_error("%s", error) : ctl_reply_ok(result);
-	struct ipc_msg *m = ipc_msg_new(IPC_CONTROL, 0, 0, &reply, sizeof(reply));
-	m->fd = fd;
-	ipc_push(q, m);
-}
 
 json_t *json_as_path(const uint8_t *attrs, size_t len)
 {
@@ -264,6 +257,26 @@ static void show_status(struct rde *rde, const struct ipc_msg *m)
 	control_reply(rde->to_main, m->fd, res, NULL);
 }
 
+/* `show neighbors` and `show neighbor ADDR`: the RDE's part, the route
+ * counts by neighbour address; main joins them with the SE's sessions. */
+static void neighbor_route_counts(struct rde *rde, const struct ipc_msg *m, const struct ctl_request *req)
+{
+	json_t *res = json_object();
+	char buf[INET6_ADDRSTRLEN];
+	for (uint32_t i = 0; i < rde->npeers; i++) {
+		const struct rde_peer *p = rde->peers[i];
+		if (!p || (req->command == CTL_CMD_SHOW_NEIGHBOR && !ip_addr_equal(&p->addr, &req->address)))
+			continue;
+		json_t *r = json_object();
+		json_object_set_new(r, "received", json_integer(p->count.received));
+		json_object_set_new(r, "accepted", json_integer(p->count.received - p->count.rejected));
+		json_object_set_new(r, "rejected", json_integer(p->count.rejected));
+		json_object_set_new(r, "exported", json_integer(p->up ? p->count.exported : 0));
+		json_object_set_new(res, ip_addr_str(&p->addr, buf, sizeof(buf)), r);
+	}
+	control_reply_part(rde->to_main, m->fd, CTL_PART_ROUTE_COUNTS, res);
+}
+
 void rde_query(struct rde *rde, const struct ipc_msg *m)
 {
 	const struct ctl_request *req = (const struct ctl_request *)m->body;
@@ -271,6 +284,8 @@ void rde_query(struct rde *rde, const struct ipc_msg *m)
 		show_routes(rde, m, req);
 	else if (req->command == CTL_CMD_SHOW_STATUS)
 		show_status(rde, m);
+	else if (req->command == CTL_CMD_SHOW_NEIGHBORS || req->command == CTL_CMD_SHOW_NEIGHBOR)
+		neighbor_route_counts(rde, m, req);
 	else
 		control_reply(rde->to_main, m->fd, NULL, "not a route query");
 }

@@ -14,9 +14,4 @@ void rde_query(struct rde *rde, const struct ipc_msg *request);
 /* Attribute rendering shared with tests. */
 json_t *json_as_path(const uint8_t *attrs, size_t len);
 json_t *json_communities(const uint8_t *attrs, size_t len, uint8_t type);
-
-/* Queues the reply for client fd to q (the main thread sends it): an
- * IPC_CONTROL message whose body is the json_t * of {"ok":true,"result":..}
- * or of the error.  Takes ownership of result. */
-void control_reply(struct ipc_queue *q, int fd, json_t *result, const char *error);
 #endif

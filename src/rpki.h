@@ -129,6 +129,14 @@ enum aspa_hop aspa_hop_check(const struct aspa_table *t, uint32_t customer, uint
 enum aspa_state aspa_verify_upstream(const struct aspa_table *t, const uint32_t *path, size_t n,
     bool has_set);
 
+/* A VRP file was read: the tables handed over to the RDE (IPC_RPKI_DATA);
+ * NULL: unchanged, except aspas with replace_aspas. */
+struct rpki_update {
+	struct vrp_table *vrps;
+	struct aspa_table *aspas;
+	bool replace_aspas;
+};
+
 /* --- JSON loaders --------------------------------------------------------- */
 
 struct rpki_load_opts {

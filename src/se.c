@@ -15,9 +15,9 @@
 #include <unistd.h>
 
 #include "ctl_proto.h"
+#include "ctl_reply.h"
 #include "log.h"
 #include "monotime.h"
-#include "rde_query.h"
 #include "xalloc.h"
 
 /* RDE input backlog (bytes of UPDATEs) at which reading pauses/resumes. */
@@ -134,7 +134,6 @@ static json_t *neighbor_json(const struct session *s)
 {
 	char buf[INET6_ADDRSTRLEN];
 	json_t *o = json_object();
-	const struct peer_counters *pc = &peer_counters[s->id];
 	bool up = session_state(s) == FSM_ESTABLISHED;
 	json_object_set_new(o, "address", json_string(ip_addr_str(&s->addr, buf, sizeof(buf))));
 	json_object_set_new(o, "asn", json_integer(s->asn));
@@ -158,13 +157,6 @@ static json_t *neighbor_json(const struct session *s)
 	json_object_set_new(caps, "graceful_restart", json_boolean(up && s->caps.graceful_restart));
 	json_object_set_new(caps, "role", up && s->role_negotiated ? json_string("rs-client") : json_null());
 	json_object_set_new(o, "capabilities", caps);
-	json_t *r = json_object();
-	unsigned rcv = atomic_load(&pc->received), rej = atomic_load(&pc->rejected);
-	json_object_set_new(r, "received", json_integer(rcv));
-	json_object_set_new(r, "accepted", json_integer(rcv - rej));
-	json_object_set_new(r, "rejected", json_integer(rej));
-	json_object_set_new(r, "exported", json_integer(up ? atomic_load(&pc->exported) : 0));
-	json_object_set_new(o, "routes", r);
 	json_t *msgs = json_object();
 	json_object_set_new(msgs, "received", json_integer((json_int_t)s->stats.msgs_in));
 	json_object_set_new(msgs, "sent", json_integer((json_int_t)s->stats.msgs_out));
@@ -251,7 +243,7 @@ static void reconfigure(struct se *se, const struct ipc_msg *m)
 		se->sessions[m->peer] = NULL;
 	}
 	if (m->type == IPC_PEER_ADD && m->peer < MAX_PEERS) {
-		se->sessions[m->peer] = session_new(m->peer, &se->env, (const struct ipc_peer_cfg *)m->body);
+		se->sessions[m->peer] = session_new(m->peer, &se->env, (const struct ipc_peer_session *)m->body);
 		if (m->peer >= se->nsessions)
 			se->nsessions = m->peer + 1;
 	}
@@ -381,27 +373,29 @@ static void *se_main(void *arg)
 	return NULL;
 }
 
-int se_start(struct se *se, const struct ixpd_config *cfg, struct ipc_queue *in,
+int se_start(struct se *se, const struct se_settings *set, struct ipc_queue *in,
     struct ipc_queue *to_rde, struct ipc_queue *to_main, char *err, size_t errlen)
 {
+	if (set->nlisten > SE_MAX_LISTEN) {
+		snprintf(err, errlen, "%d listen addresses: at most %d", set->nlisten, SE_MAX_LISTEN);
+		return -1;
+	}
 	the_se = se;
 	session_set_hooks(&se_hooks);
 	se->in = in;
 	se->to_rde = to_rde;
 	se->to_main = to_main;
-	se->env = (struct session_env){ .local_as = cfg->rs_as, .router_id = ntohl(cfg->router_id.s_addr),
-		.hold_time = cfg->hold_time, .connect_retry = cfg->connect_retry, .port = cfg->port,
+	se->env = (struct session_env){ .local_as = set->local_as, .router_id = set->router_id,
+		.hold_time = set->hold_time, .connect_retry = set->connect_retry, .port = set->port,
 		.to_rde = to_rde };
 	se->epfd = epoll_create1(EPOLL_CLOEXEC);
 	struct epoll_event ev = { .events = EPOLLIN };
 	ev.data.u64 = tag(TAG_QUEUE, 0, in->efd);
 	epoll_ctl(se->epfd, EPOLL_CTL_ADD, in->efd, &ev);
-	if (cfg->n_listen_addrs == 0) {
-		if (open_listener(se, NULL, cfg->port, err, errlen) < 0)
-			return -1;
-	}
-	for (int i = 0; i < cfg->n_listen_addrs && i < SE_MAX_LISTEN; i++)
-		if (open_listener(se, &cfg->listen_addrs[i], cfg->port, err, errlen) < 0)
+	if (set->nlisten == 0 && open_listener(se, NULL, set->port, err, errlen) < 0)
+		return -1;
+	for (int i = 0; i < set->nlisten; i++)
+		if (open_listener(se, &set->listen[i], set->port, err, errlen) < 0)
 			return -1;
 	return pthread_create(&se->thread, NULL, se_main, se);
 }

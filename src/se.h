@@ -9,9 +9,8 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
-#include "config.h"
+#include "addr.h"
 #include "ipc.h"
-#include "rde.h"
 #include "session.h"
 
 #define SE_MAX_LISTEN 16
@@ -28,10 +27,20 @@ struct se {
 	atomic_bool stop;
 };
 
+/* What the session engine starts with; later changes of the timers come
+ * as IPC_SETTINGS. */
+struct se_settings {
+	uint32_t local_as;
+	uint32_t router_id;          /* host order */
+	uint16_t hold_time, connect_retry, port;
+	const struct ip_addr *listen; /* none: the dual-stack wildcard */
+	int nlisten;                 /* at most SE_MAX_LISTEN */
+};
+
 /* Opens the listening sockets (errors are returned, so ixpd can refuse to
- * start) and starts the thread. */
-/* Sessions are created by IPC_PEER_ADD messages, at start as on reload. */
-int se_start(struct se *se, const struct ixpd_config *cfg, struct ipc_queue *in,
+ * start) and starts the thread.  Sessions are created by IPC_PEER_ADD
+ * messages, at start as on reload. */
+int se_start(struct se *se, const struct se_settings *set, struct ipc_queue *in,
     struct ipc_queue *to_rde, struct ipc_queue *to_main, char *err, size_t errlen);
 void se_stop(struct se *se);
 #endif

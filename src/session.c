@@ -39,16 +39,16 @@ static const char *peer_name(const struct session *s)
 	return buf;
 }
 
-struct session *session_new(uint32_t id, struct session_env *env, const struct ipc_peer_cfg *m)
+struct session *session_new(uint32_t id, struct session_env *env, const struct ipc_peer_session *m)
 {
 	struct session *s = xcalloc(1, sizeof(*s));
 	s->id = id;
 	s->env = env;
-	s->asn = m->session.asn;
-	s->addr = m->session.addr;
-	s->passive = m->session.passive;
-	s->add_path = m->session.add_path;
-	s->description = m->session.description[0] ? xstrdup(m->session.description) : NULL;
+	s->asn = m->asn;
+	s->addr = m->addr;
+	s->passive = m->passive;
+	s->add_path = m->add_path;
+	s->description = m->description[0] ? xstrdup(m->description) : NULL;
 	s->since = wall_now();
 	s->connect_at = s->passive ? 0 : now_ms();
 	return s;

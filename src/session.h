@@ -10,7 +10,7 @@
 #include <sys/socket.h>
 
 #include "bgp_msg.h"
-#include "config.h"
+#include "addr.h"
 #include "ipc.h"
 
 enum fsm_state {
@@ -80,7 +80,7 @@ struct session {
 	struct session_stats stats;
 };
 
-struct session *session_new(uint32_t id, struct session_env *env, const struct ipc_peer_cfg *m);
+struct session *session_new(uint32_t id, struct session_env *env, const struct ipc_peer_session *m);
 void session_free(struct session *s);
 /* The address family the session carries (its neighbour address's). */
 enum family session_family(const struct session *s);

@@ -51,8 +51,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	struct session_env env = { .local_as = 59900, .router_id = 0xc0000201, .hold_time = 90,
 		.connect_retry = 5, .port = 179, .to_rde = &q };
-	struct ipc_peer_cfg m = { .session = { .asn = 52001, .passive = true } };
-	ip_addr_parse("192.0.2.11", &m.session.addr);
+	struct ipc_peer_session m = { .asn = 52001, .passive = true };
+	ip_addr_parse("192.0.2.11", &m.addr);
 	for (int phase = 0; phase < 2; phase++) {
 		struct session *s = session_new(1, &env, &m);
 		int sv[2];

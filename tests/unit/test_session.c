@@ -20,8 +20,8 @@ static struct session *start(uint32_t peer_as, bool as4, int *fd_out)
 	ipc_queue_init(&to_rde);
 	env = (struct session_env){ .local_as = 59900, .router_id = 0xc0000201, .hold_time = 90,
 		.connect_retry = 5, .port = 179, .to_rde = &to_rde };
-	struct ipc_peer_cfg m = { .session = { .asn = peer_as, .passive = true } };
-	ip_addr_parse("192.0.2.11", &m.session.addr);
+	struct ipc_peer_session m = { .asn = peer_as, .passive = true };
+	ip_addr_parse("192.0.2.11", &m.addr);
 	(void)as4;
 	struct session *s = session_new(1, &env, &m);
 	int sv[2];
