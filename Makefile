@@ -8,42 +8,68 @@ OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
 WARN    := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
            -Wmissing-prototypes -Wno-unused-parameter
-CPPFLAGS += -std=c11 -D_GNU_SOURCE -Isrc -MMD -MP
-LDLIBS  += -lyaml -ljansson -lpthread -ldl
+CPPFLAGS += -std=c11 -D_GNU_SOURCE -MMD -MP
 
 ifeq ($(SAN),1)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
 endif
 
-MAINS    := src/ixpd.c src/ixpctl.c
-LIB_SRCS := $(filter-out $(MAINS),$(wildcard src/*.c))
+# The source tree: one directory per thread or layer (ARCHITECTURE.md).  A
+# directory is compiled with the include paths of itself and of what it may
+# use, and nothing else, so an #include against the data flow is a compile
+# error.  Each list holds what the directories it names may use in turn.
+uses_lib     :=
+uses_bgp     := lib
+uses_config  := lib bgp
+uses_rib     := lib bgp
+uses_data    := lib bgp config
+uses_policy  := lib bgp config rib data
+uses_ipc     := lib bgp
+uses_ctl     := lib bgp ipc
+uses_datasrc := lib bgp config rib data policy ipc
+uses_se      := lib bgp ipc ctl
+uses_rde     := lib bgp config rib data policy ipc ctl
+uses_daemon  := lib bgp config rib data policy ipc ctl datasrc se rde
+uses_ixpctl  := lib bgp ctl
+LAYERS := lib bgp config rib data policy ipc ctl datasrc se rde daemon ixpctl
+# -I flags of directory $(1)
+includes = $(foreach d,$(1) $(uses_$(1)),-Isrc/$(d))
+ALL_INCLUDES := $(foreach d,$(LAYERS),-Isrc/$(d))
+
+MAINS    := src/daemon/ixpd.c src/ixpctl/ixpctl.c
+LIB_SRCS := $(filter-out $(MAINS),$(foreach d,$(LAYERS),$(wildcard src/$(d)/*.c)))
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/obj/%.o)
 TESTS    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 # Tools (load generator, ...): one program per tools/NAME.c, on the library.
 TOOLS    := $(patsubst tools/%.c,$(BUILD)/%,$(wildcard tools/*.c))
+# What each program links beyond the library: ixpctl speaks JSON to the
+# control socket and needs nothing else (no YAML loader, no UPDATE codec).
+DAEMON_LIBS := -lyaml -ljansson -lpthread -ldl
+IXPCTL_LIBS := -ljansson
 
 all: $(BUILD)/ixpd $(BUILD)/ixpctl $(TESTS) $(TOOLS)
 
+# build/obj/LAYER/NAME.o from src/LAYER/NAME.c, with LAYER's include paths
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(call includes,$(patsubst %/,%,$(dir $*))) $(CFLAGS) $(WARN) -c -o $@ $<
 
 $(BUILD)/libixpd.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
-$(BUILD)/ixpd: $(BUILD)/obj/ixpd.o $(BUILD)/libixpd.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/ixpd: $(BUILD)/obj/daemon/ixpd.o $(BUILD)/libixpd.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(DAEMON_LIBS)
 
-$(BUILD)/ixpctl: $(BUILD)/obj/ixpctl.o $(BUILD)/libixpd.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/ixpctl: $(BUILD)/obj/ixpctl/ixpctl.o $(BUILD)/libixpd.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(IXPCTL_LIBS)
 
 $(BUILD)/%: tools/%.c $(BUILD)/libixpd.a
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(BUILD)/libixpd.a $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(ALL_INCLUDES) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(BUILD)/libixpd.a $(DAEMON_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/testlib.h $(BUILD)/libixpd.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(BUILD)/libixpd.a $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(ALL_INCLUDES) -Itests/unit $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(BUILD)/libixpd.a $(DAEMON_LIBS)
 
 check: all
 	@tests/run-unit $(BUILD)
@@ -54,14 +80,14 @@ FUZZERS   := $(FUZZ_SRCS:tests/fuzz/%.c=build-fuzz/%)
 fuzz: $(FUZZERS)
 build-fuzz/%: tests/fuzz/%.c $(LIB_SRCS)
 	@mkdir -p build-fuzz
-	clang $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		$(WARN) -o $@ $< $(LIB_SRCS) $(LDLIBS)
+	clang $(CPPFLAGS) $(ALL_INCLUDES) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		$(WARN) -o $@ $< $(LIB_SRCS) $(DAEMON_LIBS)
 
 clean:
 	rm -rf build build-asan build-fuzz
 
 .PHONY: all check fuzz clean
--include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d $(BUILD)/*.d)
+-include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/tests/*.d $(BUILD)/*.d)
 
 # Route-server benchmark (bench/README.md): every workload against every
 # route server, 3 runs each; root, network namespaces, about an hour.
