@@ -46,7 +46,7 @@ import random
 import sys
 from array import array
 
-# arouteserver's IPv4 bogons (ixpd's built-in list, src/bogons.c): (net, len, exact)
+# arouteserver's IPv4 bogons (ixpd's built-in list, src/config/bogons.c): (net, len, exact)
 BOGONS4 = [("0.0.0.0", 0, True), ("0.0.0.0", 8, False), ("10.0.0.0", 8, False),
            ("127.0.0.0", 8, False), ("169.254.0.0", 16, False), ("172.16.0.0", 12, False),
            ("192.0.2.0", 24, False), ("192.88.99.0", 24, False), ("192.168.0.0", 16, False),
