@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # ixpd build.  `make` builds the daemon and tools, `make check` runs unit and
 # config tests, `make SAN=1 BUILD=build-asan check` runs them under ASan+UBSan,
 # `make fuzz` builds the libFuzzer targets (clang).

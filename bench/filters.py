@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """bench/filters.py — the data of the IXP filter profile (workloads W1F, W2F).
 
 usage: bgpload --print-table --config SESSIONS.conf |

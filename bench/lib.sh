@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # shellcheck shell=bash
 # bench/lib.sh — the route-server benchmark: topology, route servers,
 # load, measurement.  Sourced by bench/run; builds on tests/lab/lib.sh

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """bench/report.py RESULTS.jsonl BENCH_DIR — medians, ratios, RESULTS.md, results.png.
 
 Reads the JSON lines bench/run appends (one per run).  For each workload and

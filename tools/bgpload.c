@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* bgpload: BGP load generator for ixpd (and any route server).
  *
  * One process, many BGP sessions to the route server, one thread, epoll,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* bgpload_dcache: what keeps receiving cheap when one process runs hundreds
  * of receiving sessions (included once by tools/bgpload.c; all static).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* bgpload_hist: a log-linear histogram of delays in microseconds (included
  * once by tools/bgpload.c; all static).  64 buckets per power of two: a
  * bucket is at most 1/64 (1.6 %) of its value wide; values below 64 us

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* bgpload_mrt: reads the prefixes of an MRT TABLE_DUMP_V2 RIB dump
  * (RFC 6396, with the RFC 8050 ADD-PATH subtypes) for bgpload's feeders.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* bgpload_pset: the set of prefixes a sink currently holds.
  *
  * IPv4 prefixes up to /24 (all an IXP route server passes) live in a

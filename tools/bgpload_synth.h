@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* bgpload_synth: deterministic synthesis of a realistic-looking routing
  * table, and the small helpers that build canonical path attributes.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* bgpload_table: per-session tables from a text file (--table), for
  * replaying a multi-peer RIB with one session per original peer, and the
  * log of what each receiver is sent (--rib-log), for checking the route

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* bgpload_util: clock, hashing, logging for bgpload (included once by
  * tools/bgpload.c; everything here is static). */
 #ifndef BGPLOAD_UTIL_H

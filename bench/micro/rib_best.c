@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* rib_best micro-benchmark: instructions per call of the decision process
  * on the path sets route servers meet, for comparing two builds under
  * callgrind (instruction counts are repeatable; timings on a shared

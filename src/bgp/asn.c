@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "asn.h"
 
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* asn: classification of AS numbers, sorted ASN sets, AS-SET names, and
  * the AS_PATH questions the import policy asks (arouteserver semantics).
  *

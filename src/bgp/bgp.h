@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* bgp: protocol constants from RFC 4271 and its extensions.  No code. */
 #ifndef IXPD_BGP_H
 #define IXPD_BGP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "bgp_msg.h"
 
 #include <stdio.h>

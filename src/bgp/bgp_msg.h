@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* bgp_msg: framing of BGP messages and the small message types (OPEN with
  * capabilities, NOTIFICATION, KEEPALIVE, ROUTE-REFRESH).  UPDATE lives in
  * bgp_update.h.  Pure functions: no sockets, no session state. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "bgp_update.h"
 
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* bgp_update: decoding of received UPDATE messages with RFC 7606 error
  * handling, and encoding of UPDATEs for one receiver class.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* pfxtree: path-compressed binary trie, one root per address family.
  *
  * Every node holds a full prefix (the bits it stands for), so a lookup

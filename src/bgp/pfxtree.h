@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* pfxtree: a set of IPv4/IPv6 prefixes, each carrying one pointer value,
  * that answers the questions route filters ask: is this exact prefix in the
  * set, which entries cover (contain) a prefix, which entries lie inside it.

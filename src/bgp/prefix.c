@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "prefix.h"
 
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* prefix: an IPv4 or IPv6 unicast prefix, its NLRI encoding and text form. */
 #ifndef IXPD_PREFIX_H
 #define IXPD_PREFIX_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* bogons: arouteserver's default bogon list as a table of text, turned into
  * a struct cfg_prefix_list on first use.  The entries are public facts
  * (IANA special-purpose registries and the RFCs named in the comments). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* bogons: the bogon prefix list arouteserver ships (its config.d/bogons.yml),
  * built in so that ixpd filters bogons without a bogons file.  Same entries,
  * comments and order as arouteserver's list: the default routes exactly,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* config: loads ixpd.yml and the arouteserver-format general.yml and
  * clients.yml it names (see config.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* config: reads ixpd.yml, the bogons file and the arouteserver-format
  * general.yml and clients.yml it names, validates them, and produces an
  * immutable struct ixpd_config.  Errors are reported as "file:line: what is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ctl_format: text rendering of control replies.  See ctl_format.h. */
 #include "ctl_format.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ctl_format: renders control-protocol results as text for ixpctl.
  *
  * Pure functions from a decoded "result" object to a stream, so the output

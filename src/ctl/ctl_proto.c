@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ctl_proto: request validation, ixpctl's command grammar, and the framing
  * of the control protocol.  See ctl_proto.h. */
 #include "ctl_proto.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ctl_proto: the ixpd control protocol, shared by ixpctl and the daemon.
  *
  * A client connects to the Unix stream socket, sends one JSON object

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ctl_reply: see ctl_reply.h. */
 #include "ctl_reply.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ctl_reply: how an engine thread (SE, RDE) answers a control request.
  * The request came with the client's socket; the answer goes back to the
  * main thread, which owns the socket and writes it.  A request two

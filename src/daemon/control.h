@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* control: the daemon side of the Unix control socket.  Runs on the main
  * thread: accepts a client, reads and validates its request (ctl_proto),
  * hands it to the thread that owns the data (SE: sessions, RDE: routes;

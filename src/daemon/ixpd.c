@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ixpd: the route-server daemon.  The main thread owns the configuration,
  * signals and the control socket; the session engine (se.c) and the route
  * decision engine (rde.c) run in their own threads and talk through

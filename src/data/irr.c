@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* irr: RPSL dumps, AS-SET expansion, bgpq4, and the on-disk cache; see
  * irr.h for the contract.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* irr: IRR data for the import filters (RFC 7948 §4.6, arouteserver's
  * cfg.filtering.irrdb): which origin ASNs and which prefixes a member may
  * announce, from the AS-SETs it registered.

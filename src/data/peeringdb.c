@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "peeringdb.h"
 
 #include <curl/curl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* peeringdb: the PeeringDB `net` data arouteserver's defaults use --
  * info_prefixes4/6 (max-prefix), irr_as_set (AS-SETs when a client has
  * none) and info_never_via_route_servers -- read from a file in the API's

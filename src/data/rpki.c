@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* rpki: VRP table, RFC 6811 validation, ASPA verification, JSON loaders.
  * See rpki.h for the contract. */
 #include "rpki.h"

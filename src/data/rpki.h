@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* rpki: the RPKI data the import policy checks routes against.
  *
  * - A VRP table (validated ROA payloads: prefix, max length, origin AS) and

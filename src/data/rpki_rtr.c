@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* rpki_rtr: RTR feed through rtrlib 0.8.  See rpki_rtr.h for the contract. */
 #include "rpki_rtr.h"
 

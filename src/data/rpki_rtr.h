@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* rpki_rtr: VRPs from RPKI-to-Router caches (RFC 6810, RFC 8210) through
  * rtrlib 0.8 (cfg.rpki_roas.source: rtr).
  *

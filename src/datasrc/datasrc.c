@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "datasrc.h"
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* datasrc: the import policy's external data -- RPKI VRPs/ASPAs from a
  * JSON file, IRR data from RPSL dump files or bgpq4 (with the on-disk
  * cache as fallback) -- fetched on a thread of its own, so a slow IRR

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "ipc.h"
 
 #include <stdlib.h>

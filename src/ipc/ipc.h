@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ipc: messages between the threads -- main, the session engine (SE), the
  * route decision engine (RDE) and the data sources -- modelled on
  * OpenBGPD's imsg: each thread owns its data and they only exchange

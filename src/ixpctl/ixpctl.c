@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ixpctl: command-line client for ixpd's control socket.  Parses the
  * command, sends one request, prints the reply as text or JSON.
  * Exit status: 0 success, 1 the command failed (or the reply was unusable),

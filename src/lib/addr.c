@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* addr: see addr.h. */
 #include "addr.h"
 

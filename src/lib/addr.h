@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* addr: an IPv4 or IPv6 address as a value (parsed, printed, compared,
  * turned into a socket address) -- the one address type of the daemon,
  * its configuration and its clients. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "dynlib.h"
 
 #include <dlfcn.h>

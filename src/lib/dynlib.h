@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dynlib: optional libraries loaded on first use (dlopen) instead of
  * linked.  A route server that never asks PeeringDB's API or an RTR cache
  * does not map libcurl, rtrlib and the TLS/SSH stacks they pull in (about

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* log: one place that formats and routes log lines (stderr or syslog).
  * Thread-safe; every line is written with a single write(2). */
 #ifndef IXPD_LOG_H

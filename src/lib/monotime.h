@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* monotime: the monotonic clock every thread measures intervals with
  * (timers, deadlines, ages); never the wall clock, which an operator or
  * NTP may step. */

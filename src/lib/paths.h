@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* paths: the file system locations the daemon and its clients agree on
  * when nothing else is configured. */
 #ifndef IXPD_PATHS_H

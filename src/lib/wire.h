@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* wire: bounds-checked big-endian readers and a growable writer.
  * Every byte from the network is read through struct rbuf: a read past the
  * end fails (returns -1) and never touches memory outside the buffer. */

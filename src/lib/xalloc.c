@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "xalloc.h"
 
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* xalloc: allocation that aborts on failure.  A route server out of memory
  * cannot keep its promises to any member; dying loudly beats limping on. */
 #ifndef IXPD_XALLOC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* community: compiling, matching and editing BGP communities; see
  * community.h for the contract. */
 #include "community.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* community: the route server's BGP communities (arouteserver's
  * cfg.communities and friends) compiled to wire patterns, matched against
  * canonical attribute bytes, and attribute editing for what the route

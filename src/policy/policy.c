@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "policy.h"
 
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* policy: the import decision for each received path (accept, or reject
  * with a reason kept in the Adj-RIB-In), the attributes the route server
  * makes of it (informational communities added, its own communities

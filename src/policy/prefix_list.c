@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* prefix_list: arouteserver prefix lists on a pfxtree.  Each tree entry is
  * one distinct prefix/length and holds the positions of the list entries
  * with that prefix (several may share it with different ge/le/asn), so a

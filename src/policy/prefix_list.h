@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* prefix_list: an arouteserver prefix list (global_black_list_pref,
  * black_list_pref, white_list_pref, white_list_route, bogons) compiled into
  * a matcher.

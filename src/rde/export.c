@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* export: turns RIB changes into UPDATEs for members.
  *
  * For a changed prefix most members get the same thing: the overall best

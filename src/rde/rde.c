@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "rde.h"
 
 #include <arpa/inet.h>

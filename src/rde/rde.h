@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* rde: the route decision engine thread.  It owns the RIB, imports
  * UPDATEs from the session engine (decode -> policy -> RIB), and exports
  * changes to members (export.c).  Everything here runs on the RDE thread

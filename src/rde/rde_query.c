@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "rde_query.h"
 
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* rde_query: answers control requests about routes (`show routes`,
  * `show status`) from the RDE's own data, as JSON, on the RDE thread; the
  * reply goes to the main thread, which writes it to the client.  The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "attr.h"
 
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* attr: interned, reference-counted path attribute sets.  Routes with the
  * same attributes (a member's whole table often has few distinct sets)
  * share one copy; identity comparison replaces byte comparison everywhere

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "rib.h"
 
 #include <stdlib.h>

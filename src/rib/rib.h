@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* rib: the one shared prefix table.  Each entry holds every path received
  * for the prefix, one per member session (the members' Adj-RIBs-In, rejected
  * paths included, RFC 7947 §2.1), kept in peer order.  There is no

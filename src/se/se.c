@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "se.h"
 
 /* RFC 8326: how long routes of a gracefully shut down member stay with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* se: the session engine thread.  It owns the sockets and the sessions,
  * runs every FSM and timer, and never waits on route processing: UPDATEs go
  * to the RDE as raw bytes and the RDE's encoded UPDATEs come back as shared

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "session.h"
 
 #include <arpa/inet.h>

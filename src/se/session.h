@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* session: the RFC 4271 finite state machine of one member session, its
  * connections (at most one locally and one remotely initiated, for
  * collision detection, §6.8), timers, OPEN negotiation and message framing.

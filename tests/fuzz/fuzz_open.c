@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer target: message framing and OPEN/NOTIFICATION/ROUTE-REFRESH
  * decoding.  Input = a stream of BGP messages. */
 #include <stdint.h>

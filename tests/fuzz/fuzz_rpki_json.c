@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer target: the VRP/ASPA JSON loaders (rpki-client, Routinator,
  * RIPE validator and arouteserver cache shapes), input = a file's bytes.
  * Whatever loads must also validate and verify without trouble. */

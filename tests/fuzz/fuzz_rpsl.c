@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer target: the RPSL dump reader and AS-SET expansion, input = a
  * dump file's bytes (handed over through a memfd, as the reader takes a
  * path). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer target: whatever a peer sends, through the real session code
  * (framing, OPEN negotiation, FSM, NOTIFICATION/ROUTE-REFRESH handling).
  * The input is split in two: the first half arrives before the session

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer target: UPDATE decoding as a 4-octet and a 2-octet peer, for
  * IPv4 and IPv6 sessions.  Whatever the input, decoding must not crash or
  * read out of bounds, and an accepted announcement must survive a round trip

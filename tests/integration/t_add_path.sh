@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # t_add_path: m1 (BIRD, `add paths rx`; add_path: True for this client on
 # the RS) receives every eligible path of a prefix announced by two members
 # (GoBGP m3, ExaBGP m5); members without ADD-PATH receive exactly one (the

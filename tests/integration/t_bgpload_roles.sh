@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # shellcheck disable=SC2016   # jq programs with $variables, in single quotes
 # T_TIMEOUT=180
 # t_bgpload_roles: bgpload's member role, addrs= session lists, churn

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # T_TIMEOUT=420
 # t_decision_rfc: the route server's choice for every member and prefix of a
 # real multi-peer RIB is the one of RFC 4271 §9.1.2.2 (MED compared within

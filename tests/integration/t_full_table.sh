@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # shellcheck disable=SC2016   # jq programs with $variables, in single quotes
 # t_full_table: a full table through the route server.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # t_no_reflection: a member never receives its own routes back from the
 # route server — neither its standard routes nor a prefix it shares with
 # another member (it must get the other member's path instead), and not on

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # t_path_hiding: no path hiding.  ExaBGP (m5) and GoBGP (m3) announce the
 # same prefix; m5's path is preferred (AS_PATH 1 vs 3 long) but carries
 # "do not announce to X":

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # shellcheck disable=SC2016   # jq/eval programs with $variables, in single quotes
 # T_TIMEOUT=200
 # t_policy_actions: the action communities a member attaches to steer its

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # shellcheck disable=SC2016   # jq programs with $variables, in single quotes
 # T_TIMEOUT=200
 # t_policy_filters: ixpd's IXP import filters (RFC 7948, arouteserver's

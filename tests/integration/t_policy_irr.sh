@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # shellcheck disable=SC2016   # jq programs with $variables, in single quotes
 # T_TIMEOUT=240
 # t_policy_irr: IRR filtering from an RPSL dump (ixpd.yml irr.rpsl),

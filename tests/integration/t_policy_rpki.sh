@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # shellcheck disable=SC2016   # jq programs with $variables, in single quotes
 # T_TIMEOUT=300
 # t_policy_rpki: RPKI origin validation (RFC 6811) with real data sources,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # t_route_refresh: ROUTE-REFRESH (RFC 2918) in both directions.
 #  - member -> RS: BIRD `reload in`, FRR `clear bgp ... soft in`, OpenBGPD
 #    `bgpctl neighbor X refresh`, ExaBGP `announce route-refresh`: the RS

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # t_sessions: every member (BIRD, FRR, GoBGP, OpenBGPD, ExaBGP) establishes
 # one IPv4 and one IPv6 session with the route server, as seen from the
 # member's own CLI and from the route server (ixpctl / birdc).

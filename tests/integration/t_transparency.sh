@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # t_transparency (and t_member_interop): every member's routes reach every
 # other member, IPv4 and IPv6, exactly as announced: AS_PATH = announcer's
 # ASN only (the route server's 59900 is not prepended), NEXT_HOP = the

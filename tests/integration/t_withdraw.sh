@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # t_withdraw: withdrawals propagate to every member.
 #  1. ExaBGP announces, then withdraws, a prefix through its API
 #  2. BIRD disables its static IPv4 routes (birdc disable static4)

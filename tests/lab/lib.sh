@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # shellcheck shell=bash
 # tests/lab/lib.sh — a virtual Internet Exchange in network namespaces.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """rfc4271_model: an independent model of RFC 4271 §9.1.2.2 for a route
 server, and the tables to check a route server against it.
 

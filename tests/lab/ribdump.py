@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """Print the routes a lab member received from the route server, normalized.
 
 usage: ribdump.py TYPE AF PEER -- CLI...

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* A global policy for unit tests that drive the RDE or export directly:
  * the Euro-IX large action communities (rs:0:peer, rs:0:0, rs:1:peer,
  * rs:101..103:peer, rs:65281/65282:peer) with rs = 59900. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ASN classification, ASN sets, AS-SET names and AS_PATH questions. */
 #include "testlib.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Community definitions (arouteserver cfg.communities), matching on
  * canonical attribute bytes, community editing and AS_PATH prepending. */
 #include "testlib.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Golden-text tests for ixpctl's rendering of control replies. */
 #include <stdio.h>
 #include <jansson.h>

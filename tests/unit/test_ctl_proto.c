@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Tests for the control protocol: ixpctl's grammar, server-side request
  * validation, framing over a socketpair, and reply helpers. */
 #include <arpa/inet.h>

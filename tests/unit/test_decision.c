@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The decision process, RFC 4271 §9.1.2.2, as a procedure over the set of
  * paths eligible for a receiver: MED is compared only within a neighbour
  * AS, so the result must not depend on the order of the paths, and a path

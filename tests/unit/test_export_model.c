@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Model check of export: random announcements and withdrawals from
  * several members, some with "do not announce to" / "only to" communities,
  * exported in batches of random size.  Members come in pairs of one AS

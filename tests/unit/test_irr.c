@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* IRR data: RPSL dumps, AS-SET expansion, bgpq4 (a fake one), the cache. */
 #include "testlib.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* OPEN, NOTIFICATION, header framing (RFC 4271, 5492, 9003, 9072). */
 #include "testlib.h"
 

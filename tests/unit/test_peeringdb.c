@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* PeeringDB net records: file loading, hostile records, AS-SET text,
  * never-via-RS, max-prefix, cache, and the HTTP path against a canned
  * server on 127.0.0.1.  Run from the repository root. */

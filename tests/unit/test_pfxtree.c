@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* pfxtree: exact, covering and covered lookups, removal with glue-node
  * cleanup, and a randomized comparison against a brute-force list. */
 #include "testlib.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The import policy end to end on one route: verdicts in arouteserver's
  * order, the attributes the route server keeps (informational communities,
  * scrubbing, blackhole next hop), and export control variants. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* prefix_list: arouteserver prefix-list semantics (exact, ge/le, origin AS,
  * first match in list order) and the built-in bogon list. */
 #include "testlib.h"

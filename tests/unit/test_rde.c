@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The RDE thread driven through its queues, as the session engine drives
  * it: graceful restart helper (RFC 4724), OTC (RFC 9234), enhanced route
  * refresh (RFC 7313), RFC 7606 session reset. */

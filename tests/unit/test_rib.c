@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The prefix table: open addressing with backward-shift deletion and slab
  * entries must behave exactly like a set, through growth and churn. */
 #include "testlib.h"

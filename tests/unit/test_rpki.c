@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* RPKI: VRP table and RFC 6811 origin validation, ASPA upstream
  * verification (draft-ietf-sidrops-aspa-verification), JSON loaders. */
 #include "testlib.h"

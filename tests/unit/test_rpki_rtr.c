@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* RTR feed through rtrlib: option checks, and a live session with StayRTR
  * on loopback serving a JSON fixture (skipped without /usr/bin/stayrtr). */
 #include "testlib.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Route-server semantics (RFC 7947): decision process, no reflection,
  * path-hiding mitigation through the per-path exclusion set, shared
  * encoding for members that receive the same thing, ADD-PATH. */

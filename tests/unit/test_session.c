@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The session FSM (RFC 4271 §8) driven over a socketpair: the test plays
  * the member's side of the connection. */
 #include "testlib.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* UPDATE decoding and encoding: RFC 4271, RFC 4760, RFC 6793, RFC 7606. */
 #include "testlib.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Minimal unit-test harness: each test is a function registered with TEST();
  * CHECK() records a failure with file:line and keeps going; main() runs all. */
 #ifndef TESTLIB_H

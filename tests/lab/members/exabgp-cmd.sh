@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # ExaBGP API process "cmd": passes every line written to the FIFO $1 to
 # ExaBGP (announce/withdraw at run time, see lab_exabgp_cmd in lib.sh).
 # The FIFO is opened read-write so that this never sees end-of-file when a

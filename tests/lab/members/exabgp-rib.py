@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """ExaBGP API process "rib": keeps the member's view of its received routes.
 
 ExaBGP has no RIB one could query, so this process reads the parsed JSON
