@@ -42,8 +42,10 @@ MAINS    := src/daemon/ixpd.c src/ixpctl/ixpctl.c
 LIB_SRCS := $(filter-out $(MAINS),$(foreach d,$(LAYERS),$(wildcard src/$(d)/*.c)))
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/obj/%.o)
 TESTS    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
-# Tools (load generator, ...): one program per tools/NAME.c, on the library.
-TOOLS    := $(patsubst tools/%.c,$(BUILD)/%,$(wildcard tools/*.c))
+# Tools (load generator, ...): one program per tools/NAME.c, or per directory
+# tools/NAME/ whose .c files are linked together; on the library.
+TOOL_DIRS := $(sort $(patsubst tools/%/,%,$(dir $(wildcard tools/*/*.c))))
+TOOLS    := $(patsubst tools/%.c,$(BUILD)/%,$(wildcard tools/*.c)) $(TOOL_DIRS:%=$(BUILD)/%)
 # What each program links beyond the library: ixpctl speaks JSON to the
 # control socket and needs nothing else (no YAML loader, no UPDATE codec).
 DAEMON_LIBS := -lyaml -ljansson -lpthread -ldl
@@ -68,6 +70,17 @@ $(BUILD)/ixpctl: $(BUILD)/obj/ixpctl/ixpctl.o $(BUILD)/libixpd.a
 $(BUILD)/%: tools/%.c $(BUILD)/libixpd.a
 	$(CC) $(CPPFLAGS) $(ALL_INCLUDES) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(BUILD)/libixpd.a $(DAEMON_LIBS)
 
+# build/obj/tools/NAME/X.o from tools/NAME/X.c; build/NAME from all of them
+$(BUILD)/obj/tools/%.o: tools/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_INCLUDES) $(CFLAGS) $(WARN) -c -o $@ $<
+
+define tool_dir_rule
+$(BUILD)/$(1): $(patsubst tools/%.c,$(BUILD)/obj/tools/%.o,$(wildcard tools/$(1)/*.c)) $(BUILD)/libixpd.a
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(DAEMON_LIBS)
+endef
+$(foreach t,$(TOOL_DIRS),$(eval $(call tool_dir_rule,$(t))))
+
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/testlib.h $(BUILD)/libixpd.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_INCLUDES) -Itests/unit $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(BUILD)/libixpd.a $(DAEMON_LIBS)
@@ -88,7 +101,10 @@ clean:
 	rm -rf build build-asan build-fuzz
 
 .PHONY: all check fuzz clean
--include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/tests/*.d $(BUILD)/*.d)
+# A directory tool's dependencies are under obj/tools/NAME/; a $(BUILD)/NAME.d
+# from when it was one tools/NAME.c would name a source that is gone.
+-include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/obj/tools/*/*.d $(BUILD)/tests/*.d) \
+    $(filter-out $(TOOL_DIRS:%=$(BUILD)/%.d),$(wildcard $(BUILD)/*.d))
 
 # Route-server benchmark (bench/README.md): every workload against every
 # route server, 3 runs each; root, network namespaces, about an hour.

@@ -43,13 +43,13 @@
 #include "wire.h"
 #include "xalloc.h"
 
-#include "bgpload_util.h"
-#include "bgpload_synth.h"
-#include "bgpload_pset.h"
-#include "bgpload_mrt.h"
-#include "bgpload_table.h"
-#include "bgpload_dcache.h"
-#include "bgpload_hist.h"
+#include "dcache.h"
+#include "hist.h"
+#include "mrt.h"
+#include "pset.h"
+#include "synth.h"
+#include "table.h"
+#include "util.h"
 
 /* Pending output a feeder keeps generated ahead of the socket: enough to
  * refill the kernel buffer in one go, small enough that a KEEPALIVE queued
@@ -193,13 +193,6 @@ static uint64_t g_first_upd;        /* first UPDATE any feeder sent */
 static uint64_t g_wd_start;         /* first feeder withdrawal (--withdraw-after) */
 static double g_cpu_first_upd, g_cpu_complete;   /* our CPU seconds at those moments */
 
-static double cpu_seconds(void)
-{
-	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru);
-	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-	    (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-}
 static bool g_feeding;              /* feeders were released */
 static struct syn_space g_space[2];
 static struct mrt_data g_mrt;
@@ -293,12 +286,6 @@ static bool is_feeder_asn(uint32_t as)
 			b = m;
 	}
 	return false;
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return x < y ? -1 : x > y;
 }
 
 static void scratch_reserve(size_t n)
@@ -2249,7 +2236,7 @@ static void churn_tick(struct sess *s, uint64_t now)
 static void timers(uint64_t now)
 {
 	if (!g_feeding && (opt.no_wait || all_established() ||
-	    now - g_start_us > (uint64_t)(opt.wait_timeout * 1e6))) {
+	    now - start_us() > (uint64_t)(opt.wait_timeout * 1e6))) {
 		__atomic_store_n(&g_feeding, true, __ATOMIC_RELEASE);
 		if (!opt.no_wait && !all_established())
 			logmsg("not every session is up after %.0f s: feeders start anyway", opt.wait_timeout);
@@ -2408,7 +2395,7 @@ static json_t *session_json(const struct sess *s)
 	json_object_set_new(o, "local", json_string(s->addr));
 	json_object_set_new(o, "asn", json_integer(s->asn));
 	json_object_set_new(o, "state", json_string(state_names[s->st]));
-	json_object_set_new(o, "established_ms", ms_since(s->t_established, g_start_us));
+	json_object_set_new(o, "established_ms", ms_since(s->t_established, start_us()));
 	json_object_set_new(o, "drops", json_integer((json_int_t)s->drops));
 	json_object_set_new(o, "open_failures", json_integer((json_int_t)s->open_fail));
 	json_object_set_new(o, "last_notification", s->last_notify[0] ? json_string(s->last_notify) : json_null());
@@ -2426,8 +2413,8 @@ static json_t *session_json(const struct sess *s)
 		json_object_set_new(o, "prefixes_sent", json_integer((json_int_t)s->pfx_sent));
 		json_object_set_new(o, "withdrawals_sent", json_integer((json_int_t)s->wd_sent));
 		json_object_set_new(o, "groups_skipped", json_integer((json_int_t)s->groups_skipped));
-		json_object_set_new(o, "first_update_ms", ms_since(s->t_first_upd, g_start_us));
-		json_object_set_new(o, "last_update_ms", ms_since(s->t_last_upd, g_start_us));
+		json_object_set_new(o, "first_update_ms", ms_since(s->t_first_upd, start_us()));
+		json_object_set_new(o, "last_update_ms", ms_since(s->t_last_upd, start_us()));
 		json_object_set_new(o, "table_sent_ms", ms_since(s->t_eor_sent, s->t_first_upd));
 		char hex[24];
 		snprintf(hex, sizeof(hex), "%016" PRIx64, s->digest);
@@ -2443,13 +2430,13 @@ static json_t *session_json(const struct sess *s)
 		json_object_set_new(o, "unknown_withdrawals", json_integer((json_int_t)s->wd_unknown));
 		json_object_set_new(o, "complete_ms", ms_since(s->t_complete, g_first_upd));
 		json_object_set_new(o, "withdrawal_complete_ms", ms_since(s->t_drained, g_wd_start));
-		json_object_set_new(o, "first_update_received_ms", ms_since(s->t_first_rcvd, g_start_us));
+		json_object_set_new(o, "first_update_received_ms", ms_since(s->t_first_rcvd, start_us()));
 		char hex[24];
 		snprintf(hex, sizeof(hex), "%016" PRIx64, s->rdigest);
 		json_object_set_new(o, "routes_digest", json_string(hex));
 		snprintf(hex, sizeof(hex), "%016" PRIx64, expected_digest(s));
 		json_object_set_new(o, "routes_digest_expected", json_string(hex));
-		json_object_set_new(o, "eor_received_ms", ms_since(s->t_eor_rcvd, g_start_us));
+		json_object_set_new(o, "eor_received_ms", ms_since(s->t_eor_rcvd, start_us()));
 		if (opt.churn_pct > 0) {
 			struct churn_acct a = churn_account(s);
 			json_object_set_new(o, "churn", json_pack("{s:I,s:I,s:I,s:I}", "expected", (json_int_t)a.expected,
@@ -2530,8 +2517,8 @@ static bool summary(uint64_t now, bool *all_complete_out)
 	json_object_set_new(fo, "withdrawals_sent", json_integer((json_int_t)f_wd));
 	json_object_set_new(fo, "updates_sent", json_integer((json_int_t)f_upd));
 	json_object_set_new(fo, "bytes_sent", json_integer((json_int_t)f_bytes));
-	json_object_set_new(fo, "first_update_ms", ms_since(f_first, g_start_us));
-	json_object_set_new(fo, "last_update_ms", ms_since(f_last, g_start_us));
+	json_object_set_new(fo, "first_update_ms", ms_since(f_first, start_us()));
+	json_object_set_new(fo, "last_update_ms", ms_since(f_last, start_us()));
 	json_object_set_new(fo, "send_duration_ms", ms_since(f_last, f_first));
 	/* from the first UPDATE to the last feeder's End-of-RIB handed to TCP */
 	json_object_set_new(fo, "table_sent_ms", ms_since(f_table, f_first));
@@ -2604,7 +2591,7 @@ static bool summary(uint64_t now, bool *all_complete_out)
 	if (opt.ceiling)
 		json_object_set_new(root, "ceiling_connections", json_pack("{s:I,s:I}", "accepted",
 		    (json_int_t)g_srv_accepted, "rejected", (json_int_t)g_srv_rejected));
-	json_object_set_new(root, "duration_ms", json_real((double)(now - g_start_us) / 1000.0));
+	json_object_set_new(root, "duration_ms", json_real((double)(now - start_us()) / 1000.0));
 	json_object_set_new(root, "source", json_string(opt.mrt ? opt.mrt : "synthetic"));
 	json_object_set_new(root, "seed", json_integer((json_int_t)opt.seed));
 	struct rusage ru;
@@ -2669,7 +2656,7 @@ static int finished(uint64_t now)
 {
 	if (g_stop)
 		return 1;
-	if (opt.duration > 0 && now - g_start_us >= (uint64_t)(opt.duration * 1e6))
+	if (opt.duration > 0 && now - start_us() >= (uint64_t)(opt.duration * 1e6))
 		return 1;
 	if (!opt.exit_when_complete)
 		return 0;
@@ -2714,7 +2701,7 @@ static int run(void)
 	update_decoded_init(&g_dec);
 	if (opt.ceiling)
 		ceiling_listen();
-	uint64_t next_progress = g_start_us + 1000000;
+	uint64_t next_progress = start_us() + 1000000;
 	struct epoll_event evs[256];
 	uint64_t linger_until = 0;
 	for (;;) {
@@ -2782,8 +2769,6 @@ static int run(void)
 }
 
 /* --- self test of the codec speed ---------------------------------------------------- */
-
-static double secs_since(uint64_t t0) { return (double)(now_us() - t0) / 1e6; }
 
 static int selftest_speed(void)
 {
@@ -3128,7 +3113,7 @@ static int print_tables(void)
 
 int main(int argc, char **argv)
 {
-	g_start_us = now_us();
+	start_clock();
 	parse_args(argc, argv);
 	if (opt.selftest)
 		return selftest_speed();

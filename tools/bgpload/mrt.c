@@ -1,25 +1,10 @@
 /* SPDX-License-Identifier: ISC */
-/* bgpload_mrt: reads the prefixes of an MRT TABLE_DUMP_V2 RIB dump
- * (RFC 6396, with the RFC 8050 ADD-PATH subtypes) for bgpload's feeders.
- *
- * For each IPv4/IPv6 unicast prefix the attributes of the first RIB entry
- * are kept, reduced to what a member sends a route server (ORIGIN,
- * AS_PATH, MED, ATOMIC_AGGREGATE, AGGREGATOR, COMMUNITIES, EXTENDED and
- * LARGE COMMUNITIES; no NEXT_HOP, MP_*, LOCAL_PREF, ORIGINATOR_ID,
- * CLUSTER_LIST, AS4_*, OTC or unknown attributes), in ascending type order
- * (ixpd's canonical form).  Identical attribute sets are interned and the
- * prefixes sorted by attribute set, so a feeder packs prefixes sharing
- * attributes into the same UPDATEs as a real router would.  The first AS
- * of the path is replaced with the feeder's AS when sending (mrt_attrs_for).
- *
- * Compressed dumps (.gz, .bz2, .xz) are read through gzip/bzip2/xz -dc. */
-#ifndef BGPLOAD_MRT_H
-#define BGPLOAD_MRT_H
+#include "mrt.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,34 +13,15 @@
 #include <unistd.h>
 
 #include "bgp.h"
-#include "prefix.h"
-#include "wire.h"
+#include "bgp_update.h"
+#include "synth.h"
+#include "util.h"
 #include "xalloc.h"
-#include "bgpload_util.h"
-#include "bgpload_synth.h"
 
 #define MRT_TABLE_DUMP_V2 13
 enum {
 	MRT_PEER_INDEX_TABLE = 1, MRT_RIB_IPV4_UNICAST = 2, MRT_RIB_IPV6_UNICAST = 4,
 	MRT_RIB_IPV4_UNICAST_ADDPATH = 8, MRT_RIB_IPV6_UNICAST_ADDPATH = 10,
-};
-
-struct mrt_fam {
-	struct prefix *pfx;         /* after mrt_finish: sorted by attribute set */
-	uint32_t *aid;              /* attribute set of each prefix (while loading) */
-	uint32_t n, cap;
-	uint32_t *gstart;           /* group g = pfx[gstart[g] .. gstart[g + 1]) */
-	uint32_t *gattr;            /* its attribute set */
-	uint32_t ngroups;
-};
-
-struct mrt_data {
-	struct mrt_fam fam[2];      /* FAM_IPV4, FAM_IPV6 */
-	struct wbuf blob;           /* interned attribute sets */
-	uint32_t *off, *len, nattr, acap;
-	uint32_t *htab;             /* attribute set index + 1, 0 = empty */
-	size_t hmask;
-	uint64_t records, skipped;
 };
 
 static void mrt_rehash(struct mrt_data *m)
@@ -72,7 +38,7 @@ static void mrt_rehash(struct mrt_data *m)
 	}
 }
 
-static uint32_t mrt_intern(struct mrt_data *m, const uint8_t *a, size_t n)
+uint32_t mrt_intern(struct mrt_data *m, const uint8_t *a, size_t n)
 {
 	if (!m->htab || (m->nattr + 1) * 2 > m->hmask + 1)
 		mrt_rehash(m);
@@ -176,7 +142,7 @@ static int mrt_canon(const uint8_t *p, size_t n, struct wbuf *out)
 		if (at[i].type == at[i - 1].type)
 			return -1;          /* duplicate attribute */
 	if (!have_origin)
-		attr_origin(out, ORIGIN_IGP);
+		syn_attr_origin(out, ORIGIN_IGP);
 	for (int i = 0; i < na; i++) {
 		if (!have_path && at[i].type > ATTR_AS_PATH) {
 			attr_put_header(out, ATTR_F_TRANSITIVE, ATTR_AS_PATH, 0);   /* empty */
@@ -205,10 +171,7 @@ static int mrt_canon(const uint8_t *p, size_t n, struct wbuf *out)
 	return 0;
 }
 
-/* The attribute set `a` as feeder `asn` sends it: the first AS of the path
- * replaced (or, for an empty path or one starting with an AS_SET, the
- * feeder's AS prepended). */
-static void mrt_attrs_for(const uint8_t *a, size_t n, uint32_t asn, struct wbuf *out)
+void mrt_attrs_for(const uint8_t *a, size_t n, uint32_t asn, struct wbuf *out)
 {
 	struct attr_iter it;
 	uint8_t flags, type;
@@ -235,7 +198,7 @@ static void mrt_attrs_for(const uint8_t *a, size_t n, uint32_t asn, struct wbuf 
 	}
 }
 
-static void mrt_add(struct mrt_fam *f, const struct prefix *p, uint32_t aid)
+void mrt_add(struct mrt_fam *f, const struct prefix *p, uint32_t aid)
 {
 	if (f->n == f->cap) {
 		f->cap = f->cap ? f->cap * 2 : 65536;
@@ -274,8 +237,8 @@ static void mrt_rib(struct mrt_data *m, uint16_t subtype, const uint8_t *body, s
 	mrt_add(&m->fam[v6 ? 1 : 0], &p, mrt_intern(m, scratch->data, scratch->len));
 }
 
-/* Groups each family's prefixes by attribute set (counting sort). */
-static void mrt_finish(struct mrt_data *m)
+/* a counting sort */
+void mrt_finish(struct mrt_data *m)
 {
 	for (int fi = 0; fi < 2; fi++) {
 		struct mrt_fam *f = &m->fam[fi];
@@ -347,10 +310,7 @@ static FILE *mrt_open(const char *path, pid_t *child)
 	return fdopen(fds[0], "rb");
 }
 
-/* Loads an MRT file; dies on an unreadable file or one without a RIB.  A
- * truncated file (say, the first megabyte of a compressed dump) is used up
- * to its last complete record, with a warning. */
-static void mrt_load(struct mrt_data *m, const char *path)
+void mrt_load(struct mrt_data *m, const char *path)
 {
 	pid_t child;
 	FILE *fp = mrt_open(path, &child);
@@ -404,4 +364,3 @@ static void mrt_load(struct mrt_data *m, const char *path)
 		die("MRT file %s: no IPv4/IPv6 unicast RIB entries (TABLE_DUMP_V2 expected)", path);
 	mrt_finish(m);
 }
-#endif

@@ -1,35 +1,16 @@
 /* SPDX-License-Identifier: ISC */
-/* bgpload_synth: deterministic synthesis of a realistic-looking routing
- * table, and the small helpers that build canonical path attributes.
- *
- * Prefixes.  Prefix number k (k = 0, 1, 2, ...) of an address family is a
- * pure function of (seed, k), so any prefix can be recomputed at any time
- * and tables of different feeders are disjoint simply by giving them
- * disjoint ranges of k.  The lengths follow a fixed pattern per block of
- * prefixes (IPv4: 60 % /24, the rest /16-/23; IPv6: /32-/48 with /48 the
- * most frequent), shuffled by the seed.  Within one length L, the i-th
- * prefix of that length is the i-th non-bogon /L slot, scrambled by a
- * bijection (cycle walking), so prefixes of one length never repeat and
- * are spread over the whole address space instead of being consecutive.
- *
- * Attributes.  A table is cut into groups of 1-50 consecutive prefixes
- * that share one attribute set (ORIGIN, an AS_PATH of 1-6 hops starting
- * with the feeder's AS, sometimes a MED, one or two communities, sometimes
- * a large community), like the attribute sharing of a real table. */
-#ifndef BGPLOAD_SYNTH_H
-#define BGPLOAD_SYNTH_H
+#include "synth.h"
+
 #include <stdbool.h>
-#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bgp.h"
-#include "prefix.h"
-#include "wire.h"
-#include "bgpload_util.h"
+#include "bgp_update.h"
 
 /* --- canonical attribute builders ---------------------------------------- */
 
-static void attr_origin(struct wbuf *w, uint8_t origin)
+void syn_attr_origin(struct wbuf *w, uint8_t origin)
 {
 	attr_put_header(w, ATTR_F_TRANSITIVE, ATTR_ORIGIN, 1);
 	wbuf_u8(w, origin);
@@ -63,30 +44,6 @@ static void attr_large_communities(struct wbuf *w, const uint32_t (*lc)[3], unsi
 }
 
 /* --- prefix space ----------------------------------------------------------- */
-
-#define SYN_MAXINT 24
-#define SYN_PAT_MAX 200
-
-struct syn_len {                /* the /L slots of the universe */
-	int sbits;                  /* slot bits: L minus the universe's bits */
-	uint64_t mask;              /* 2^sbits - 1 */
-	int nint;                   /* bogon-covered slot intervals, sorted, merged */
-	uint64_t ia[SYN_MAXINT], in[SYN_MAXINT];
-	uint64_t cap;               /* usable (non-bogon) slots */
-	uint64_t mul[3], add[3];    /* the scrambling bijection */
-};
-
-struct syn_space {
-	uint8_t afi;
-	int width;                  /* bits of the address we build: 32, or 64 (IPv6 top half) */
-	int ubits;                  /* universe prefix: ubase/ubits (IPv6 2000::/3) */
-	uint64_t ubase;
-	int npat;
-	uint8_t pat[SYN_PAT_MAX];   /* prefix length of each block position */
-	uint32_t rank[SYN_PAT_MAX]; /* index of the position among those of its length */
-	uint32_t cnt[129];          /* positions per length in one block */
-	struct syn_len len[49];
-};
 
 struct bogon { uint64_t v; int len; };  /* value in the top len bits of the width */
 
@@ -170,7 +127,7 @@ static void syn_len_init(struct syn_space *sp, int L, const struct bogon *bg, si
 	}
 }
 
-static void syn_space_init(struct syn_space *sp, uint8_t afi, uint64_t seed)
+void syn_space_init(struct syn_space *sp, uint8_t afi, uint64_t seed)
 {
 	memset(sp, 0, sizeof(*sp));
 	sp->afi = afi;
@@ -204,8 +161,7 @@ static void syn_space_init(struct syn_space *sp, uint8_t afi, uint64_t seed)
 		sp->rank[i] = seen[sp->pat[i]]++;
 }
 
-/* Largest table (prefix numbers 0 .. n-1) the space can synthesise. */
-static uint64_t syn_capacity(const struct syn_space *sp)
+uint64_t syn_capacity(const struct syn_space *sp)
 {
 	uint64_t best = UINT64_MAX;
 	for (int i = 0; i < sp->npat; i++) {
@@ -235,8 +191,7 @@ static inline uint64_t syn_perm(const struct syn_len *sl, uint64_t x)
 	return x;
 }
 
-/* Prefix number k of the space (k < syn_capacity()). */
-static void syn_prefix(const struct syn_space *sp, uint64_t k, struct prefix *out)
+void syn_prefix(const struct syn_space *sp, uint64_t k, struct prefix *out)
 {
 	uint64_t blk = k / (uint64_t)sp->npat;
 	int pos = (int)(k % (uint64_t)sp->npat);
@@ -280,8 +235,7 @@ static uint32_t syn_asn(struct rng *r, const uint32_t *avoid, size_t navoid)
 	}
 }
 
-/* The attribute set of group g of the feeder with AS `asn`. */
-static void syn_attrs(uint64_t seed, uint32_t asn, uint64_t g, const uint32_t *avoid, size_t navoid,
+void syn_attrs(uint64_t seed, uint32_t asn, uint64_t g, const uint32_t *avoid, size_t navoid,
     struct wbuf *w)
 {
 	struct rng r = { hash3(seed, asn, g) };
@@ -293,7 +247,7 @@ static void syn_attrs(uint64_t seed, uint32_t asn, uint64_t g, const uint32_t *a
 		path[i] = syn_asn(&r, avoid, navoid);
 	if (n >= 2 && n < 6 && rng_below(&r, 10) == 0)
 		path[n] = path[n - 1], n++;         /* origin prepends once */
-	attr_origin(w, rng_below(&r, 10) == 0 ? ORIGIN_INCOMPLETE : ORIGIN_IGP);
+	syn_attr_origin(w, rng_below(&r, 10) == 0 ? ORIGIN_INCOMPLETE : ORIGIN_IGP);
 	attr_as_path(w, path, n);
 	if (rng_below(&r, 10) < 3)
 		attr_med(w, rng_below(&r, 1000));
@@ -315,10 +269,9 @@ static void syn_attrs(uint64_t seed, uint32_t asn, uint64_t g, const uint32_t *a
 	}
 }
 
-/* Group sizes 1-50, most groups small (size = 1 + 49 u^3, mean ~13). */
-static uint32_t syn_group_size(struct rng *r)
+/* size = 1 + 49 u^3 */
+uint32_t syn_group_size(struct rng *r)
 {
 	double u = rng_unit(r);
 	return 1 + (uint32_t)(49.0 * u * u * u + 0.5);
 }
-#endif

@@ -1,32 +1,16 @@
 /* SPDX-License-Identifier: ISC */
-/* bgpload_table: per-session tables from a text file (--table), for
- * replaying a multi-peer RIB with one session per original peer, and the
- * log of what each receiver is sent (--rib-log), for checking the route
- * server's choices against a model.
- *
- * One route a line, fields separated by '|':
- *     LOCAL_ADDR|PREFIX|AS_PATH|ORIGIN|MED
- * LOCAL_ADDR is the session that announces it; AS_PATH is space-separated
- * ASNs with AS_SETs as {a,b,c} (empty for an empty path); ORIGIN is IGP,
- * EGP or INCOMPLETE; MED a number or '-' for none.  '#' starts a comment.
- * The AS_PATH is sent as written (not rewritten with the session's AS, as
- * --mrt does).  Each session's routes are grouped by attribute set like an
- * MRT table (struct mrt_data). */
-#ifndef BGPLOAD_TABLE_H
-#define BGPLOAD_TABLE_H
-#include <stdio.h>
+#include "table.h"
+
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bgp.h"
 #include "prefix.h"
+#include "synth.h"
+#include "util.h"
 #include "wire.h"
-#include "bgpload_mrt.h"
-
-struct table_owner {
-	char addr[INET6_ADDRSTRLEN];
-	struct mrt_data *m;
-};
+#include "xalloc.h"
 
 static int table_asn(const char *text, uint32_t *asn)
 {
@@ -91,7 +75,7 @@ static int table_attrs(char *path, const char *origin, const char *med, struct w
 		wbuf_free(&seg);
 		return -1;
 	}
-	attr_origin(out, o);
+	syn_attr_origin(out, o);
 	attr_put_header(out, ATTR_F_TRANSITIVE, ATTR_AS_PATH, seg.len);
 	wbuf_put(out, seg.data, seg.len);
 	wbuf_free(&seg);
@@ -118,9 +102,7 @@ static struct mrt_data *table_of(struct table_owner **owners, size_t *n, const c
 	return o->m;
 }
 
-/* Reads the file into one table per announcing address; dies with
- * file:line on a malformed line. */
-static struct table_owner *table_load(const char *path, size_t *nowners)
+struct table_owner *table_load(const char *path, size_t *nowners)
 {
 	FILE *fp = fopen(path, "r");
 	if (!fp)
@@ -152,11 +134,6 @@ static struct table_owner *table_load(const char *path, size_t *nowners)
 	return owners;
 }
 
-/* --rib-log: one line per prefix announced or withdrawn, in arrival order,
- *     A PREFIX NEXT_HOP MED AS_PATH      (MED '-' when absent)
- *     W PREFIX
- *     D                                  (session lost: forget everything)
- * so the last line of a prefix is what the receiver holds. */
 static void riblog_as_path(FILE *fp, const uint8_t *attrs, size_t len)
 {
 	struct rbuf v;
@@ -177,7 +154,7 @@ static void riblog_as_path(FILE *fp, const uint8_t *attrs, size_t len)
 	}
 }
 
-static void riblog_update(FILE *fp, const struct update_decoded *u)
+void riblog_update(FILE *fp, const struct update_decoded *u)
 {
 	char pfx[PREFIX_STRLEN], nh[INET6_ADDRSTRLEN] = "-";
 	for (uint32_t i = 0; i < u->withdrawn.n; i++)
@@ -196,4 +173,3 @@ static void riblog_update(FILE *fp, const struct update_decoded *u)
 		fputc('\n', fp);
 	}
 }
-#endif
