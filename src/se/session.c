@@ -468,9 +468,16 @@ static void on_route_refresh(struct session *s, struct conn *c, const uint8_t *b
 	uint16_t afi;
 	uint8_t safi, subtype;
 	if (bgp_route_refresh_decode(body, len, &afi, &safi, &subtype) < 0) {
-		uint8_t d[2];
-		put_u16(d, (uint16_t)(len + BGP_HEADER_LEN));
-		conn_fail(s, c, ERR_ROUTE_REFRESH, ERR_RR_INVALID_LEN, d, 2, now);
+		/* RFC 7313 §5: an unknown subtype is ignored whatever its length;
+		 * for the others the data is the complete message, whose header
+		 * precedes the body in the read buffer. */
+		if (len >= 3 && body[2] > RR_END) {
+			log_info("neighbor %s: ignoring ROUTE-REFRESH subtype %u of %zu octets",
+			    peer_name(s), body[2], len);
+			return;
+		}
+		conn_fail(s, c, ERR_ROUTE_REFRESH, ERR_RR_INVALID_LEN, body - BGP_HEADER_LEN,
+		    len + BGP_HEADER_LEN, now);
 		return;
 	}
 	int fam = family_from_afi_safi(afi, safi);

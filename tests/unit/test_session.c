@@ -15,15 +15,15 @@ static struct session_env env;
 static struct ipc_queue to_rde;
 static int member_fd;
 
-static struct session *start(uint32_t peer_as, bool as4, int *fd_out)
+/* A passive session with the member at addr, attached to a socketpair. */
+static struct session *start_at(const char *addr, uint32_t peer_as, int *fd_out)
 {
 	log_set_level(LOG_LVL_ERR);      /* the refusals below are expected */
 	ipc_queue_init(&to_rde);
 	env = (struct session_env){ .local_as = 59900, .router_id = 0xc0000201, .hold_time = 90,
 		.connect_retry = 5, .port = 179, .to_rde = &to_rde };
 	struct ipc_peer_session m = { .asn = peer_as, .passive = true };
-	ip_addr_parse("192.0.2.11", &m.addr);
-	(void)as4;
+	ip_addr_parse(addr, &m.addr);
 	struct session *s = session_new(1, &env, &m);
 	int sv[2];
 	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
@@ -33,6 +33,12 @@ static struct session *start(uint32_t peer_as, bool as4, int *fd_out)
 	if (fd_out)
 		*fd_out = sv[0];
 	return s;
+}
+
+static struct session *start(uint32_t peer_as, bool as4, int *fd_out)
+{
+	(void)as4;
+	return start_at("192.0.2.11", peer_as, fd_out);
 }
 
 static void stop(struct session *s)
@@ -60,7 +66,8 @@ static int next_msg(uint8_t *body, size_t *len)
 	return h[18];
 }
 
-static void member_open(uint16_t my_as, uint16_t hold, uint8_t role, uint32_t as4)
+/* The member's OPEN: IPv4 unicast, route refresh, the given AS and role. */
+static struct bgp_open member_open_msg(uint16_t my_as, uint16_t hold, uint8_t role, uint32_t as4)
 {
 	struct bgp_open o = { .version = 4, .my_as = my_as, .hold_time = hold, .bgp_id = 0xc000020b };
 	o.caps.families = 1;
@@ -68,10 +75,21 @@ static void member_open(uint16_t my_as, uint16_t hold, uint8_t role, uint32_t as
 	o.caps.as4 = as4 != 0;
 	o.caps.as4_asn = as4;
 	o.caps.role = role;
+	return o;
+}
+
+static void member_send_open(const struct bgp_open *o)
+{
 	struct wbuf w = { 0 };
-	bgp_open_encode(&w, &o);
+	bgp_open_encode(&w, o);
 	(void)!write(member_fd, w.data, w.len);
 	wbuf_free(&w);
+}
+
+static void member_open(uint16_t my_as, uint16_t hold, uint8_t role, uint32_t as4)
+{
+	struct bgp_open o = member_open_msg(my_as, hold, role, as4);
+	member_send_open(&o);
 }
 
 static void member_keepalive(void)
@@ -128,16 +146,26 @@ TEST(open_keepalive_exchange_establishes_and_tells_the_rde)
 	stop(s);
 }
 
-static void expect_notification(uint8_t code, uint8_t subcode)
+/* Checks that the next message after OPEN and KEEPALIVEs is this
+ * NOTIFICATION; its body (code, subcode, data) is left in b. */
+static size_t expect_notification_body(uint8_t code, uint8_t subcode, uint8_t *b)
 {
-	uint8_t b[4096];
-	size_t len;
+	size_t len = 0;
 	int t;
 	while ((t = next_msg(b, &len)) == BGP_OPEN || t == BGP_KEEPALIVE)
 		;
 	CHECK_EQ_INT(t, BGP_NOTIFICATION);
+	if (t != BGP_NOTIFICATION)
+		return 0;
 	CHECK_EQ_INT(b[0], code);
 	CHECK_EQ_INT(b[1], subcode);
+	return len;
+}
+
+static void expect_notification(uint8_t code, uint8_t subcode)
+{
+	uint8_t b[4096];
+	expect_notification_body(code, subcode, b);
 }
 
 TEST(open_from_wrong_as_is_refused_with_bad_peer_as)
@@ -336,5 +364,121 @@ TEST(connection_collision_keeps_the_higher_identifiers_connection)
 	member_fd = first_member;
 	expect_notification(ERR_CEASE, ERR_CEASE_COLLISION);
 	close(sv[1]);
+	stop(s);
+}
+
+TEST(open_with_bgp_identifier_zero_or_all_ones_gets_bad_bgp_identifier_rfc4271_6_2)
+{
+	static const uint32_t bad[] = { 0, 0xffffffffu };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct session *s = start(52001, true, NULL);
+		struct bgp_open o = member_open_msg(52001, 90, ROLE_NONE, 52001);
+		o.bgp_id = bad[i];
+		member_send_open(&o);
+		session_on_readable(s, s->conn[0], 1000);
+		expect_notification(ERR_OPEN, ERR_OPEN_BGPID);
+		CHECK(s->conn[0] == NULL);
+		stop(s);
+	}
+}
+
+/* RFC 4760 §8: a member that offers no Multiprotocol capability speaks
+ * IPv4 unicast only; one that lacks the session's family is refused with
+ * the missing capability as data (RFC 5492 §3). */
+TEST(ipv6_session_whose_open_lacks_ipv6_unicast_gets_unsupported_capability_rfc5492_3)
+{
+	static const uint8_t mp_ipv6[] = { CAPA_MP, 4, 0, AFI_IPV6, 0, SAFI_UNICAST };
+	static const uint8_t offered[] = { 1u << FAM_IPV4, 0 };     /* MP IPv4 only, no MP */
+	uint8_t b[4096];
+	for (size_t i = 0; i < sizeof(offered); i++) {
+		struct session *s = start_at("2001:db8::11", 52001, NULL);
+		struct bgp_open o = member_open_msg(52001, 90, ROLE_NONE, 52001);
+		o.caps.families = offered[i];
+		member_send_open(&o);
+		session_on_readable(s, s->conn[0], 1000);
+		size_t len = expect_notification_body(ERR_OPEN, ERR_OPEN_CAPA, b);
+		CHECK_EQ_INT(len, 2 + sizeof(mp_ipv6));
+		CHECK(len == 2 + sizeof(mp_ipv6) && memcmp(b + 2, mp_ipv6, sizeof(mp_ipv6)) == 0);
+		CHECK(s->conn[0] == NULL);
+		stop(s);
+	}
+	struct session *s = start_at("2001:db8::11", 52001, NULL);
+	struct bgp_open o = member_open_msg(52001, 90, ROLE_NONE, 52001);
+	o.caps.families = 1u << FAM_IPV6;
+	member_send_open(&o);
+	session_on_readable(s, s->conn[0], 1000);
+	CHECK_EQ_INT(session_state(s), FSM_OPENCONFIRM);
+	stop(s);
+}
+
+/* Sends a ROUTE-REFRESH with this body to the route server. */
+static void member_route_refresh(const uint8_t *body, size_t len, uint8_t *msg)
+{
+	memset(msg, 0xff, 16);
+	put_u16(msg + 16, (uint16_t)(BGP_HEADER_LEN + len));
+	msg[18] = BGP_ROUTE_REFRESH;
+	memcpy(msg + BGP_HEADER_LEN, body, len);
+	(void)!write(member_fd, msg, BGP_HEADER_LEN + len);
+}
+
+/* Takes what the session posted to the RDE; returns how many were of type. */
+static int rde_messages(enum ipc_type type)
+{
+	int n = 0;
+	for (struct ipc_msg *m = ipc_take_all(&to_rde), *next; m; m = next) {
+		next = m->next;
+		n += m->type == type;
+		ipc_msg_free(m);
+	}
+	return n;
+}
+
+TEST(route_refresh_with_bad_length_gets_invalid_message_length_with_the_message_rfc7313_5)
+{
+	static const uint8_t borr[] = { 0, AFI_IPV4, RR_BEGIN, SAFI_UNICAST, 0 };   /* 5 octets */
+	uint8_t sent[64], b[4096];
+	struct session *s = establish();
+	member_route_refresh(borr, sizeof(borr), sent);
+	session_on_readable(s, s->conn[0], 2000);
+	size_t len = expect_notification_body(ERR_ROUTE_REFRESH, ERR_RR_INVALID_LEN, b);
+	CHECK_EQ_INT(len, 2 + BGP_HEADER_LEN + sizeof(borr));
+	CHECK(len == 2 + BGP_HEADER_LEN + sizeof(borr) && memcmp(b + 2, sent, len - 2) == 0);
+	CHECK(s->conn[0] == NULL);
+	stop(s);
+}
+
+TEST(route_refresh_for_a_family_not_negotiated_is_ignored_rfc2918_4)
+{
+	static const uint8_t v6[] = { 0, AFI_IPV6, RR_NORMAL, SAFI_UNICAST };
+	static const uint8_t v4[] = { 0, AFI_IPV4, RR_NORMAL, SAFI_UNICAST };
+	uint8_t sent[64], b[4096];
+	size_t len;
+	struct session *s = establish();              /* IPv4 unicast only */
+	rde_messages(IPC_PEER_UP);
+	member_route_refresh(v6, sizeof(v6), sent);
+	session_on_readable(s, s->conn[0], 2000);
+	CHECK_EQ_INT(session_state(s), FSM_ESTABLISHED);
+	CHECK_EQ_INT(next_msg(b, &len), -1);          /* nothing sent */
+	CHECK_EQ_INT(rde_messages(IPC_REFRESH), 0);
+	member_route_refresh(v4, sizeof(v4), sent);   /* while the negotiated one is served */
+	session_on_readable(s, s->conn[0], 2000);
+	CHECK_EQ_INT(rde_messages(IPC_REFRESH), 1);
+	stop(s);
+}
+
+TEST(route_refresh_of_unknown_subtype_is_ignored_whatever_its_length_rfc7313_5)
+{
+	static const uint8_t sub3[] = { 0, AFI_IPV4, 3, SAFI_UNICAST, 0 };
+	uint8_t sent[64], b[4096];
+	size_t len;
+	struct session *s = establish();
+	rde_messages(IPC_PEER_UP);
+	for (size_t l = 4; l <= sizeof(sub3); l++) {
+		member_route_refresh(sub3, l, sent);
+		session_on_readable(s, s->conn[0], 2000);
+		CHECK_EQ_INT(session_state(s), FSM_ESTABLISHED);
+		CHECK_EQ_INT(next_msg(b, &len), -1);
+		CHECK_EQ_INT(rde_messages(IPC_REFRESH), 0);
+	}
 	stop(s);
 }
