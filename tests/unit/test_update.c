@@ -298,6 +298,72 @@ TEST(mp_reach_bad_next_hop_length_resets_session)
 	update_decoded_free(&u);
 }
 
+/* Without trustworthy MP attributes the NLRI cannot be located, so
+ * treat-as-withdraw is impossible: wrong Optional/Transitive bits reset. */
+TEST(mp_reach_or_unreach_with_wrong_flags_resets_session_rfc7606_5_3)
+{
+	static const uint8_t head[] = { 0x40, 1, 1, 0, 0x40, 2, 6, 2, 1, 0, 0, 0xcb, 0x21 };
+	/* MP_REACH_NLRI 2001:db8::11, 2804:1f10::/32; MP_UNREACH_NLRI 2804:1f10::/32 */
+	static const uint8_t reach[] = { 14, 26, 0, 2, 1, 16,
+		0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x11,
+		0, 32, 0x28, 0x04, 0x1f, 0x10 };
+	static const uint8_t unreach[] = { 15, 8, 0, 2, 1, 32, 0x28, 0x04, 0x1f, 0x10 };
+	static const struct { uint8_t flags; const uint8_t *attr; size_t len; } cases[] = {
+		{ ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE, reach, sizeof(reach) },
+		{ ATTR_F_TRANSITIVE, reach, sizeof(reach) },
+		{ ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE, unreach, sizeof(unreach) },
+		{ ATTR_F_TRANSITIVE, unreach, sizeof(unreach) },
+		{ ATTR_F_OPTIONAL, reach, sizeof(reach) },        /* right: the control */
+		{ ATTR_F_OPTIONAL, unreach, sizeof(unreach) },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint8_t a[64];
+		memcpy(a, head, sizeof(head));
+		a[sizeof(head)] = cases[i].flags;
+		memcpy(a + sizeof(head) + 1, cases[i].attr, cases[i].len);
+		struct msg m;
+		struct update_decoded u;
+		body(&m, NULL, 0, a, sizeof(head) + 1 + cases[i].len, NULL, 0);
+		decode(&ctx6, &m, &u);
+		if (cases[i].flags == ATTR_F_OPTIONAL) {
+			CHECK_EQ_INT(u.action, UPD_OK);
+		} else {
+			CHECK_EQ_INT(u.action, UPD_SESSION_RESET);
+			CHECK_EQ_INT(u.notify.code, ERR_UPDATE);
+			CHECK_EQ_INT(u.notify.subcode, ERR_UPD_ATTRFLAGS);
+			CHECK_EQ_INT(u.announced.n + u.withdrawn.n, 0);
+		}
+		update_decoded_free(&u);
+	}
+}
+
+TEST(as4_aggregator_replaces_as_trans_aggregator_from_two_octet_peer_rfc6793_4_2_3)
+{
+	/* AGGREGATOR AS_TRANS 192.0.2.1; AS4_AGGREGATOR 4200000001 198.51.100.7 */
+	static const uint8_t a[] = {
+		0x40, 1, 1, 0,
+		0x40, 2, 4, 2, 1, 0xcb, 0x21,
+		0x40, 3, 4, 192, 0, 2, 11,
+		0xc0, 7, 6, 0x5b, 0xa0, 192, 0, 2, 1,
+		0xc0, 18, 8, 0xfa, 0x56, 0xea, 0x01, 198, 51, 100, 7,
+	};
+	struct msg m;
+	struct update_decoded u;
+	body(&m, NULL, 0, a, sizeof(a), nlri_45_65, sizeof(nlri_45_65));
+	decode(&ctx2, &m, &u);
+	CHECK_EQ_INT(u.action, UPD_OK);
+	struct rbuf v;
+	CHECK(attr_find(u.attrs.data, u.attrs.len, ATTR_AGGREGATOR, &v) == 0);
+	CHECK_EQ_INT(v.len, 8);
+	if (v.len == 8) {
+		static const uint8_t addr[] = { 198, 51, 100, 7 };
+		CHECK_EQ_INT(get_u32(v.p), 4200000001u);
+		CHECK(memcmp(v.p + 4, addr, 4) == 0);
+	}
+	CHECK(attr_find(u.attrs.data, u.attrs.len, ATTR_AS4_AGGREGATOR, &v) < 0);
+	update_decoded_free(&u);
+}
+
 TEST(nlri_host_bits_are_cleared)
 {
 	static const uint8_t n[] = { 22, 45, 65, 3 };
