@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "prefix.h"
+
 /* Rendered cells are bounded; an AS path is the longest thing shown and
  * 4 KiB holds several hundred hops. */
 #define CELL_MAX 4096
@@ -454,22 +456,47 @@ static void path_row(struct table *t, const char *prefix, const json_t *p)
 	table_add(t, cells);
 }
 
+/* The server lists routes in its table's order; people read them by prefix. */
+struct sorted_route {
+	struct prefix prefix;
+	const json_t *route;
+};
+
+static int route_order(const void *a, const void *b)
+{
+	return prefix_cmp(&((const struct sorted_route *)a)->prefix, &((const struct sorted_route *)b)->prefix);
+}
+
 static int render_routes(const json_t *r, time_t now, FILE *out)
 {
 	struct table t = { .cols = route_cols, .ncols = N_ROUTE_COLS };
-	const json_t *route, *path;
-	size_t i, j;
+	const json_t *routes = get(r, "routes"), *route, *path;
+	size_t i, j, n = json_array_size(routes);
 	char prefix[64];
+	struct sorted_route *v = calloc(n + 1, sizeof(*v));
 
-	json_array_foreach(get(r, "routes"), i, route) {
-		const char *text = field(route, "prefix", prefix, sizeof(prefix));
-		json_array_foreach(get(route, "paths"), j, path)
+	if (v == NULL)
+		return -1;
+	json_array_foreach(routes, i, route) {
+		v[i].route = route;
+		if (prefix_parse(field(route, "prefix", prefix, sizeof(prefix)), &v[i].prefix) < 0)
+			memset(&v[i].prefix, 0, sizeof(v[i].prefix));
+	}
+	qsort(v, n, sizeof(*v), route_order);
+	for (i = 0; i < n; i++) {
+		const char *text = field(v[i].route, "prefix", prefix, sizeof(prefix));
+		json_array_foreach(get(v[i].route, "paths"), j, path)
 			path_row(&t, text, path);
 	}
+	free(v);
 	if (t.nrows > 0)
 		fprintf(out, "Flags: * valid, > best, R rejected\n");
 	int rc = table_finish(&t, "No routes.", out);
-	if (json_is_true(get(r, "truncated")))
+	const json_t *next = get(r, "next");
+	if (json_is_true(get(r, "truncated")) && json_is_integer(next))
+		fprintf(out, "(%zu prefixes shown; continue with --after %lld, or narrow the query "
+		    "with PREFIX or --neighbor)\n", n, (long long)json_integer_value(next));
+	else if (json_is_true(get(r, "truncated")))
 		fprintf(out, "(truncated by the server; narrow the query with PREFIX or --neighbor)\n");
 	return rc;
 }

@@ -78,11 +78,13 @@ enum {
 	ARG_REJECTED = 1u << 4,
 	ARG_MESSAGE = 1u << 5,
 	ARG_GRACEFUL = 1u << 6,
+	ARG_LIMIT = 1u << 7,
+	ARG_AFTER = 1u << 8,
 };
 
 /* Indexed by bit number of the ARG_ flags. */
 static const char *const arg_names[] = { "address", "prefix", "neighbor", "all", "rejected", "message",
-	"graceful" };
+	"graceful", "limit", "after" };
 #define N_ARGS (sizeof(arg_names) / sizeof(arg_names[0]))
 
 static const struct command_spec {
@@ -93,13 +95,20 @@ static const struct command_spec {
 	[CTL_CMD_SHOW_STATUS] = { "show status", 0, 0 },
 	[CTL_CMD_SHOW_NEIGHBORS] = { "show neighbors", 0, 0 },
 	[CTL_CMD_SHOW_NEIGHBOR] = { "show neighbor", ARG_ADDRESS, ARG_ADDRESS },
-	[CTL_CMD_SHOW_ROUTES] = { "show routes", ARG_PREFIX | ARG_NEIGHBOR | ARG_ALL | ARG_REJECTED, 0 },
+	[CTL_CMD_SHOW_ROUTES] = { "show routes",
+		ARG_PREFIX | ARG_NEIGHBOR | ARG_ALL | ARG_REJECTED | ARG_LIMIT | ARG_AFTER, 0 },
 	[CTL_CMD_NEIGHBOR_DOWN] = { "neighbor down", ARG_ADDRESS | ARG_MESSAGE | ARG_GRACEFUL, ARG_ADDRESS },
 	[CTL_CMD_NEIGHBOR_UP] = { "neighbor up", ARG_ADDRESS, ARG_ADDRESS },
 	[CTL_CMD_NEIGHBOR_REFRESH] = { "neighbor refresh", ARG_ADDRESS, ARG_ADDRESS },
 	[CTL_CMD_RELOAD] = { "reload", 0, 0 },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+bool ctl_command_is_read_only(enum ctl_command command)
+{
+	return command == CTL_CMD_SHOW_STATUS || command == CTL_CMD_SHOW_NEIGHBORS ||
+	    command == CTL_CMD_SHOW_NEIGHBOR || command == CTL_CMD_SHOW_ROUTES;
+}
 
 const char *ctl_command_name(enum ctl_command command)
 {
@@ -148,6 +157,21 @@ static int parse_arg(unsigned arg, const json_t *value, struct ctl_request *out,
 {
 	bool want_bool = arg == ARG_ALL || arg == ARG_REJECTED || arg == ARG_GRACEFUL;
 
+	if (arg == ARG_LIMIT || arg == ARG_AFTER) {
+		json_int_t v = json_integer_value(value);
+		if (!json_is_integer(value) || v < 0 || v > UINT32_MAX) {
+			set_err(err, errlen, "argument \"%s\" must be an integer from 0 to %u",
+			    arg_names[__builtin_ctz(arg)], UINT32_MAX);
+			return -1;
+		}
+		if (arg == ARG_LIMIT) {
+			out->has_limit = true;
+			out->limit = (uint32_t)v;
+		} else {
+			out->after = (uint32_t)v;
+		}
+		return 0;
+	}
 	if (want_bool ? !json_is_boolean(value) : !json_is_string(value)) {
 		set_err(err, errlen, "argument \"%s\" must be a %s", arg_names[__builtin_ctz(arg)],
 		    want_bool ? "boolean" : "string");
@@ -428,6 +452,16 @@ static int route_option(json_t *req, int argc, char *const argv[], int *i, char 
 		++*i;
 		return set_canonical_neighbor(req, *i < argc ? argv[*i] : NULL, err, errlen);
 	}
+	if (strcmp(opt, "--limit") == 0 || strcmp(opt, "--after") == 0) {
+		++*i;
+		char *end;
+		unsigned long long v = *i < argc ? strtoull(argv[*i], &end, 10) : 0;
+		if (*i >= argc || !argv[*i][0] || *end || argv[*i][0] == '-' || v > UINT32_MAX) {
+			set_err(err, errlen, "%s needs a number from 0 to %u", opt, UINT32_MAX);
+			return -1;
+		}
+		return json_object_set_new(req, opt + 2, json_integer((json_int_t)v));
+	}
 	if (opt[0] == '-') {
 		set_err(err, errlen, "unknown option \"%s\" for show routes "
 		    "(global options such as --json go before the command)", opt);
@@ -596,7 +630,7 @@ static int read_message(int fd, size_t max, int64_t deadline, bool stop_at_newli
 	}
 }
 
-static json_t *decode_message(const char *data, size_t len, char *err, size_t errlen)
+json_t *ctl_decode(const char *data, size_t len, char *err, size_t errlen)
 {
 	json_error_t jerr;
 
@@ -626,7 +660,7 @@ json_t *ctl_recv(int fd, size_t max, int timeout_ms, bool stop_at_newline,
 	json_t *msg = NULL;
 
 	if (read_message(fd, max, deadline_after(timeout_ms), stop_at_newline, &b, err, errlen) == 0)
-		msg = decode_message(b.data, b.len, err, errlen);
+		msg = ctl_decode(b.data, b.len, err, errlen);
 	free(b.data);
 	return msg;
 }

@@ -24,6 +24,7 @@
 #define IXPD_CTL_PROTO_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <jansson.h>
 
 #include "addr.h"
@@ -61,11 +62,16 @@ struct ctl_request {
 	bool all;                   /* show routes: every path, not only the best */
 	bool rejected;              /* show routes: only paths the import policy rejected */
 	bool graceful;              /* neighbor down: RFC 8326 graceful shutdown first */
+	bool has_limit;             /* show routes: "limit" given (0: no limit) */
+	uint32_t limit;             /* show routes: at most this many prefixes */
+	uint32_t after;             /* show routes: continue where "next" said */
 	char message[CTL_SHUTDOWN_MSG_MAX + 1]; /* neighbor down: "" when none */
 };
 
 /* The protocol name of a command ("show neighbor"). */
 const char *ctl_command_name(enum ctl_command command);
+/* Commands the read-only socket serves: they change nothing. */
+bool ctl_command_is_read_only(enum ctl_command command);
 
 /* Validates a decoded request object and fills *out.  Rejects unknown
  * commands, unknown or misplaced arguments, wrong JSON types, malformed
@@ -82,6 +88,11 @@ int ctl_request_parse(const json_t *request, struct ctl_request *out,
  * checked and sent in canonical form.  Returns a new reference, or NULL
  * with a message in err. */
 json_t *ctl_request_from_argv(int argc, char *const argv[], char *err, size_t errlen);
+
+/* Decodes one message (without its "\n") as a JSON object; an empty,
+ * truncated or invalid message, or another value, is an error.  Returns a
+ * new reference, or NULL with a message in err. */
+json_t *ctl_decode(const char *data, size_t len, char *err, size_t errlen);
 
 /* Reads one message from fd and decodes it as a JSON object.  Reads until
  * EOF, or with stop_at_newline until the first "\n" (the server uses that so

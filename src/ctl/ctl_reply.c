@@ -1,25 +1,34 @@
 /* SPDX-License-Identifier: ISC */
-/* ctl_reply: see ctl_reply.h. */
 #include "ctl_reply.h"
 
 #include "ctl_proto.h"
 
-void control_reply_part(struct ipc_queue *q, int fd, enum ctl_reply_part part, json_t *result)
+static void push(struct ipc_queue *q, uint32_t client, enum ctl_reply_part part, const void *body,
+    size_t len)
 {
-	json_t *reply = ctl_reply_ok(result);
-	struct ipc_msg *m = ipc_msg_new(IPC_CONTROL, 0, part, &reply, sizeof(reply));
-	m->fd = fd;
+	struct ipc_msg *m = ipc_msg_new(IPC_CONTROL, 0, part, body, len);
+	m->client = client;
 	ipc_push(q, m);
 }
 
-void control_reply(struct ipc_queue *q, int fd, json_t *result, const char *error)
+void control_reply_part(struct ipc_queue *q, uint32_t client, enum ctl_reply_part part, json_t *result)
+{
+	json_t *reply = ctl_reply_ok(result);
+	push(q, client, part, &reply, sizeof(reply));
+}
+
+void control_reply(struct ipc_queue *q, uint32_t client, json_t *result, const char *error)
 {
 	if (!error) {
-		control_reply_part(q, fd, CTL_PART_WHOLE, result);
+		control_reply_part(q, client, CTL_PART_WHOLE, result);
 		return;
 	}
 	json_t *reply = ctl_reply_error("%s", error);
-	struct ipc_msg *m = ipc_msg_new(IPC_CONTROL, 0, CTL_PART_WHOLE, &reply, sizeof(reply));
-	m->fd = fd;
-	ipc_push(q, m);
+	push(q, client, CTL_PART_WHOLE, &reply, sizeof(reply));
+}
+
+void control_reply_bytes(struct ipc_queue *q, uint32_t client, char *data, size_t len, bool last)
+{
+	struct ctl_bytes b = { data, len, last };
+	push(q, client, CTL_PART_BYTES, &b, sizeof(b));
 }

@@ -1,33 +1,56 @@
 /* SPDX-License-Identifier: ISC */
-/* control: the daemon side of the Unix control socket.  Runs on the main
- * thread: accepts a client, reads and validates its request (ctl_proto),
- * hands it to the thread that owns the data (SE: sessions, RDE: routes;
- * both for `show neighbors`, whose parts it joins) or to the daemon
- * (reload), and writes the reply when it comes back. */
+/* control: the daemon side of the Unix control sockets, on the main
+ * thread's event loop.  Many clients at once, none able to stall the
+ * daemon: sockets are non-blocking; a client has CTL_REQUEST_TIMEOUT_MS to
+ * send its request and must keep reading its reply (no byte written for
+ * CTL_WRITE_TIMEOUT_MS: dropped); each client's queued output is bounded
+ * (a streamed `show routes` asks the RDE for its next piece only when the
+ * client has taken the last, see ctl_reply.h).  A request goes to the
+ * thread that owns the data (SE: sessions, RDE: routes; both for `show
+ * neighbors`, whose parts are joined here) or to the daemon (reload,
+ * status).  A read-only socket serves the `show` commands only. */
 #ifndef IXPD_CONTROL_H
 #define IXPD_CONTROL_H
 #include <jansson.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
 
 #include "ctl_proto.h"
 #include "ipc.h"
 
+#define CTL_MAX_CLIENTS 64
+#define CTL_REQUEST_TIMEOUT_MS 5000
+#define CTL_WRITE_TIMEOUT_MS 30000
+
+struct ctl_client;
+
 struct control {
-	int listen_fd;
-	char *path;
+	int listen_fd;               /* read-write socket */
+	int ro_listen_fd;            /* read-only socket, or -1 */
+	char *path, *ro_path;
 	struct ipc_queue *to_se, *to_rde;
 	/* the daemon answers these itself */
 	json_t *(*reload)(void *arg, char *err, size_t errlen);
 	void (*add_status)(void *arg, json_t *status);
 	void *arg;
-	int status_fd;               /* client waiting for `show status` */
-	struct join *joins;          /* requests answered in two parts */
-	size_t njoins;
+	struct ctl_client *clients[CTL_MAX_CLIENTS];
+	size_t nclients;
+	uint32_t next_id;            /* client ids are never reused */
 };
 
-int control_open(struct control *ctl, const char *path, char *err, size_t errlen);
+/* Opens the read-write socket (mode 0660) and, if ro_path is not NULL,
+ * the read-only one (mode 0666). */
+int control_open(struct control *ctl, const char *path, const char *ro_path, char *err, size_t errlen);
 void control_close(struct control *ctl);
-/* The listening socket is readable: serve one client. */
-void control_accept(struct control *ctl);
-/* A reply (IPC_CONTROL from the SE or RDE) is ready: write and close. */
-void control_send_reply(struct control *ctl, struct ipc_msg *m);
+
+/* The event loop's view: control_pollfds fills at most max entries (the
+ * listeners, then one per client) and returns how many; control_events
+ * handles their revents (the same array, after poll); control_timeout_ms
+ * is how long poll may wait before a client's deadline. */
+size_t control_pollfds(const struct control *ctl, struct pollfd *pfd, size_t max);
+void control_events(struct control *ctl, const struct pollfd *pfd, size_t n);
+int control_timeout_ms(const struct control *ctl);
+/* A reply or a piece of one (IPC_CONTROL from the SE or the RDE). */
+void control_reply_arrived(struct control *ctl, struct ipc_msg *m);
 #endif

@@ -311,13 +311,13 @@ static int run(struct daemon *d)
 	int sfd = setup_signals();
 	if (ipc_queue_init(&d->q_se) < 0 || ipc_queue_init(&d->q_rde) < 0 || ipc_queue_init(&d->q_main) < 0)
 		return 1;
-	d->ctl = (struct control){ .listen_fd = -1, .to_se = &d->q_se, .to_rde = &d->q_rde,
+	d->ctl = (struct control){ .listen_fd = -1, .ro_listen_fd = -1, .to_se = &d->q_se, .to_rde = &d->q_rde,
 		.reload = reload, .add_status = add_status, .arg = d };
 	const struct ixpd_config *cfg = d->cfg;
 	struct se_settings set = { .local_as = cfg->rs_as, .router_id = ntohl(cfg->router_id.s_addr),
 		.hold_time = cfg->hold_time, .connect_retry = cfg->connect_retry, .port = cfg->port,
 		.listen = cfg->listen_addrs, .nlisten = cfg->n_listen_addrs };
-	if (control_open(&d->ctl, d->cfg->control_socket, err, sizeof(err)) < 0 ||
+	if (control_open(&d->ctl, d->cfg->control_socket, NULL, err, sizeof(err)) < 0 ||
 	    se_start(&d->se, &set, &d->q_se, &d->q_rde, &d->q_main, err, sizeof(err)) != 0) {
 		log_err("%s", err);
 		return 1;
@@ -343,10 +343,13 @@ static int run(struct daemon *d)
 	log_info("ixpd %s started: AS%u, %d neighbors, control socket %s", IXPD_VERSION,
 	    d->cfg->rs_as, d->cfg->n_members, d->cfg->control_socket);
 	for (bool running = true; running;) {
-		struct pollfd pfd[3] = { { sfd, POLLIN, 0 }, { d->ctl.listen_fd, POLLIN, 0 },
-			{ d->q_main.efd, POLLIN, 0 } };
-		if (poll(pfd, 3, -1) < 0 && errno != EINTR)
+		/* the signals, the queue, then the control sockets and clients */
+		struct pollfd pfd[2 + 2 + CTL_MAX_CLIENTS] = { { sfd, POLLIN, 0 }, { d->q_main.efd, POLLIN, 0 } };
+		size_t nctl = control_pollfds(&d->ctl, pfd + 2, 2 + CTL_MAX_CLIENTS);
+		if (poll(pfd, 2 + nctl, control_timeout_ms(&d->ctl)) < 0 && errno != EINTR) {
+			log_err("poll: %s", strerror(errno));
 			break;
+		}
 		if (pfd[0].revents & POLLIN) {
 			struct signalfd_siginfo si;
 			if (read(sfd, &si, sizeof(si)) == sizeof(si)) {
@@ -357,17 +360,16 @@ static int run(struct daemon *d)
 			}
 		}
 		if (pfd[1].revents & POLLIN)
-			control_accept(&d->ctl);
-		if (pfd[2].revents & POLLIN)
 			for (struct ipc_msg *m = ipc_take_all(&d->q_main), *next; m; m = next) {
 				next = m->next;
 				if (m->type == IPC_PDB_DATA)
 					new_pdb(d, *(struct pdb *const *)m->body);
 				else
-					control_send_reply(&d->ctl, m);
+					control_reply_arrived(&d->ctl, m);
 				ipc_done(&d->q_main, m);
 				ipc_msg_free(m);
 			}
+		control_events(&d->ctl, pfd + 2, nctl);
 	}
 	log_info("shutting down");
 	datasrc_stop(d->data);

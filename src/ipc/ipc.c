@@ -32,7 +32,6 @@ struct ipc_msg *ipc_msg_new(enum ipc_type type, uint32_t peer, uint32_t gen, con
 	m->type = type;
 	m->peer = peer;
 	m->gen = gen;
-	m->fd = -1;
 	m->len = len;
 	if (len)
 		memcpy(m->body, body, len);

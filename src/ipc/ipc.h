@@ -40,8 +40,11 @@ enum ipc_type {
 	/* RDE -> SE */
 	IPC_SEND,            /* msg = shared bytes, targets = sessions */
 	IPC_RESET,           /* body = struct ipc_reset */
-	/* main -> RDE / SE: a control request; the handler replies on fd */
+	/* main -> RDE / SE: a control request (body struct ctl_request); the
+	 * answer comes back to main as IPC_CONTROL too (ctl_reply.h) */
 	IPC_CONTROL,
+	IPC_CONTROL_CREDIT,  /* main -> RDE: the client took a piece of its listing */
+	IPC_CONTROL_CANCEL,  /* main -> RDE: the client is gone: drop its listing */
 	/* main -> SE: body = struct ipc_peer_session; main -> RDE: body =
 	 * struct rde_peer_cfg (rde.h) */
 	IPC_PEER_ADD,        /* new peer, or changed: its session restarts */
@@ -111,7 +114,7 @@ struct ipc_msg {
 	struct msgbuf *msg;          /* IPC_SEND */
 	struct session_ref *targets; /* IPC_SEND */
 	uint32_t n_targets;
-	int fd;                      /* IPC_CONTROL: client socket */
+	uint32_t client;             /* IPC_CONTROL*: the control client (ctl_reply.h) */
 	size_t len;
 	uint8_t body[];
 };

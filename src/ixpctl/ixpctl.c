@@ -28,7 +28,7 @@ static void usage(FILE *out)
 	    "  show status\n"
 	    "  show neighbors\n"
 	    "  show neighbor ADDR\n"
-	    "  show routes [PREFIX] [--neighbor ADDR] [--all] [--rejected]\n"
+	    "  show routes [PREFIX] [--neighbor ADDR] [--all] [--rejected] [--limit N] [--after N]\n"
 	    "  neighbor ADDR down|shutdown [--graceful] [MESSAGE...]\n"
 	    "  neighbor ADDR up\n"
 	    "  neighbor ADDR refresh\n"

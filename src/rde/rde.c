@@ -141,6 +141,10 @@ static void handle_msg(struct rde *rde, struct ipc_msg *m, unsigned *updates)
 	struct rde_peer *p = m->peer < rde->npeers ? rde->peers[m->peer] : NULL;
 	if (m->type != IPC_PEER_DOWN)
 		rde_run_pending_purges(rde);
+	if (m->type == IPC_CONTROL_CREDIT || m->type == IPC_CONTROL_CANCEL) {
+		rde_query(rde, m);
+		return;
+	}
 	if (m->type == IPC_CONTROL) {
 		rde_flush_batch(rde);
 		rde_query(rde, m);
@@ -227,11 +231,12 @@ static void handle_msg(struct rde *rde, struct ipc_msg *m, unsigned *updates)
 static void *rde_main(void *arg)
 {
 	struct rde *rde = arg;
+	bool busy = false;           /* a listing can go on: do not sleep */
 	while (!atomic_load(&rde->stop)) {
 		struct pollfd pfd[2] = { { rde->in->efd, POLLIN, 0 }, { -1, POLLIN, 0 } };
 		if (rde->rtr)
 			pfd[1].fd = rpki_rtr_fd(rde->rtr);
-		poll(pfd, 2, 1000);
+		poll(pfd, 2, busy ? 0 : 1000);
 		if (rde->rtr && (pfd[1].revents & POLLIN))
 			rde_drain_rtr(rde);
 		unsigned updates = 0;
@@ -245,6 +250,7 @@ static void *rde_main(void *arg)
 		rde_retry_blackholes(rde);
 		rde_flush_batch(rde);
 		rde_check_stale_timers(rde, now_ms());
+		busy = rde_query_run(rde);
 	}
 	return NULL;
 }
@@ -268,6 +274,7 @@ void rde_stop(struct rde *rde)
 	(void)!write(rde->in->efd, &one, sizeof(one));
 	pthread_join(rde->thread, NULL);
 	rde_flush_batch(rde);
+	rde_query_free(rde);
 	rib_destroy(&rde->rib);
 	update_decoded_free(&rde->dec);
 	if (rde->rtr)

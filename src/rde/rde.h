@@ -94,6 +94,7 @@ struct rde {
 	struct change *changes;
 	size_t nchanges, changes_cap;
 	struct snap_arena snaps;     /* the changes' `old` arrays */
+	struct route_dump *dumps;    /* route listings streaming to control clients (rde_query.c) */
 	uint32_t stamp;               /* export: last visit stamp handed out */
 	struct ipc_queue *in, *to_se, *to_main;
 	struct update_decoded dec;

@@ -142,27 +142,6 @@ static json_t *json_entry(struct rde *rde, const struct rib_entry *re, const str
 	return o;
 }
 
-struct collect {
-	const struct rib_entry **v;
-	size_t n, cap;
-};
-
-static void collect_entry(struct rib_entry *re, void *arg)
-{
-	struct collect *c = arg;
-	if (c->n == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 1024;
-		c->v = xrealloc(c->v, c->cap * sizeof(*c->v));
-	}
-	c->v[c->n++] = re;
-}
-
-static int entry_order(const void *x, const void *y)
-{
-	return prefix_cmp(&(*(const struct rib_entry *const *)x)->prefix,
-	    &(*(const struct rib_entry *const *)y)->prefix);
-}
-
 static int find_neighbor(struct rde *rde, const struct ip_addr *a, uint32_t *id)
 {
 	for (uint32_t i = 0; i < rde->npeers; i++)
@@ -173,49 +152,150 @@ static int find_neighbor(struct rde *rde, const struct ip_addr *a, uint32_t *id)
 	return -1;
 }
 
+/* A `show routes` listing on its way to a control client.  It walks the
+ * RIB in slab order from `cursor` -- an order that holds while the table
+ * does not change, and a position that stays valid when it does -- a
+ * bounded number of entries per turn, and makes the next piece of the
+ * reply only when the client has taken the last one (`credit`).  A listing
+ * of a million routes to a client that reads slowly, or not at all, costs
+ * one piece of memory and never stops import or export. */
+struct route_dump {
+	struct route_dump *next;
+	uint32_t client;
+	struct route_filter f;
+	uint32_t cursor;             /* the next RIB entry (slab index) */
+	uint32_t limit;              /* prefixes at most; 0: no limit */
+	uint32_t shown;
+	bool credit;                 /* may make the next piece */
+	bool started;                /* the reply's head is out */
+};
+
+#define DUMP_PIECE_BYTES (64 * 1024)   /* a piece ends after this much text */
+#define DUMP_SCAN_BUDGET 8192          /* RIB entries looked at per listing per turn */
+
+static int wbuf_sink(const char *buf, size_t len, void *arg)
+{
+	wbuf_put(arg, buf, len);
+	return 0;
+}
+
+static void put_text(struct wbuf *w, const char *text)
+{
+	wbuf_put(w, text, strlen(text));
+}
+
+/* Appends the entry if the filter shows any of its paths. */
+static void put_entry(struct rde *rde, struct route_dump *d, const struct rib_entry *re, struct wbuf *w,
+    uint32_t now)
+{
+	json_t *e = json_entry(rde, re, &d->f, now);
+	if (!e)
+		return;
+	if (d->shown++)
+		put_text(w, ",");
+	json_dump_callback(e, wbuf_sink, w, JSON_COMPACT);
+	json_decref(e);
+}
+
+/* One piece of the listing: true if it was the last. */
+static bool dump_piece(struct rde *rde, struct route_dump *d, struct wbuf *w)
+{
+	uint32_t now = rde_now_s();
+	if (!d->started) {
+		put_text(w, "{\"ok\":true,\"result\":{\"routes\":[");
+		d->started = true;
+	}
+	if (d->f.by_prefix) {
+		struct rib_entry *re = rib_lookup(&rde->rib, &d->f.prefix);
+		if (re)
+			put_entry(rde, d, re, w, now);
+		d->cursor = UINT32_MAX;
+	}
+	for (unsigned scanned = 0; d->cursor < rde->rib.used && scanned < DUMP_SCAN_BUDGET &&
+	    w->len < DUMP_PIECE_BYTES && (!d->limit || d->shown < d->limit); scanned++) {
+		const struct rib_entry *re = rib_entry_at(&rde->rib, d->cursor++);
+		if (re)
+			put_entry(rde, d, re, w, now);
+	}
+	bool truncated = d->limit && d->shown >= d->limit && d->cursor < rde->rib.used;
+	if (!truncated && d->cursor < rde->rib.used)
+		return false;
+	char tail[96];
+	if (truncated)
+		snprintf(tail, sizeof(tail), "],\"truncated\":true,\"next\":%u}}\n", d->cursor);
+	else
+		snprintf(tail, sizeof(tail), "],\"truncated\":false}}\n");
+	put_text(w, tail);
+	return true;
+}
+
 static void show_routes(struct rde *rde, const struct ipc_msg *m, const struct ctl_request *req)
 {
-	struct route_filter f = { 0 };
-	f.all = req->all;
-	f.rejected = req->rejected;
-	f.by_prefix = req->has_prefix;
-	f.prefix = req->prefix;
+	struct route_dump *d = xcalloc(1, sizeof(*d));
+	d->client = m->client;
+	d->f.all = req->all;
+	d->f.rejected = req->rejected;
+	d->f.by_prefix = req->has_prefix;
+	d->f.prefix = req->prefix;
 	if (req->has_neighbor) {
-		if (find_neighbor(rde, &req->neighbor, &f.neighbor) < 0) {
-			control_reply(rde->to_main, m->fd, NULL, "no such neighbor");
+		if (find_neighbor(rde, &req->neighbor, &d->f.neighbor) < 0) {
+			free(d);
+			control_reply(rde->to_main, m->client, NULL, "no such neighbor");
 			return;
 		}
-		f.by_neighbor = true;
+		d->f.by_neighbor = true;
 	}
-	uint32_t now = rde_now_s();
-	json_t *routes = json_array();
-	bool truncated = false;
-	if (f.by_prefix) {
-		struct rib_entry *re = rib_lookup(&rde->rib, &f.prefix);
-		json_t *e = re ? json_entry(rde, re, &f, now) : NULL;
-		if (e)
-			json_array_append_new(routes, e);
-	} else {
-		struct collect c = { 0 };
-		rib_walk(&rde->rib, collect_entry, &c);
-		qsort(c.v, c.n, sizeof(*c.v), entry_order);
-		for (size_t i = 0; i < c.n; i++) {
-			json_t *e = json_entry(rde, c.v[i], &f, now);
-			if (!e)
-				continue;
-			if (json_array_size(routes) >= SHOW_ROUTES_MAX) {
-				json_decref(e);
-				truncated = true;
-				break;
-			}
-			json_array_append_new(routes, e);
+	d->limit = req->has_limit ? req->limit : SHOW_ROUTES_MAX;
+	d->cursor = req->after;
+	d->credit = true;
+	d->next = rde->dumps;
+	rde->dumps = d;
+}
+
+static struct route_dump **dump_of(struct rde *rde, uint32_t client)
+{
+	struct route_dump **pp = &rde->dumps;
+	while (*pp && (*pp)->client != client)
+		pp = &(*pp)->next;
+	return pp;
+}
+
+static void dump_remove(struct route_dump **pp)
+{
+	struct route_dump *d = *pp;
+	*pp = d->next;
+	free(d);
+}
+
+bool rde_query_run(struct rde *rde)
+{
+	bool more = false;
+	for (struct route_dump **pp = &rde->dumps; *pp;) {
+		struct route_dump *d = *pp;
+		if (!d->credit) {
+			pp = &d->next;
+			continue;
 		}
-		free(c.v);
+		struct wbuf w = { 0 };
+		bool last = dump_piece(rde, d, &w);
+		if (w.len) {          /* handed over to the main thread */
+			control_reply_bytes(rde->to_main, d->client, (char *)w.data, w.len, last);
+			d->credit = false;
+		}
+		if (last) {
+			dump_remove(pp);
+			continue;
+		}
+		more |= d->credit;    /* nothing matched yet in this turn's scan */
+		pp = &d->next;
 	}
-	json_t *res = json_object();
-	json_object_set_new(res, "routes", routes);
-	json_object_set_new(res, "truncated", json_boolean(truncated));
-	control_reply(rde->to_main, m->fd, res, NULL);
+	return more;
+}
+
+void rde_query_free(struct rde *rde)
+{
+	while (rde->dumps)
+		dump_remove(&rde->dumps);
 }
 
 /* What the import policy's data sources have delivered so far. */
@@ -255,7 +335,7 @@ static void show_status(struct rde *rde, const struct ipc_msg *m)
 	json_object_set_new(r, "memory_bytes", json_integer((json_int_t)(rib_memory(&rde->rib) + attr_memory())));
 	json_object_set_new(res, "routes", r);
 	json_object_set_new(res, "policy_data", policy_data_json(rde));
-	control_reply(rde->to_main, m->fd, res, NULL);
+	control_reply(rde->to_main, m->client, res, NULL);
 }
 
 /* `show neighbors` and `show neighbor ADDR`: the RDE's part, the route
@@ -275,11 +355,19 @@ static void neighbor_route_counts(struct rde *rde, const struct ipc_msg *m, cons
 		json_object_set_new(r, "exported", json_integer(p->up ? p->count.exported : 0));
 		json_object_set_new(res, ip_addr_str(&p->addr, buf, sizeof(buf)), r);
 	}
-	control_reply_part(rde->to_main, m->fd, CTL_PART_ROUTE_COUNTS, res);
+	control_reply_part(rde->to_main, m->client, CTL_PART_ROUTE_COUNTS, res);
 }
 
 void rde_query(struct rde *rde, const struct ipc_msg *m)
 {
+	if (m->type == IPC_CONTROL_CREDIT || m->type == IPC_CONTROL_CANCEL) {
+		struct route_dump **pp = dump_of(rde, m->client);
+		if (*pp && m->type == IPC_CONTROL_CREDIT)
+			(*pp)->credit = true;
+		else if (*pp)
+			dump_remove(pp);
+		return;
+	}
 	const struct ctl_request *req = (const struct ctl_request *)m->body;
 	if (req->command == CTL_CMD_SHOW_ROUTES)
 		show_routes(rde, m, req);
@@ -288,5 +376,5 @@ void rde_query(struct rde *rde, const struct ipc_msg *m)
 	else if (req->command == CTL_CMD_SHOW_NEIGHBORS || req->command == CTL_CMD_SHOW_NEIGHBOR)
 		neighbor_route_counts(rde, m, req);
 	else
-		control_reply(rde->to_main, m->fd, NULL, "not a route query");
+		control_reply(rde->to_main, m->client, NULL, "not a route query");
 }

@@ -234,6 +234,14 @@ bool rib_del_path(struct rib *r, struct rib_entry *re, uint32_t peer)
 	return true;
 }
 
+struct rib_entry *rib_entry_at(const struct rib *r, uint32_t idx)
+{
+	if (idx >= r->used)
+		return NULL;
+	struct rib_entry *re = entry_at(r, idx);
+	return re->live ? re : NULL;
+}
+
 void rib_walk(struct rib *r, void (*fn)(struct rib_entry *re, void *arg), void *arg)
 {
 	/* Slab order: sequential memory.  Entries freed by fn are skipped;

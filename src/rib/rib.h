@@ -80,6 +80,9 @@ struct path *rib_set_path(struct rib *r, struct rib_entry *re, uint32_t peer, st
 /* Removes peer's path; returns false if it had none. */
 bool rib_del_path(struct rib *r, struct rib_entry *re, uint32_t peer);
 
+/* The entry at slab index idx (0 .. used-1), or NULL if that slot holds
+ * none now: a position a walk can stop at and resume from. */
+struct rib_entry *rib_entry_at(const struct rib *r, uint32_t idx);
 /* Calls fn for every entry; fn may not add entries (it may free them). */
 void rib_walk(struct rib *r, void (*fn)(struct rib_entry *re, void *arg), void *arg);
 

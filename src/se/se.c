@@ -178,13 +178,13 @@ static void control(struct se *se, const struct ipc_msg *m)
 				json_array_append_new(a, neighbor_json(se->sessions[i]));
 		json_t *res = json_object();
 		json_object_set_new(res, "neighbors", a);
-		control_reply(se->to_main, m->fd, res, NULL);
+		control_reply(se->to_main, m->client, res, NULL);
 		return;
 	}
 	struct session *s = find_session(se, &req->address);
 	if (!s) {
 		snprintf(text, sizeof(text), "no neighbor %s", ip_addr_str(&req->address, buf, sizeof(buf)));
-		control_reply(se->to_main, m->fd, NULL, text);
+		control_reply(se->to_main, m->client, NULL, text);
 		return;
 	}
 	ip_addr_str(&s->addr, buf, sizeof(buf));
@@ -192,7 +192,7 @@ static void control(struct se *se, const struct ipc_msg *m)
 	case CTL_CMD_SHOW_NEIGHBOR: {
 		json_t *res = json_object();
 		json_object_set_new(res, "neighbor", neighbor_json(s));
-		control_reply(se->to_main, m->fd, res, NULL);
+		control_reply(se->to_main, m->client, res, NULL);
 		return;
 	}
 	case CTL_CMD_NEIGHBOR_DOWN:
@@ -216,18 +216,18 @@ static void control(struct se *se, const struct ipc_msg *m)
 	case CTL_CMD_NEIGHBOR_REFRESH:
 		if (session_request_refresh(s) < 0) {
 			snprintf(text, sizeof(text), "neighbor %s: not established or no route refresh capability", buf);
-			control_reply(se->to_main, m->fd, NULL, text);
+			control_reply(se->to_main, m->client, NULL, text);
 			return;
 		}
 		snprintf(text, sizeof(text), "route refresh requested from neighbor %s", buf);
 		break;
 	default:
-		control_reply(se->to_main, m->fd, NULL, "not a session command");
+		control_reply(se->to_main, m->client, NULL, "not a session command");
 		return;
 	}
 	json_t *res = json_object();
 	json_object_set_new(res, "message", json_string(text));
-	control_reply(se->to_main, m->fd, res, NULL);
+	control_reply(se->to_main, m->client, res, NULL);
 }
 
 /* Reload: a changed peer's session restarts, a removed one ends. */

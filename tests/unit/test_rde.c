@@ -205,7 +205,7 @@ static long route_count(const char *addr, const char *which)
 	struct ctl_request req = { .command = CTL_CMD_SHOW_NEIGHBOR };
 	ip_addr_parse(addr, &req.address);
 	struct ipc_msg *q = ipc_msg_new(IPC_CONTROL, 0, 0, &req, sizeof(req));
-	q->fd = -1;
+	q->client = 1;
 	ipc_push(&in, q);
 	struct pollfd pfd = { .fd = to_main.efd, .events = POLLIN };
 	long v = -1;
