@@ -21,6 +21,7 @@
 #include "attr.h"
 #include "community.h"
 #include "config.h"
+#include "export_ctl.h"
 #include "irr.h"
 #include "prefix.h"
 #include "prefix_list.h"
@@ -193,13 +194,4 @@ void policy_check_route(const struct policy_data *d, const struct policy_peer *p
  * changes nothing, else its cached derived set. */
 struct attr_set *policy_effective(const struct policy_data *d, const struct policy_peer *peer,
     struct attr_set *received, const struct route_verdict *v);
-
-/* Decodes a's action communities into its export control (what
- * policy_effective does for the set it returns). */
-void policy_export_ctl(const struct policy_global *g, struct attr_set *a);
-
-/* The set receiver AS asn gets for a path whose set is a (a's export
- * control has an action for it), or a itself.  No new reference. */
-struct attr_set *policy_variant(struct attr_set *a, uint32_t asn);
-const struct peer_action *export_ctl_action(const struct export_ctl *ctl, uint32_t asn);
 #endif

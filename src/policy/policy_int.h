@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: ISC */
+/* policy_int: what the files of the import policy (src/policy/) share with
+ * each other and with no one else.  Everything here runs on the RDE
+ * thread. */
+#ifndef IXPD_POLICY_INT_H
+#define IXPD_POLICY_INT_H
+#include <stdbool.h>
+
+#include "attr.h"
+#include "community.h"
+#include "policy.h"
+
+#define COMM_NO_EXPORT    0xFFFFFF01u    /* RFC 1997 */
+#define COMM_NO_ADVERTISE 0xFFFFFF02u
+#define COMM_GRACEFUL_SHUTDOWN 0xFFFF0000u    /* RFC 8326 */
+
+/* policy.c: the checks */
+bool carries(const struct comm_def *def, const struct attr_set *a);
+
+/* policy.c: what the route server makes of a route */
+bool has_communities(const struct attr_set *a);
+
+/* export_ctl.c */
+struct export_ctl *derive_ctl(const struct policy_global *g, const struct attr_set *a);
+#endif
