@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,122 +107,130 @@ int parse_addr(const char *s, uint16_t port, struct sockaddr_storage *ss, sockle
 	return -1;
 }
 
-static void add_session_spec(const char *spec)
+static void load_config(const char *path, int depth);
+
+/* --- the options that need more than storing a value --------------------------- */
+
+static void opt_rs(const char *val)
+{
+	struct sockaddr_storage ss;
+	int fam = parse_addr(val, 0, &ss, NULL);
+	if (fam < 0)
+		die("bad --rs address %s", val);
+	opt.rs[fam] = ss;
+	opt.have_rs[fam] = true;
+}
+
+static void opt_session(const char *spec)
 {
 	opt.specs = xrealloc(opt.specs, (size_t)(opt.nspecs + 1) * sizeof(*opt.specs));
 	opt.specs[opt.nspecs++] = xstrdup(spec);
 }
 
-struct optdef { const char *name; bool arg; };
-static const struct optdef optdefs[] = {
-	{ "rs", true }, { "port", true }, { "rs-as", true }, { "session", true }, { "config", true },
-	{ "hold-time", true }, { "prefixes", true }, { "seed", true }, { "mrt", true },
-	{ "table", true }, { "rib-log", true },
-	{ "same-prefixes", false }, { "ext-message", false }, { "expect", true },
-	{ "count-only", false }, { "exit-when-complete", false }, { "duration", true },
-	{ "withdraw-after", true }, { "down-after", true }, { "expect-after-withdraw", true }, { "churn", true },
-	{ "churn-after", true }, { "churn-duration", true }, { "churn-drain", true }, { "ceiling", false },
-	{ "reconnect", false }, { "no-wait", false },
-	{ "wait-timeout", true }, { "linger", true }, { "progress", false }, { "json", true }, { "sndbuf", true },
-	{ "rcvbuf", true }, { "selftest-speed", false }, { "print-table", false }, { "help", false },
+static void opt_config(const char *val) { load_config(val, 1); }
+
+static void opt_hold_time(const char *val)
+{
+	opt.hold_time = (uint16_t)parse_u64("hold-time", val, 65535);
+	if (opt.hold_time == 1 || opt.hold_time == 2)
+		die("hold time must be 0 or at least 3");
+}
+
+static void opt_expect(const char *val)
+{
+	opt.expect_auto = !strcmp(val, "auto");
+	opt.expect = opt.expect_auto ? 0 : parse_u64("expect", val, UINT32_MAX);
+}
+
+/* 0 would mean "never": withdraw at once instead */
+static void opt_withdraw_after(const char *val)
+{
+	opt.withdraw_after = parse_double("withdraw-after", val);
+	if (opt.withdraw_after == 0)
+		opt.withdraw_after = 1e-6;
+}
+
+static void opt_down_after(const char *val)
+{
+	opt.withdraw_after = parse_double("down-after", val);
+	if (opt.withdraw_after == 0)
+		opt.withdraw_after = 1e-6;
+	opt.down_instead = true;
+}
+
+static void opt_help(const char *val)
+{
+	usage(stdout);
+	exit(0);
+}
+
+/* --- the option table ------------------------------------------------------------ */
+
+enum opt_type {
+	OT_FLAG,                    /* no value: the bool field becomes true */
+	OT_U16, OT_U32, OT_U64, OT_INT,     /* a decimal number up to max */
+	OT_SECONDS,                 /* a non-negative number (double) */
+	OT_STRING,                  /* a copy of the value (const char *) */
+	OT_FUNC,                    /* a value, given to fn */
+	OT_ACTION,                  /* no value: fn(NULL) */
 };
 
-static void load_config(const char *path, int depth);
+struct optdef {
+	const char *name;           /* without the dashes */
+	enum opt_type type;
+	size_t off;                 /* of the field in struct options (not OT_FUNC, OT_ACTION) */
+	uint64_t max;               /* OT_U16 .. OT_INT */
+	void (*fn)(const char *val);        /* OT_FUNC, OT_ACTION */
+};
 
-static void apply_option(const char *name, const char *val)
-{
-	if (!strcmp(name, "rs")) {
-		struct sockaddr_storage ss;
-		int fam = parse_addr(val, 0, &ss, NULL);
-		if (fam < 0)
-			die("bad --rs address %s", val);
-		opt.rs[fam] = ss;
-		opt.have_rs[fam] = true;
-	} else if (!strcmp(name, "port")) {
-		opt.port = (uint16_t)parse_u64("port", val, 65535);
-	} else if (!strcmp(name, "rs-as")) {
-		opt.rs_as = (uint32_t)parse_u64("rs-as", val, UINT32_MAX);
-	} else if (!strcmp(name, "session")) {
-		add_session_spec(val);
-	} else if (!strcmp(name, "config")) {
-		load_config(val, 1);
-	} else if (!strcmp(name, "hold-time")) {
-		opt.hold_time = (uint16_t)parse_u64("hold-time", val, 65535);
-		if (opt.hold_time == 1 || opt.hold_time == 2)
-			die("hold time must be 0 or at least 3");
-	} else if (!strcmp(name, "prefixes")) {
-		opt.prefixes = (uint32_t)parse_u64("prefixes", val, UINT32_MAX);
-	} else if (!strcmp(name, "seed")) {
-		opt.seed = parse_u64("seed", val, UINT64_MAX);
-	} else if (!strcmp(name, "mrt")) {
-		free((char *)opt.mrt);
-		opt.mrt = xstrdup(val);
-	} else if (!strcmp(name, "table")) {
-		free((char *)opt.table);
-		opt.table = xstrdup(val);
-	} else if (!strcmp(name, "rib-log")) {
-		free((char *)opt.rib_log);
-		opt.rib_log = xstrdup(val);
-	} else if (!strcmp(name, "same-prefixes")) {
-		opt.same_prefixes = true;
-	} else if (!strcmp(name, "ext-message")) {
-		opt.ext_message = true;
-	} else if (!strcmp(name, "expect")) {
-		opt.expect_auto = !strcmp(val, "auto");
-		opt.expect = opt.expect_auto ? 0 : parse_u64("expect", val, UINT32_MAX);
-	} else if (!strcmp(name, "count-only")) {
-		opt.count_only = true;
-	} else if (!strcmp(name, "exit-when-complete")) {
-		opt.exit_when_complete = true;
-	} else if (!strcmp(name, "duration")) {
-		opt.duration = parse_double("duration", val);
-	} else if (!strcmp(name, "withdraw-after")) {
-		opt.withdraw_after = parse_double("withdraw-after", val);
-		if (opt.withdraw_after == 0)
-			opt.withdraw_after = 1e-6;
-	} else if (!strcmp(name, "down-after")) {
-		opt.withdraw_after = parse_double("down-after", val);
-		if (opt.withdraw_after == 0)
-			opt.withdraw_after = 1e-6;
-		opt.down_instead = true;
-	} else if (!strcmp(name, "expect-after-withdraw")) {
-		opt.expect_after_withdraw = parse_u64("expect-after-withdraw", val, UINT32_MAX);
-	} else if (!strcmp(name, "churn")) {
-		opt.churn_pct = parse_double("churn", val);
-	} else if (!strcmp(name, "churn-after")) {
-		opt.churn_after = parse_double("churn-after", val);
-	} else if (!strcmp(name, "churn-duration")) {
-		opt.churn_duration = parse_double("churn-duration", val);
-	} else if (!strcmp(name, "churn-drain")) {
-		opt.churn_drain = parse_double("churn-drain", val);
-	} else if (!strcmp(name, "ceiling")) {
-		opt.ceiling = true;
-	} else if (!strcmp(name, "reconnect")) {
-		opt.reconnect = true;
-	} else if (!strcmp(name, "no-wait")) {
-		opt.no_wait = true;
-	} else if (!strcmp(name, "wait-timeout")) {
-		opt.wait_timeout = parse_double("wait-timeout", val);
-	} else if (!strcmp(name, "linger")) {
-		opt.linger = parse_double("linger", val);
-	} else if (!strcmp(name, "progress")) {
-		opt.progress = true;
-	} else if (!strcmp(name, "json")) {
-		free((char *)opt.json_path);
-		opt.json_path = xstrdup(val);
-	} else if (!strcmp(name, "sndbuf")) {
-		opt.sndbuf = (int)parse_u64("sndbuf", val, INT32_MAX);
-	} else if (!strcmp(name, "rcvbuf")) {
-		opt.rcvbuf = (int)parse_u64("rcvbuf", val, INT32_MAX);
-	} else if (!strcmp(name, "print-table")) {
-		opt.print_table = true;
-	} else if (!strcmp(name, "selftest-speed")) {
-		opt.selftest = true;
-	} else if (!strcmp(name, "help")) {
-		usage(stdout);
-		exit(0);
-	}
-}
+/* The offset of field f of struct options, which must be of type T: a
+ * mismatch does not compile (comparison of distinct pointer types). */
+#define FIELD(f, T) (offsetof(struct options, f) + 0 * sizeof(&opt.f == (T *)0))
+#define FLAG(name, f)           { name, OT_FLAG, FIELD(f, bool), 0, NULL }
+#define NUMBER(name, t, f, T, max)      { name, t, FIELD(f, T), max, NULL }
+#define SECONDS(name, f)        { name, OT_SECONDS, FIELD(f, double), 0, NULL }
+#define STRING(name, f)         { name, OT_STRING, FIELD(f, const char *), 0, NULL }
+#define FUNC(name, fn)          { name, OT_FUNC, 0, 0, fn }
+#define ACTION(name, fn)        { name, OT_ACTION, 0, 0, fn }
+
+static const struct optdef optdefs[] = {
+	FUNC("rs", opt_rs),
+	NUMBER("port", OT_U16, port, uint16_t, 65535),
+	NUMBER("rs-as", OT_U32, rs_as, uint32_t, UINT32_MAX),
+	FUNC("session", opt_session),
+	FUNC("config", opt_config),
+	FUNC("hold-time", opt_hold_time),
+	NUMBER("prefixes", OT_U32, prefixes, uint32_t, UINT32_MAX),
+	NUMBER("seed", OT_U64, seed, uint64_t, UINT64_MAX),
+	STRING("mrt", mrt),
+	STRING("table", table),
+	STRING("rib-log", rib_log),
+	FLAG("same-prefixes", same_prefixes),
+	FLAG("ext-message", ext_message),
+	FUNC("expect", opt_expect),
+	FLAG("count-only", count_only),
+	FLAG("exit-when-complete", exit_when_complete),
+	SECONDS("duration", duration),
+	FUNC("withdraw-after", opt_withdraw_after),
+	FUNC("down-after", opt_down_after),
+	NUMBER("expect-after-withdraw", OT_U64, expect_after_withdraw, uint64_t, UINT32_MAX),
+	SECONDS("churn", churn_pct),
+	SECONDS("churn-after", churn_after),
+	SECONDS("churn-duration", churn_duration),
+	SECONDS("churn-drain", churn_drain),
+	FLAG("ceiling", ceiling),
+	FLAG("reconnect", reconnect),
+	FLAG("no-wait", no_wait),
+	SECONDS("wait-timeout", wait_timeout),
+	SECONDS("linger", linger),
+	FLAG("progress", progress),
+	STRING("json", json_path),
+	NUMBER("sndbuf", OT_INT, sndbuf, int, INT32_MAX),
+	NUMBER("rcvbuf", OT_INT, rcvbuf, int, INT32_MAX),
+	FLAG("selftest-speed", selftest),
+	FLAG("print-table", print_table),
+	ACTION("help", opt_help),
+};
 
 static const struct optdef *find_opt(const char *name)
 {
@@ -229,6 +238,44 @@ static const struct optdef *find_opt(const char *name)
 		if (!strcmp(optdefs[i].name, name))
 			return &optdefs[i];
 	return NULL;
+}
+
+static bool takes_value(const struct optdef *d) { return d->type != OT_FLAG && d->type != OT_ACTION; }
+
+/* val: the option's value, NULL for one that takes none */
+static void apply_option(const struct optdef *d, const char *val)
+{
+	void *field = (char *)&opt + d->off;
+	switch (d->type) {
+	case OT_FLAG:
+		*(bool *)field = true;
+		break;
+	case OT_U16:
+		*(uint16_t *)field = (uint16_t)parse_u64(d->name, val, d->max);
+		break;
+	case OT_U32:
+		*(uint32_t *)field = (uint32_t)parse_u64(d->name, val, d->max);
+		break;
+	case OT_U64:
+		*(uint64_t *)field = parse_u64(d->name, val, d->max);
+		break;
+	case OT_INT:
+		*(int *)field = (int)parse_u64(d->name, val, d->max);
+		break;
+	case OT_SECONDS:
+		*(double *)field = parse_double(d->name, val);
+		break;
+	case OT_STRING: {
+		const char **str = field;
+		free((char *)*str);
+		*str = xstrdup(val);
+		break;
+	}
+	case OT_FUNC:
+	case OT_ACTION:
+		d->fn(val);
+		break;
+	}
 }
 
 /* A config file holds options without the dashes, one per line:
@@ -265,9 +312,9 @@ static void load_config(const char *path, int depth)
 		const struct optdef *d = find_opt(p);
 		if (!d)
 			die("%s:%d: unknown option %s", path, lineno, p);
-		if (d->arg && !*val)
+		if (takes_value(d) && !*val)
 			die("%s:%d: %s needs a value", path, lineno, p);
-		apply_option(p, val);
+		apply_option(d, val);
 	}
 	fclose(fp);
 }
@@ -292,7 +339,7 @@ void options_parse(int argc, char **argv)
 			usage(stderr);
 			die("unknown option %s", a);
 		}
-		if (d->arg) {
+		if (takes_value(d)) {
 			if (eq)
 				val = eq + 1;
 			else if (i + 1 < argc)
@@ -302,6 +349,6 @@ void options_parse(int argc, char **argv)
 		} else if (eq) {
 			die("%s takes no value", name);
 		}
-		apply_option(name, val);
+		apply_option(d, val);
 	}
 }
