@@ -2,7 +2,9 @@
 /* attr: interned, reference-counted path attribute sets.  Routes with the
  * same attributes (a member's whole table often has few distinct sets)
  * share one copy; identity comparison replaces byte comparison everywhere
- * after import.  Single-threaded: owned by the RDE. */
+ * after import.  A set also carries the export control its communities ask
+ * for (below; decoded by the policy, src/policy/export_ctl.[ch]).
+ * Single-threaded: owned by the RDE. */
 #ifndef IXPD_ATTR_H
 #define IXPD_ATTR_H
 #include <stdbool.h>
@@ -11,7 +13,14 @@
 
 #include "bgp_update.h"
 
-/* What a route's action communities ask for one receiving AS: prepend the
+/* Export control: what a route's action communities ask of export.  Its
+ * data type and the two things the RIB does with it -- asking it in the
+ * decision process (export_ctl_allows) and freeing it with its attribute
+ * set (export_ctl_free) -- are here, where the RIB can see them; everything
+ * else the policy does about it (decoding the communities, the
+ * per-receiver variants) is in src/policy/export_ctl.[ch].
+ *
+ * What a route's action communities ask for one receiving AS: prepend the
  * announcing member's AS, add NO_EXPORT / NO_ADVERTISE.  `variant` is the
  * attribute set that receiver gets, built on first export. */
 struct peer_action {
@@ -30,6 +39,10 @@ struct export_ctl {
 	struct peer_action *acts;    /* sorted by asn */
 	uint32_t asns[];             /* ascending */
 };
+/* May receiving AS asn have a path whose set carries ctl? */
+bool export_ctl_allows(const struct export_ctl *ctl, uint32_t asn);
+/* Frees ctl and the variants of its actions. */
+void export_ctl_free(struct export_ctl *ctl);
 
 /* An interned set is what a member sent (canonical bytes; shared by equal
  * attributes).  A derived set is what the route server makes of it under
@@ -70,7 +83,6 @@ struct attr_set *attr_derive(struct attr_set *origin, uint32_t tags, uint32_t ge
     const struct path_info *info, const uint8_t *data, size_t len);
 /* Replaces a's export control (freeing the old one and its variants). */
 void attr_set_ctl(struct attr_set *a, struct export_ctl *ctl);
-void export_ctl_free(struct export_ctl *ctl);
 /* A set of its own (neither interned nor derived): the per-receiver
  * variants of export control. */
 struct attr_set *attr_standalone(const struct path_info *info, const uint8_t *data, size_t len);

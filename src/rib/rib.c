@@ -253,21 +253,6 @@ void rib_walk(struct rib *r, void (*fn)(struct rib_entry *re, void *arg), void *
 	}
 }
 
-static int asn_order(const void *x, const void *y)
-{
-	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-	return a < b ? -1 : a > b;
-}
-
-bool export_ctl_allows(const struct export_ctl *ctl, uint32_t asn)
-{
-	if (!ctl)
-		return true;
-	/* asns is sorted (policy.c builds it from an ASN set). */
-	bool listed = ctl->n && bsearch(&asn, ctl->asns, ctl->n, sizeof(*ctl->asns), asn_order) != NULL;
-	return ctl->only_listed ? listed : !listed;
-}
-
 bool path_eligible(const struct path *p, const struct decision_peer *receiver)
 {
 	if (p->reject)

@@ -4,7 +4,8 @@
  * paths included, RFC 7947 §2.1), kept in peer order.  There is no
  * per-member table: the best path for a member is computed on demand from
  * the entry, skipping paths that member may not receive (path hiding
- * mitigation, RFC 7947 §2.3.1). */
+ * mitigation, RFC 7947 §2.3.1) -- among them those export control keeps
+ * from it (export_ctl_allows in attr.h; built by src/policy/export_ctl.c). */
 #ifndef IXPD_RIB_H
 #define IXPD_RIB_H
 #include <stdbool.h>
@@ -88,7 +89,9 @@ void rib_walk(struct rib *r, void (*fn)(struct rib_entry *re, void *arg), void *
 
 /* Decision process.  A path is eligible for `receiver` unless it was
  * rejected, was sent by the receiver itself, export control excludes the
- * receiver's AS, or it is a blackhole and the receiver takes none.  receiver == NULL: eligibility ignores the receiver. */
+ * receiver's AS (export_ctl_allows, attr.h; the policy builds export
+ * control in src/policy/export_ctl.[ch]), or it is a blackhole and the
+ * receiver takes none.  receiver == NULL: eligibility ignores the receiver. */
 struct decision_peer {
 	uint32_t id;
 	uint32_t asn;
@@ -108,6 +111,5 @@ bool path_eligible(const struct path *p, const struct decision_peer *receiver);
 const struct path *rib_best(const struct path *paths, size_t n, const struct decision_peer *receiver,
     peer_lookup_fn lookup, void *arg);
 
-bool export_ctl_allows(const struct export_ctl *ctl, uint32_t asn);
 size_t rib_memory(const struct rib *r);
 #endif
