@@ -39,6 +39,7 @@
 #include <sys/socket.h>
 
 #include "bgp_update.h"
+#include "conn.h"
 #include "dcache.h"
 #include "hist.h"
 #include "mrt.h"
@@ -50,9 +51,7 @@
  * refill the kernel buffer in one go, small enough that a KEEPALIVE queued
  * behind it is not late. */
 #define TX_HIGH_WATER   (512 * 1024)
-#define RX_CHUNK        (256 * 1024)
-#define READ_BUDGET     (2 * 1024 * 1024)   /* per session per loop turn */
-#define WRITE_BUDGET    (4 * 1024 * 1024)
+#define WRITE_BUDGET    (4 * 1024 * 1024)   /* per connection per loop turn */
 #define MAX_GROUP       4096                /* nlri scratch, grows for MRT */
 
 enum role { R_FEEDER, R_SINK, R_MEMBER };
@@ -120,7 +119,7 @@ struct sess {
 	FILE *rib_log;              /* --rib-log: what it receives, as lines */
 	uint64_t expect;            /* sink: prefixes expected, 0 = none */
 	uint32_t nprefixes;         /* feeder: table size */
-	int fd;
+	struct conn c;              /* its socket, partial input, output queue */
 	enum sstate st;
 	uint64_t retry_at;
 	uint32_t connect_failures;
@@ -130,14 +129,9 @@ struct sess {
 	size_t max_msg;
 	struct send_class sc;
 	struct update_ctx uctx;
-	/* buffers; q_total/s_total count bytes queued/sent since connect */
-	uint8_t *rx;
-	size_t rx_len, rx_cap;
-	struct wbuf tx;
-	size_t tx_off;
+	/* q_total/s_total count bytes queued/sent since connect */
 	uint64_t q_total, s_total;
 	uint64_t first_upd_off, last_upd_end, last_upd_seen, eor_end;
-	bool ev_out;
 	struct feeder *f;           /* feeder or member: its table */
 	uint64_t *bm;               /* receiver: held prefixes, bitmap over the prefix index */
 	struct pset set;            /* receiver: held prefixes outside the index (hash part) */

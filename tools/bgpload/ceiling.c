@@ -25,16 +25,12 @@
 /* The route-server side of one connection. */
 struct srv {
 	int kind;                   /* K_SRV */
-	int fd;
+	struct conn c;              /* output queue: OPEN, KEEPALIVEs, forwarded UPDATEs */
 	struct sess *s;             /* the client session at the other end */
-	bool open_rcvd, established, streaming, static_active, static_done, eor_seen, ev_out, dirty;
-	uint8_t *rx;                /* partial message carried over between reads */
-	size_t rx_len;
-	struct seg { const uint8_t *p; size_t len; } seg[3];
+	bool open_rcvd, established, streaming, static_active, static_done, eor_seen, dirty;
+	struct seg { const uint8_t *p; size_t len; } seg[3];   /* the table slices */
 	int nseg, cur;
 	size_t off;
-	struct wbuf q;              /* OPEN, KEEPALIVEs, forwarded UPDATEs */
-	size_t q_off;
 	uint64_t last_ka, ka_us;
 };
 
@@ -60,14 +56,8 @@ static struct {
 
 static void srv_events(struct srv *v)
 {
-	if (v->fd < 0)
-		return;
-	bool want = v->q_off < v->q.len || v->static_active || (v->streaming && !v->static_done);
-	if (want == v->ev_out)
-		return;
-	struct epoll_event ev = { .events = EPOLLIN | (want ? EPOLLOUT : 0), .data.ptr = v };
-	if (epoll_ctl(ceiling.ep, EPOLL_CTL_MOD, v->fd, &ev) == 0)
-		v->ev_out = want;
+	conn_want_out(&v->c, ceiling.ep, v,
+	    conn_tx_pending(&v->c) || v->static_active || (v->streaming && !v->static_done));
 }
 
 /* Output queued for v: written after the current batch of events (one
@@ -105,7 +95,7 @@ static void srv_withdraw_table(struct sess *s)
 		struct sess *r = bl.sessions[i];
 		if (r == s || !r->recv || r->fam != s->fam || !r->srv || !r->srv->streaming)
 			continue;
-		wbuf_put(&r->srv->q, w, s->blob_wlen);
+		wbuf_put(&r->srv->c.tx, w, s->blob_wlen);
 		srv_dirty(r->srv);
 	}
 }
@@ -114,11 +104,9 @@ static void srv_withdraw_table(struct sess *s)
  * point to it); fd -1 marks it dead. */
 static void srv_close(struct srv *v, const char *why)
 {
-	if (v->fd < 0)
+	if (v->c.fd < 0)
 		return;
-	epoll_ctl(ceiling.ep, EPOLL_CTL_DEL, v->fd, NULL);
-	close(v->fd);
-	v->fd = -1;
+	conn_close(&v->c, ceiling.ep);
 	struct sess *s = v->s;
 	bool quitting = __atomic_load_n(&ceiling.quit, __ATOMIC_ACQUIRE);
 	if (!quitting)
@@ -128,9 +116,7 @@ static void srv_close(struct srv *v, const char *why)
 		srv_withdraw_table(s);
 	if (s->srv == v)
 		s->srv = NULL;
-	free(v->rx);
-	v->rx = NULL;
-	wbuf_free(&v->q);
+	wbuf_free(&v->c.tx);
 }
 
 static bool msg_is_eor(const uint8_t *m, size_t mlen)
@@ -155,7 +141,7 @@ static void srv_forward(struct srv *from, const uint8_t *m, size_t mlen)
 		struct sess *r = bl.sessions[i];
 		if (r == from->s || !r->recv || r->fam != from->s->fam || !r->srv || !r->srv->streaming)
 			continue;
-		wbuf_put(&r->srv->q, m, mlen);
+		wbuf_put(&r->srv->c.tx, m, mlen);
 		srv_dirty(r->srv);
 	}
 }
@@ -163,7 +149,7 @@ static void srv_forward(struct srv *from, const uint8_t *m, size_t mlen)
 static size_t srv_process(struct srv *v, const uint8_t *buf, size_t len, uint64_t now)
 {
 	size_t off = 0;
-	while (v->fd >= 0 && len - off >= BGP_HEADER_LEN) {
+	while (v->c.fd >= 0 && len - off >= BGP_HEADER_LEN) {
 		uint8_t type;
 		uint16_t mlen;
 		struct bgp_notify err;
@@ -179,7 +165,7 @@ static size_t srv_process(struct srv *v, const uint8_t *buf, size_t len, uint64_
 		case BGP_OPEN:
 			if (!v->open_rcvd) {
 				v->open_rcvd = true;
-				bgp_keepalive_encode(&v->q);
+				bgp_keepalive_encode(&v->c.tx);
 				v->last_ka = now;
 			}
 			break;
@@ -208,25 +194,24 @@ static size_t srv_process(struct srv *v, const uint8_t *buf, size_t len, uint64_
 	return off;
 }
 
+/* conn_read()'s input: the messages of one read. */
+struct srv_input {
+	struct srv *v;
+	uint64_t now;
+};
+
+static size_t srv_input(void *arg, const uint8_t *buf, size_t len, size_t got)
+{
+	struct srv_input *in = arg;
+	return srv_process(in->v, buf, len, in->now);
+}
+
 static void srv_readable(struct srv *v, uint64_t now)
 {
-	size_t budget = READ_BUDGET;
-	while (v->fd >= 0 && budget) {
-		size_t got;
-		const uint8_t *buf;
-		ssize_t n = rx_read(v->fd, &v->rx, &v->rx_len, &got, &buf);
-		if (n == 0)
-			return;
-		if (n < 0) {
-			srv_close(v, n == -1 ? "connection closed" : strerror(errno));
-			return;
-		}
-		budget = budget > got ? budget - got : 0;
-		size_t used = srv_process(v, buf, (size_t)n, now);
-		if (v->fd < 0)
-			return;
-		rx_keep(&v->rx, &v->rx_len, buf + used, (size_t)n - used);
-	}
+	struct srv_input in = { v, now };
+	int r = conn_read(&v->c, srv_input, &in);
+	if (r < 0)
+		srv_close(v, r == CONN_EOF ? "connection closed" : strerror(errno));
 }
 
 /* Writes the queue (handshake, keepalives, forwarded UPDATEs) and the
@@ -235,7 +220,7 @@ static void srv_readable(struct srv *v, uint64_t now)
 static void srv_flush(struct srv *v)
 {
 	size_t budget = WRITE_BUDGET;
-	while (v->fd >= 0 && budget) {
+	while (v->c.fd >= 0 && budget) {
 		const uint8_t *p;
 		size_t n;
 		if (v->static_active) {
@@ -250,9 +235,9 @@ static void srv_flush(struct srv *v)
 			}
 			p = v->seg[v->cur].p + v->off;
 			n = v->seg[v->cur].len - v->off;
-		} else if (v->q_off < v->q.len) {
-			p = v->q.data + v->q_off;
-			n = v->q.len - v->q_off;
+		} else if (conn_tx_pending(&v->c)) {
+			p = v->c.tx.data + v->c.tx_off;
+			n = conn_tx_pending(&v->c);
 		} else if (v->streaming && !v->static_done) {
 			v->static_active = true;
 			continue;
@@ -261,29 +246,23 @@ static void srv_flush(struct srv *v)
 		}
 		if (n > budget)
 			n = budget;
-		ssize_t w = send(v->fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+		ssize_t w = conn_send(&v->c, p, n);
+		if (w == 0)
+			break;
 		if (w < 0) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-				break;
 			srv_close(v, strerror(errno));
 			return;
 		}
 		budget -= (size_t)w;
-		if (v->static_active) {
+		if (v->static_active)
 			v->off += (size_t)w;
-		} else {
-			v->q_off += (size_t)w;
-			if (v->q_off == v->q.len)
-				v->q.len = v->q_off = 0;
-		}
+		else
+			v->c.tx_off += (size_t)w;
 		if ((size_t)w < n)
 			break;
 	}
-	if (v->fd >= 0 && v->q_off > 65536 && v->q_off > v->q.len / 2) {
-		memmove(v->q.data, v->q.data + v->q_off, v->q.len - v->q_off);
-		v->q.len -= v->q_off;
-		v->q_off = 0;
-	}
+	if (v->c.fd >= 0)
+		conn_tx_compact(&v->c);
 }
 
 static struct sess *sess_by_peer(const struct sockaddr_storage *peer)
@@ -300,7 +279,30 @@ static struct sess *sess_by_peer(const struct sockaddr_storage *peer)
 	return NULL;
 }
 
-static void srv_accept(struct lsn *l, uint64_t now)
+/* The route-server side of session s on fd: its OPEN goes out at once. */
+static void srv_new(struct sess *s, int fd)
+{
+	conn_sockopts(fd);
+	if (s->srv)
+		srv_close(s->srv, "the client connected again");
+	struct srv *v = xcalloc(1, sizeof(*v));
+	v->kind = K_SRV;
+	v->s = s;
+	v->ka_us = (uint64_t)opt.hold_time * 1000000u / 3;
+	s->srv = v;
+	s->srv_conns++;
+	ceiling.srvs = xrealloc(ceiling.srvs, (ceiling.nsrvs + 1) * sizeof(*ceiling.srvs));
+	ceiling.srvs[ceiling.nsrvs++] = v;
+	conn_attach(&v->c, fd, ceiling.ep, v);
+	struct bgp_open o;
+	conn_open_init(&o, opt.rs_as ? opt.rs_as : 59900, opt.have_rs[FAM_IPV4] ?
+	    ntohl(((struct sockaddr_in *)&opt.rs[FAM_IPV4])->sin_addr.s_addr) : 0xc0000201, s->fam);
+	bgp_open_encode(&v->c.tx, &o);
+	srv_flush(v);
+	srv_events(v);
+}
+
+static void srv_accept(struct lsn *l)
 {
 	for (;;) {
 		struct sockaddr_storage peer;
@@ -318,43 +320,7 @@ static void srv_accept(struct lsn *l, uint64_t now)
 			continue;
 		}
 		ceiling.accepted++;
-		int one = 1;
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-		if (opt.sndbuf)
-			setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &opt.sndbuf, sizeof(opt.sndbuf));
-		if (opt.rcvbuf)
-			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &opt.rcvbuf, sizeof(opt.rcvbuf));
-		if (s->srv)
-			srv_close(s->srv, "the client connected again");
-		struct srv *v = xcalloc(1, sizeof(*v));
-		v->kind = K_SRV;
-		v->fd = fd;
-		v->s = s;
-		v->ka_us = (uint64_t)opt.hold_time * 1000000u / 3;
-		s->srv = v;
-		s->srv_conns++;
-		ceiling.srvs = xrealloc(ceiling.srvs, (ceiling.nsrvs + 1) * sizeof(*ceiling.srvs));
-		ceiling.srvs[ceiling.nsrvs++] = v;
-		struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT, .data.ptr = v };
-		epoll_ctl(ceiling.ep, EPOLL_CTL_ADD, fd, &ev);
-		v->ev_out = true;
-		struct bgp_open o = { 0 };
-		uint32_t as = opt.rs_as ? opt.rs_as : 59900;
-		o.version = BGP_VERSION;
-		o.my_as = as > 0xffff ? AS_TRANS : (uint16_t)as;
-		o.hold_time = opt.hold_time;
-		o.bgp_id = opt.have_rs[FAM_IPV4] ?
-		    ntohl(((struct sockaddr_in *)&opt.rs[FAM_IPV4])->sin_addr.s_addr) : 0xc0000201;
-		o.caps.families = (uint8_t)(1u << s->fam);
-		o.caps.route_refresh = true;
-		o.caps.ext_message = opt.ext_message;
-		o.caps.as4 = true;
-		o.caps.as4_asn = as;
-		o.caps.role = ROLE_NONE;
-		bgp_open_encode(&v->q, &o);
-		srv_flush(v);
-		srv_events(v);
-		(void)now;
+		srv_new(s, fd);
 	}
 }
 
@@ -380,7 +346,7 @@ static void srv_timers(uint64_t now)
 	    (__atomic_load_n(&bl.feeding, __ATOMIC_ACQUIRE) && !bl.nfeeder_asns);
 	for (size_t i = 0; i < ceiling.nsrvs; i++) {
 		struct srv *v = ceiling.srvs[i];
-		if (v->fd < 0)
+		if (v->c.fd < 0)
 			continue;
 		bool more = false;
 		if (v->established && !v->streaming && go && v->s->recv) {
@@ -388,7 +354,7 @@ static void srv_timers(uint64_t now)
 			more = true;
 		}
 		if (v->open_rcvd && v->ka_us && now - v->last_ka >= v->ka_us) {
-			bgp_keepalive_encode(&v->q);
+			bgp_keepalive_encode(&v->c.tx);
 			v->last_ka = now;
 			more = true;
 		}
@@ -417,13 +383,13 @@ static void *srv_main(void *arg)
 		for (int i = 0; i < n; i++) {
 			now = now_us();
 			if (*(int *)evs[i].data.ptr == K_LSN) {
-				srv_accept(evs[i].data.ptr, now);
+				srv_accept(evs[i].data.ptr);
 				continue;
 			}
 			struct srv *v = evs[i].data.ptr;
-			if (v->fd >= 0 && (evs[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP)))
+			if (v->c.fd >= 0 && (evs[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP)))
 				srv_readable(v, now);
-			if (v->fd >= 0 && (evs[i].events & EPOLLOUT))
+			if (v->c.fd >= 0 && (evs[i].events & EPOLLOUT))
 				srv_flush(v);
 			srv_events(v);
 		}
@@ -432,7 +398,7 @@ static void *srv_main(void *arg)
 	for (size_t i = 0; i < ceiling.nsrvs; i++)
 		srv_close(ceiling.srvs[i], "exiting");
 	free(ceiling.dirty);
-	rx_thread_exit();
+	conn_thread_exit();
 	return NULL;
 }
 
@@ -453,18 +419,18 @@ void ceiling_prepare(void)
 		ft.first_pass = false;
 		tmp.peer_as4 = true;
 		tmp.sc = (struct send_class){ .as4 = true };
-		tmp.tx = ceiling.stream[s->fam];
-		s->blob_off = tmp.tx.len;
+		tmp.c.tx = ceiling.stream[s->fam];
+		s->blob_off = tmp.c.tx.len;
 		for (uint32_t g = 0; g < ft.ngroups; g++)
 			feeder_encode_group(&tmp, g, true);
-		ceiling.stream[s->fam] = tmp.tx;
+		ceiling.stream[s->fam] = tmp.c.tx;
 		s->blob_len = ceiling.stream[s->fam].len - s->blob_off;
 		/* and withdrawn, for when its session closes */
-		tmp.tx = ceiling.wstream[s->fam];
-		s->blob_woff = tmp.tx.len;
+		tmp.c.tx = ceiling.wstream[s->fam];
+		s->blob_woff = tmp.c.tx.len;
 		for (uint32_t g = 0; g < ft.ngroups; g++)
 			feeder_encode_group(&tmp, g, false);
-		ceiling.wstream[s->fam] = tmp.tx;
+		ceiling.wstream[s->fam] = tmp.c.tx;
 		s->blob_wlen = ceiling.wstream[s->fam].len - s->blob_woff;
 	}
 	logmsg("ceiling: tables encoded: %.1f MB IPv4, %.1f MB IPv6 (%.3f s)", (double)ceiling.stream[0].len / 1e6,

@@ -141,13 +141,13 @@ const struct prefix *feeder_group(struct sess *s, uint32_t g, size_t *n, struct 
 
 static void count_updates(struct sess *s, size_t from)
 {
-	for (size_t o = from; o + BGP_HEADER_LEN <= s->tx.len; o += get_u16(s->tx.data + o + 16))
+	for (size_t o = from; o + BGP_HEADER_LEN <= s->c.tx.len; o += get_u16(s->c.tx.data + o + 16))
 		s->upd_sent++;
 }
 
 void feeder_encode_group(struct sess *s, uint32_t g, bool announce)
 {
-	size_t n, from = s->tx.len;
+	size_t n, from = s->c.tx.len;
 	scratch.attrs.len = 0;
 	const struct prefix *p = feeder_group(s, g, &n, announce ? &scratch.attrs : NULL);
 	scratch_reserve(n);
@@ -170,7 +170,7 @@ void feeder_encode_group(struct sess *s, uint32_t g, bool announce)
 			a = scratch.attrs2.data;
 			alen = scratch.attrs2.len;
 		}
-		if (bgp_update_encode_announce(&s->tx, &s->sc, s->fam, a, alen, &info, scratch.nlri, n) < 0) {
+		if (bgp_update_encode_announce(&s->c.tx, &s->sc, s->fam, a, alen, &info, scratch.nlri, n) < 0) {
 			s->groups_skipped++;
 			return;
 		}
@@ -178,28 +178,28 @@ void feeder_encode_group(struct sess *s, uint32_t g, bool announce)
 		if (s->f->first_pass) {
 			/* what a receiver decodes of these messages */
 			struct update_ctx ctx = { .peer_as4 = true, .families = (uint8_t)(1u << s->fam) };
-			for (size_t o = from; o + BGP_HEADER_LEN <= s->tx.len; o += get_u16(s->tx.data + o + 16)) {
-				bgp_update_decode(&ctx, s->tx.data + o + BGP_HEADER_LEN,
-				    get_u16(s->tx.data + o + 16) - BGP_HEADER_LEN, &scratch.dec_self);
+			for (size_t o = from; o + BGP_HEADER_LEN <= s->c.tx.len; o += get_u16(s->c.tx.data + o + 16)) {
+				bgp_update_decode(&ctx, s->c.tx.data + o + BGP_HEADER_LEN,
+				    get_u16(s->c.tx.data + o + 16) - BGP_HEADER_LEN, &scratch.dec_self);
 				if (s->peer_as4)
 					digest_add(&s->digest, &scratch.dec_self);
 			}
 		}
 	} else {
-		bgp_update_encode_withdraw(&s->tx, &s->sc, s->fam, scratch.nlri, n);
+		bgp_update_encode_withdraw(&s->c.tx, &s->sc, s->fam, scratch.nlri, n);
 		s->wd_sent += n;
 	}
 	count_updates(s, from);
-	s->q_total += s->tx.len - from;
+	s->q_total += s->c.tx.len - from;
 	s->last_upd_end = s->q_total;
 }
 
 void feeder_queue_eor(struct sess *s)
 {
-	size_t from = s->tx.len;
+	size_t from = s->c.tx.len;
 	if (!s->first_upd_off && !s->t_first_upd)
 		s->first_upd_off = s->q_total + 1;
-	bgp_update_encode_eor(&s->tx, s->fam);
+	bgp_update_encode_eor(&s->c.tx, s->fam);
 	s->upd_sent++;
 	queue_bytes_done(s, from);
 	s->eor_end = s->q_total;

@@ -144,7 +144,7 @@ static int run(void)
 	/* polite goodbye where it cannot cut a message in half */
 	for (int i = 0; i < bl.nsess; i++) {
 		struct sess *s = bl.sessions[i];
-		if (s->fd >= 0 && s->st >= S_OPENCONFIRM && !tx_pending(s))
+		if (s->c.fd >= 0 && s->st >= S_OPENCONFIRM && !tx_pending(s))
 			sess_notify(s, ERR_CEASE, ERR_CEASE_ADMIN_DOWN);
 	}
 	g_stop = 1;

@@ -57,7 +57,7 @@ int selftest_speed(void)
 		 * first pass (it decodes its own output) */
 		struct sess s2 = s;
 		struct feeder f2 = f;
-		s2.tx = (struct wbuf){ 0 };
+		s2.c.tx = (struct wbuf){ 0 };
 		s2.f = &f2;
 		f2.first_pass = true;
 		feeder_init();
@@ -65,7 +65,7 @@ int selftest_speed(void)
 		for (uint32_t g = 0; g < f2.ngroups; g++)
 			feeder_encode_group(&s2, g, true);
 		double t_enc2 = secs_since(t0);
-		wbuf_free(&s2.tx);
+		wbuf_free(&s2.c.tx);
 		feeder_fini();
 		/* decoding; then decoding + the sink's prefix set */
 		struct update_decoded u;
@@ -73,8 +73,8 @@ int selftest_speed(void)
 		struct update_ctx ctx = { .peer_as4 = true, .families = (uint8_t)(1u << fam) };
 		uint64_t got = 0, errs = 0;
 		t0 = now_us();
-		for (size_t o = 0; o < s.tx.len; o += get_u16(s.tx.data + o + 16)) {
-			bgp_update_decode(&ctx, s.tx.data + o + BGP_HEADER_LEN, get_u16(s.tx.data + o + 16) - BGP_HEADER_LEN, &u);
+		for (size_t o = 0; o < s.c.tx.len; o += get_u16(s.c.tx.data + o + 16)) {
+			bgp_update_decode(&ctx, s.c.tx.data + o + BGP_HEADER_LEN, get_u16(s.c.tx.data + o + 16) - BGP_HEADER_LEN, &u);
 			got += u.announced.n;
 			errs += u.action != UPD_OK;
 		}
@@ -82,8 +82,8 @@ int selftest_speed(void)
 		struct pset set;
 		pset_init(&set, fam == FAM_IPV4 ? 0 : n);
 		t0 = now_us();
-		for (size_t o = 0; o < s.tx.len; o += get_u16(s.tx.data + o + 16)) {
-			bgp_update_decode(&ctx, s.tx.data + o + BGP_HEADER_LEN, get_u16(s.tx.data + o + 16) - BGP_HEADER_LEN, &u);
+		for (size_t o = 0; o < s.c.tx.len; o += get_u16(s.c.tx.data + o + 16)) {
+			bgp_update_decode(&ctx, s.c.tx.data + o + BGP_HEADER_LEN, get_u16(s.c.tx.data + o + 16) - BGP_HEADER_LEN, &u);
 			for (uint32_t i = 0; i < u.announced.n; i++)
 				pset_add_p(&set, &u.announced.v[i]);
 		}
@@ -107,8 +107,8 @@ int selftest_speed(void)
 			r.uctx = ctx;
 			r.bm = xcalloc((bl.gidx[fam].n + 64) / 64, sizeof(*r.bm));
 			t0 = now_us();
-			for (size_t o = 0; o < s.tx.len; o += get_u16(s.tx.data + o + 16))
-				sink_update(&r, s.tx.data + o + BGP_HEADER_LEN, get_u16(s.tx.data + o + 16) - BGP_HEADER_LEN,
+			for (size_t o = 0; o < s.c.tx.len; o += get_u16(s.c.tx.data + o + 16))
+				sink_update(&r, s.c.tx.data + o + BGP_HEADER_LEN, get_u16(s.c.tx.data + o + 16) - BGP_HEADER_LEN,
 				    t0);
 			t_recv[pass] = secs_since(t0);
 			held[pass] = r.held;
@@ -127,29 +127,29 @@ int selftest_speed(void)
 		json_object_set_new(o, "prefixes", json_integer(n));
 		json_object_set_new(o, "attribute_groups", json_integer(f.ngroups));
 		json_object_set_new(o, "updates", json_integer((json_int_t)s.upd_sent));
-		json_object_set_new(o, "bytes", json_integer((json_int_t)s.tx.len));
+		json_object_set_new(o, "bytes", json_integer((json_int_t)s.c.tx.len));
 		json_object_set_new(o, "synth_prefixes_per_s", json_real(n / t_syn));
 		json_object_set_new(o, "encode_prefixes_per_s", json_real(n / t_enc));
-		json_object_set_new(o, "encode_mbyte_per_s", json_real((double)s.tx.len / 1e6 / t_enc));
+		json_object_set_new(o, "encode_mbyte_per_s", json_real((double)s.c.tx.len / 1e6 / t_enc));
 		json_object_set_new(o, "encode_with_digest_prefixes_per_s", json_real(n / t_enc2));
 		json_object_set_new(o, "decode_prefixes_per_s", json_real(n / t_dec));
-		json_object_set_new(o, "decode_mbyte_per_s", json_real((double)s.tx.len / 1e6 / t_dec));
+		json_object_set_new(o, "decode_mbyte_per_s", json_real((double)s.c.tx.len / 1e6 / t_dec));
 		json_object_set_new(o, "sink_prefixes_per_s", json_real(n / t_sink));
 		json_object_set_new(o, "prefix_index_build_s", json_real(t_index));
 		json_object_set_new(o, "receive_decoding_prefixes_per_s", json_real(n / t_recv[0]));
 		json_object_set_new(o, "receive_cached_prefixes_per_s", json_real(n / t_recv[1]));
-		json_object_set_new(o, "receive_cached_mbyte_per_s", json_real((double)s.tx.len / 1e6 / t_recv[1]));
+		json_object_set_new(o, "receive_cached_mbyte_per_s", json_real((double)s.c.tx.len / 1e6 / t_recv[1]));
 		json_object_set_new(o, "checksum", json_integer((json_int_t)(x & 0xffff)));
 		json_object_set_new(root, family_name((enum family)fam), o);
 		fprintf(stderr, "bgpload selftest %s: %u prefixes, %u groups, %" PRIu64 " UPDATEs, %.1f MB: "
 		    "synth %.2f M/s, synth+encode %.2f M/s (%.2f M/s with digest), decode %.2f M/s, "
 		    "decode+set %.2f M/s; receiver: decoding %.2f M/s, from the decode cache %.2f M/s (%.0f MB/s)\n",
-		    family_name((enum family)fam), n, f.ngroups, s.upd_sent, (double)s.tx.len / 1e6,
+		    family_name((enum family)fam), n, f.ngroups, s.upd_sent, (double)s.c.tx.len / 1e6,
 		    n / t_syn / 1e6, n / t_enc / 1e6, n / t_enc2 / 1e6, n / t_dec / 1e6, n / t_sink / 1e6,
-		    n / t_recv[0] / 1e6, n / t_recv[1] / 1e6, (double)s.tx.len / 1e6 / t_recv[1]);
+		    n / t_recv[0] / 1e6, n / t_recv[1] / 1e6, (double)s.c.tx.len / 1e6 / t_recv[1]);
 		update_decoded_free(&u);
 		pset_free(&set);
-		wbuf_free(&s.tx);
+		wbuf_free(&s.c.tx);
 		free(f.gstart);
 	}
 	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));

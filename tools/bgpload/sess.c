@@ -25,29 +25,14 @@
 
 void sess_events(struct sess *s)
 {
-	if (s->fd < 0)
-		return;
-	bool want = s->st == S_CONNECT || tx_pending(s) ||
-	    (s->f && s->f->mode != GEN_IDLE && s->st == S_ESTABLISHED);
-	if (want == s->ev_out)
-		return;
-	struct epoll_event ev = { .events = EPOLLIN | (want ? EPOLLOUT : 0), .data.ptr = s };
-	if (epoll_ctl(bl.ep, EPOLL_CTL_MOD, s->fd, &ev) == 0)
-		s->ev_out = want;
+	conn_want_out(&s->c, bl.ep, s, s->st == S_CONNECT || tx_pending(s) ||
+	    (s->f && s->f->mode != GEN_IDLE && s->st == S_ESTABLISHED));
 }
 
 void sess_close(struct sess *s)
 {
-	if (s->fd >= 0) {
-		epoll_ctl(bl.ep, EPOLL_CTL_DEL, s->fd, NULL);
-		close(s->fd);
-	}
-	s->fd = -1;
-	s->tx.len = s->tx_off = 0;
-	free(s->rx);
-	s->rx = NULL;
-	s->rx_len = 0;
-	s->ev_out = false;
+	conn_close(&s->c, bl.ep);
+	s->c.tx.len = s->c.tx_off = 0;
 	if (s->f)
 		s->f->evq_head = s->f->evq_len = 0;     /* those UPDATEs are lost */
 }
@@ -56,7 +41,7 @@ void sess_close(struct sess *s)
 static void sess_down(struct sess *s, uint64_t now, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void sess_down(struct sess *s, uint64_t now, const char *fmt, ...)
 {
-	if (s->fd < 0)
+	if (s->c.fd < 0)
 		return;         /* already down: keep the first reason */
 	va_list ap;
 	va_start(ap, fmt);
@@ -91,6 +76,30 @@ static void sess_down(struct sess *s, uint64_t now, const char *fmt, ...)
 	}
 }
 
+/* What the bytes written so far (s->s_total) complete: the session's first
+ * UPDATE, its latest UPDATEs, churn events, its End-of-RIB. */
+static void sess_written(struct sess *s, uint64_t now)
+{
+	if (s->first_upd_off && !s->t_first_upd && s->s_total >= s->first_upd_off) {
+		s->t_first_upd = now;
+		if (!bl.first_upd || now < bl.first_upd) {
+			__atomic_store_n(&bl.first_upd, now, __ATOMIC_RELEASE);   /* --ceiling's thread reads it */
+			bl.cpu_first_upd = cpu_seconds();
+		}
+	}
+	if (s->last_upd_end > s->last_upd_seen && s->s_total >= s->last_upd_end) {
+		s->t_last_upd = now;
+		s->last_upd_seen = s->last_upd_end;
+	}
+	if (s->f && s->f->evq_len)
+		churn_written(s, now);
+	if (s->eor_end && !s->t_eor_sent && s->s_total >= s->eor_end) {
+		s->t_eor_sent = now;
+		logmsg("%s: table sent: %" PRIu64 " prefixes in %" PRIu64 " UPDATEs, %.3f s after its first UPDATE",
+		    s->name, s->pfx_sent, s->upd_sent, (double)(now - s->t_first_upd) / 1e6);
+	}
+}
+
 void sess_flush(struct sess *s, uint64_t now)
 {
 	size_t budget = WRITE_BUDGET;
@@ -98,56 +107,33 @@ void sess_flush(struct sess *s, uint64_t now)
 		size_t n = tx_pending(s);
 		if (n > budget)
 			n = budget;
-		ssize_t w = send(s->fd, s->tx.data + s->tx_off, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+		ssize_t w = conn_send(&s->c, s->c.tx.data + s->c.tx_off, n);
+		if (w == 0)
+			break;
 		if (w < 0) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-				break;
 			sess_down(s, now, "send: %s", strerror(errno));
 			return;
 		}
-		s->tx_off += (size_t)w;
+		s->c.tx_off += (size_t)w;
 		s->s_total += (uint64_t)w;
 		s->bytes_sent += (uint64_t)w;
 		budget -= (size_t)w;
-		if (s->first_upd_off && !s->t_first_upd && s->s_total >= s->first_upd_off) {
-			s->t_first_upd = now;
-			if (!bl.first_upd || now < bl.first_upd) {
-				__atomic_store_n(&bl.first_upd, now, __ATOMIC_RELEASE);   /* --ceiling's thread reads it */
-				bl.cpu_first_upd = cpu_seconds();
-			}
-		}
-		if (s->last_upd_end > s->last_upd_seen && s->s_total >= s->last_upd_end) {
-			s->t_last_upd = now;
-			s->last_upd_seen = s->last_upd_end;
-		}
-		if (s->f && s->f->evq_len)
-			churn_written(s, now);
-		if (s->eor_end && !s->t_eor_sent && s->s_total >= s->eor_end) {
-			s->t_eor_sent = now;
-			logmsg("%s: table sent: %" PRIu64 " prefixes in %" PRIu64 " UPDATEs, %.3f s after its first UPDATE",
-			    s->name, s->pfx_sent, s->upd_sent, (double)(now - s->t_first_upd) / 1e6);
-		}
+		sess_written(s, now);
 	}
-	if (s->tx_off == s->tx.len) {
-		s->tx.len = s->tx_off = 0;
-	} else if (s->tx_off > s->tx.len / 2 && s->tx_off > 65536) {
-		memmove(s->tx.data, s->tx.data + s->tx_off, s->tx.len - s->tx_off);
-		s->tx.len -= s->tx_off;
-		s->tx_off = 0;
-	}
+	conn_tx_compact(&s->c);
 }
 
 /* The caller closes the session next, so errors do not matter here. */
 static void send_notify(struct sess *s, const struct bgp_notify *n)
 {
-	size_t from = s->tx.len;
-	bgp_notification_encode(&s->tx, n);
+	size_t from = s->c.tx.len;
+	bgp_notification_encode(&s->c.tx, n);
 	queue_bytes_done(s, from);
 	while (tx_pending(s)) {
-		ssize_t w = send(s->fd, s->tx.data + s->tx_off, tx_pending(s), MSG_NOSIGNAL | MSG_DONTWAIT);
+		ssize_t w = conn_send(&s->c, s->c.tx.data + s->c.tx_off, tx_pending(s));
 		if (w <= 0)
 			break;
-		s->tx_off += (size_t)w;
+		s->c.tx_off += (size_t)w;
 	}
 }
 
@@ -160,33 +146,24 @@ void sess_notify(struct sess *s, uint8_t code, uint8_t sub)
 
 static void send_keepalive(struct sess *s, uint64_t now)
 {
-	size_t from = s->tx.len;
-	bgp_keepalive_encode(&s->tx);
+	size_t from = s->c.tx.len;
+	bgp_keepalive_encode(&s->c.tx);
 	queue_bytes_done(s, from);
 	s->last_ka = now;
 }
 
 static void send_open(struct sess *s)
 {
-	struct bgp_open o = { 0 };
-	o.version = BGP_VERSION;
-	o.my_as = s->asn > 0xffff ? AS_TRANS : (uint16_t)s->asn;
-	o.hold_time = opt.hold_time;
-	o.bgp_id = s->bgp_id;
-	o.caps.families = (uint8_t)(1u << s->fam);
-	o.caps.route_refresh = true;
-	o.caps.ext_message = opt.ext_message;
-	o.caps.as4 = true;
-	o.caps.as4_asn = s->asn;
-	o.caps.role = ROLE_NONE;
-	size_t from = s->tx.len;
-	bgp_open_encode(&s->tx, &o);
+	struct bgp_open o;
+	conn_open_init(&o, s->asn, s->bgp_id, s->fam);
+	size_t from = s->c.tx.len;
+	bgp_open_encode(&s->c.tx, &o);
 	queue_bytes_done(s, from);
 }
 
 static void sess_connect(struct sess *s, uint64_t now)
 {
-	s->tx.len = s->tx_off = 0;
+	s->c.tx.len = s->c.tx_off = 0;
 	s->q_total = s->s_total = 0;
 	s->first_upd_off = s->last_upd_end = s->last_upd_seen = s->eor_end = 0;
 	int fd = socket(s->local.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -194,16 +171,9 @@ static void sess_connect(struct sess *s, uint64_t now)
 		die("socket: %s", strerror(errno));
 	int one = 1;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	if (opt.sndbuf)
-		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &opt.sndbuf, sizeof(opt.sndbuf));
-	if (opt.rcvbuf)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &opt.rcvbuf, sizeof(opt.rcvbuf));
-	s->fd = fd;
+	conn_sockopts(fd);
+	conn_attach(&s->c, fd, bl.ep, s);
 	s->st = S_CONNECT;
-	struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT, .data.ptr = s };
-	epoll_ctl(bl.ep, EPOLL_CTL_ADD, fd, &ev);
-	s->ev_out = true;
 	if (bind(fd, (struct sockaddr *)&s->local, s->local_len) < 0) {
 		sess_down(s, now, "bind %s: %s", s->addr, strerror(errno));
 		return;
@@ -222,7 +192,7 @@ static void on_connected(struct sess *s, uint64_t now)
 {
 	int err = 0;
 	socklen_t l = sizeof(err);
-	getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &l);
+	getsockopt(s->c.fd, SOL_SOCKET, SO_ERROR, &err, &l);
 	if (err) {
 		sess_down(s, now, "connect: %s", strerror(err));
 		return;
@@ -286,7 +256,7 @@ static void on_notification(struct sess *s, const uint8_t *body, size_t len, uin
 static size_t sess_process(struct sess *s, const uint8_t *buf, size_t buflen, uint64_t now)
 {
 	size_t off = 0;
-	while (s->fd >= 0 && buflen - off >= BGP_HEADER_LEN) {
+	while (s->c.fd >= 0 && buflen - off >= BGP_HEADER_LEN) {
 		const uint8_t *h = buf + off;
 		uint8_t type;
 		uint16_t len;
@@ -345,44 +315,42 @@ static size_t sess_process(struct sess *s, const uint8_t *buf, size_t buflen, ui
 	return off;
 }
 
+/* conn_read()'s input: the messages of one read. */
+struct sess_input {
+	struct sess *s;
+	uint64_t now;               /* of the last read */
+};
+
+static size_t sess_input(void *arg, const uint8_t *buf, size_t len, size_t got)
+{
+	struct sess_input *in = arg;
+	struct sess *s = in->s;
+	s->bytes_rcvd += got;
+	in->now = now_us();         /* completion times must not lag the batch */
+	s->last_rx = in->now;
+	return sess_process(s, buf, len, in->now);
+}
+
 static void on_readable(struct sess *s, uint64_t now)
 {
-	size_t budget = READ_BUDGET;
-	while (s->fd >= 0 && budget) {
-		size_t got;
-		const uint8_t *buf;
-		ssize_t n = rx_read(s->fd, &s->rx, &s->rx_len, &got, &buf);
-		if (n == 0)
-			return;
-		if (n == -2) {
-			sess_down(s, now, "recv: %s", strerror(errno));
-			return;
-		}
-		if (n == -1) {
-			sess_down(s, now, "connection closed by the route server without NOTIFICATION");
-			return;
-		}
-		s->bytes_rcvd += got;
-		now = now_us();         /* completion times must not lag the batch */
-		s->last_rx = now;
-		budget = budget > got ? budget - got : 0;
-		size_t used = sess_process(s, buf, (size_t)n, now);
-		if (s->fd < 0)
-			return;
-		rx_keep(&s->rx, &s->rx_len, buf + used, (size_t)n - used);
-	}
+	struct sess_input in = { s, now };
+	int r = conn_read(&s->c, sess_input, &in);
+	if (r == CONN_ERROR)
+		sess_down(s, in.now, "recv: %s", strerror(errno));
+	else if (r == CONN_EOF)
+		sess_down(s, in.now, "connection closed by the route server without NOTIFICATION");
 }
 
 static void on_writable(struct sess *s, uint64_t now)
 {
 	size_t written = 0;
-	while (s->fd >= 0 && written < WRITE_BUDGET) {
+	while (s->c.fd >= 0 && written < WRITE_BUDGET) {
 		feeder_fill(s);
 		if (!tx_pending(s))
 			break;
 		uint64_t before = s->s_total;
 		sess_flush(s, now);
-		if (s->fd < 0 || s->s_total == before || tx_pending(s) > TX_HIGH_WATER / 2)
+		if (s->c.fd < 0 || s->s_total == before || tx_pending(s) > TX_HIGH_WATER / 2)
 			break;      /* socket full */
 		written += (size_t)(s->s_total - before);
 	}
@@ -390,7 +358,7 @@ static void on_writable(struct sess *s, uint64_t now)
 
 void sess_handle(struct sess *s, uint32_t events, uint64_t now)
 {
-	if (s->fd < 0)
+	if (s->c.fd < 0)
 		return;
 	if (s->st == S_CONNECT) {
 		if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP))
@@ -399,9 +367,9 @@ void sess_handle(struct sess *s, uint32_t events, uint64_t now)
 	}
 	if (events & (EPOLLIN | EPOLLERR | EPOLLHUP))
 		on_readable(s, now);
-	if (s->fd >= 0 && (events & EPOLLOUT))
+	if (s->c.fd >= 0 && (events & EPOLLOUT))
 		on_writable(s, now);
-	if (s->fd >= 0)
+	if (s->c.fd >= 0)
 		sess_events(s);
 }
 
@@ -409,7 +377,7 @@ bool sess_timers(struct sess *s, uint64_t now)
 {
 	if (s->st == S_IDLE && now >= s->retry_at)
 		sess_connect(s, now);
-	if (s->fd < 0 || s->st < S_OPENSENT)
+	if (s->c.fd < 0 || s->st < S_OPENSENT)
 		return false;
 	if (s->hold_us && now - s->last_rx > s->hold_us) {
 		sess_notify(s, ERR_HOLD_TIMER, 0);

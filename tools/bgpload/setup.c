@@ -170,7 +170,7 @@ static void build_sessions(const char *spec)
 		s->expect = expect;
 		s->expect_auto = expect_auto && s->recv;
 		s->nprefixes = (uint32_t)prefixes;
-		s->fd = -1;
+		s->c.fd = -1;
 		if (fam == FAM_IPV4) {
 			struct sockaddr_in *a = (struct sockaddr_in *)&s->local;
 			inet_ntop(AF_INET, &a->sin_addr, s->addr, sizeof(s->addr));
