@@ -92,6 +92,15 @@ check: all
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZERS   := $(FUZZ_SRCS:tests/fuzz/%.c=build-fuzz/%)
 fuzz: $(FUZZERS)
+# ... and each target again with the normal compiler, as a program that
+# replays its corpus and past crashes (tests/fuzz/replay.c, run by
+# tests/run-unit): part of `all`, so also built under SAN=1.
+REPLAYS   := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=$(BUILD)/tests/replay_%)
+all: $(REPLAYS)
+$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(BUILD)/libixpd.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_INCLUDES) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c \
+		$(BUILD)/libixpd.a $(DAEMON_LIBS)
 build-fuzz/%: tests/fuzz/%.c $(LIB_SRCS)
 	@mkdir -p build-fuzz
 	clang $(CPPFLAGS) $(ALL_INCLUDES) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
