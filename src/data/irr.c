@@ -253,7 +253,10 @@ unsigned irr_check(const struct irr_member *m, const struct prefix *p, uint32_t 
     bool allow_longer)
 {
 	unsigned r = 0;
-	if (bsearch(&origin_as, m->origins, m->n_origins, sizeof(*m->origins), cmp_u32) != NULL)
+	/* origins is NULL in a member no ASN was added to, and bsearch() may
+	 * not be given NULL even for no elements (found by fuzz_bgpq4). */
+	if (m->n_origins > 0 &&
+	    bsearch(&origin_as, m->origins, m->n_origins, sizeof(*m->origins), cmp_u32) != NULL)
 		r |= IRR_ORIGIN_OK;
 	if (allow_longer ? pfxtree_covers(m->prefixes, p) : pfxtree_find(m->prefixes, p) != NULL)
 		r |= IRR_PREFIX_OK;
