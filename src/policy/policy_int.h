@@ -17,7 +17,7 @@
 /* policy.c: the checks */
 bool carries(const struct comm_def *def, const struct attr_set *a);
 
-/* policy.c: what the route server makes of a route */
+/* policy_attrs.c: what the route server makes of a route */
 bool has_communities(const struct attr_set *a);
 
 /* export_ctl.c */
