@@ -179,9 +179,19 @@ struct batch_state {
 	uint32_t stamp;              /* per change, to visit each candidate once */
 };
 
+/* A member that gets the overall best like everybody, unless it is an
+ * exception.  One whose table is on its way is handled apart (see
+ * consider_dumping). */
 static bool plain_receiver(const struct rde_peer *p, enum family fam)
 {
-	return p && p->up && p->fam == fam && !p->addpath;
+	return p && p->up && p->fam == fam && !p->addpath && !p->dumping;
+}
+
+/* Has the table walk of p already sent prefix entry re?  Only then does a
+ * change of re concern p: otherwise the walk sends re as it is then. */
+static bool dump_passed(const struct rde_peer *p, const struct rib_entry *re)
+{
+	return !p->dumping || re->idx < p->dump_cursor;
 }
 
 /* Paths some receivers may not get, or get in another form. */
@@ -260,6 +270,26 @@ static void consider(struct batch_state *b, struct rde_peer *p, const struct cha
 		p->count.exported += pn ? 1u : (uint32_t)-1;
 }
 
+/* Members whose table is on its way get a change only behind the walk,
+ * as an exception of their own. */
+static void consider_dumping(struct batch_state *b, const struct change *c, enum family fam)
+{
+	struct rde *rde = b->rde;
+	for (size_t k = 0; k < rde->ndumping; k++) {
+		struct rde_peer *p = rde->peers[rde->dumping[k]];
+		if (!p || !p->up || !p->dumping || p->fam != fam || p->addpath || !dump_passed(p, c->re))
+			continue;
+		const struct path *po = rib_best(c->old, c->nold, &p->dp, rde_decision_peer, rde);
+		const struct path *pn = rib_best(c->re->paths, c->re->npaths, &p->dp, rde_decision_peer, rde);
+		struct attr_set *so = sent_attrs(po, p), *sn = sent_attrs(pn, p);
+		if (same_path(po, pn) && so == sn)
+			continue;
+		pers_push(b, p->id, &c->re->prefix, sn);
+		if (!po || !pn)
+			p->count.exported += pn ? 1u : (uint32_t)-1;
+	}
+}
+
 static void batch_change(struct batch_state *b, const struct change *c)
 {
 	struct rde *rde = b->rde;
@@ -281,6 +311,8 @@ static void batch_change(struct batch_state *b, const struct change *c)
 			if (plain_receiver(rde->peers[c->re->paths[i].peer], fam))
 				consider(b, rde->peers[c->re->paths[i].peer], c, o, n);
 	}
+	if (rde->ndumping)
+		consider_dumping(b, c, fam);
 	if (same_path(o, n))
 		return;
 	struct group *g = group_for(b, fam);
@@ -379,7 +411,7 @@ static void send_addpath(struct rde *rde)
 		struct op_vec ops = { 0 };
 		for (size_t ci = 0; ci < rde->nchanges; ci++) {
 			const struct change *c = &rde->changes[ci];
-			if (c->re->prefix.afi == family_afi(p->fam))
+			if (c->re->prefix.afi == family_afi(p->fam) && dump_passed(p, c->re))
 				addpath_diff(p, c, &ops);
 		}
 		struct wbuf w = { 0 };
@@ -460,9 +492,69 @@ static void dump_entry(struct rib_entry *re, void *arg)
 		dump_flush(d);
 }
 
+/* RIB entries a new session's table walk looks at per turn: a 700-member
+ * restart is 700 walks, interleaved with everything else. */
+#define TABLE_SCAN_BUDGET 32768
+
+void export_table(struct rde *rde, struct rde_peer *peer)
+{
+	peer->dumping = true;
+	peer->dump_cursor = 0;
+	peer->count.exported = 0;
+	for (size_t k = 0; k < rde->ndumping; k++)
+		if (rde->dumping[k] == peer->id)
+			return;
+	if (rde->ndumping == rde->dumping_cap) {
+		rde->dumping_cap = rde->dumping_cap ? rde->dumping_cap * 2 : 64;
+		rde->dumping = xrealloc(rde->dumping, rde->dumping_cap * sizeof(*rde->dumping));
+	}
+	rde->dumping[rde->ndumping++] = peer->id;
+}
+
+/* One turn of peer's walk; true when the table is out. */
+static bool table_turn(struct rde *rde, struct rde_peer *peer)
+{
+	struct dump_state d = { .rde = rde, .peer = peer };
+	uint32_t budget = rde->table_scan_budget ? rde->table_scan_budget : TABLE_SCAN_BUDGET;
+	for (uint32_t n = 0; n < budget && peer->dump_cursor < rde->rib.used; n++) {
+		struct rib_entry *re = rib_entry_at(&rde->rib, peer->dump_cursor++);
+		if (re)
+			dump_entry(re, &d);
+	}
+	if (d.ops.n)
+		dump_flush(&d);
+	free(d.ops.v);
+	peer->count.exported += d.exported;
+	if (peer->dump_cursor < rde->rib.used)
+		return false;
+	struct wbuf w = { 0 };
+	bgp_update_encode_eor(&w, peer->fam);
+	send_to_peer(rde, peer, &w);
+	wbuf_free(&w);
+	return true;
+}
+
+bool export_tables_run(struct rde *rde)
+{
+	for (size_t k = 0; k < rde->ndumping;) {
+		struct rde_peer *p = rde->peers[rde->dumping[k]];
+		/* gone, down, or its table sent at once meanwhile (route refresh) */
+		bool done = !p || !p->up || !p->dumping || table_turn(rde, p);
+		if (done) {
+			if (p)
+				p->dumping = false;
+			rde->dumping[k] = rde->dumping[--rde->ndumping];
+		} else {
+			k++;
+		}
+	}
+	return rde->ndumping > 0;
+}
+
 void export_full(struct rde *rde, struct rde_peer *peer, bool enhanced_refresh)
 {
 	struct dump_state d = { .rde = rde, .peer = peer };
+	peer->dumping = false;       /* this sends everything: a walk under way is moot */
 	struct wbuf w = { 0 };
 	if (enhanced_refresh) {
 		bgp_route_refresh_encode(&w, peer->fam, RR_BEGIN);

@@ -250,7 +250,8 @@ static void *rde_main(void *arg)
 		rde_retry_blackholes(rde);
 		rde_flush_batch(rde);
 		rde_check_stale_timers(rde, now_ms());
-		busy = rde_query_run(rde);
+		busy = export_tables_run(rde);
+		busy |= rde_query_run(rde);
 	}
 	return NULL;
 }
@@ -275,6 +276,7 @@ void rde_stop(struct rde *rde)
 	pthread_join(rde->thread, NULL);
 	rde_flush_batch(rde);
 	rde_query_free(rde);
+	free(rde->dumping);
 	rib_destroy(&rde->rib);
 	update_decoded_free(&rde->dec);
 	if (rde->rtr)

@@ -48,6 +48,8 @@ struct rde_peer {
 	uint64_t stale_deadline;     /* ms */
 	uint8_t refresh_stale;       /* families in an enhanced route refresh */
 	uint32_t mark;               /* export: stamp of the last change it was considered for */
+	bool dumping;                /* a new session's table is on its way (export_table) */
+	uint32_t dump_cursor;        /* the table up to this RIB entry (slab index) is sent */
 	struct decision_peer dp;
 	uint8_t addr_bytes[16];
 	struct peer_policy pol;      /* import policy */
@@ -95,6 +97,9 @@ struct rde {
 	size_t nchanges, changes_cap;
 	struct snap_arena snaps;     /* the changes' `old` arrays */
 	struct route_dump *dumps;    /* route listings streaming to control clients (rde_query.c) */
+	uint32_t *dumping;           /* ids of peers being sent their table (export.c) */
+	uint32_t table_scan_budget;  /* RIB entries a table walk looks at per turn; 0: default */
+	size_t ndumping, dumping_cap;
 	uint32_t stamp;               /* export: last visit stamp handed out */
 	struct ipc_queue *in, *to_se, *to_main;
 	struct update_decoded dec;
@@ -114,8 +119,17 @@ uint32_t rde_now_s(void);
 
 /* export.c */
 void export_batch(struct rde *rde);
-/* Sends peer the whole table (session up or route refresh). */
+/* Sends peer the whole table at once (a route refresh: the member holds
+ * routes already, and every change must reach it). */
 void export_full(struct rde *rde, struct rde_peer *peer, bool enhanced_refresh);
+/* Starts sending a new session its table, a part per turn of the thread
+ * (export_tables_run), then End-of-RIB: 700 sessions coming up together
+ * never stop import, export or the other sessions' tables.  Until the walk
+ * has passed a prefix, the batches leave it to the walk; behind it, the
+ * member gets its changes like any other. */
+void export_table(struct rde *rde, struct rde_peer *peer);
+/* One turn of every table on its way; true if some are not finished. */
+bool export_tables_run(struct rde *rde);
 
 /* rde.c */
 /* Peers are created by IPC_PEER_ADD messages, at start as on reload. */

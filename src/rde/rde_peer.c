@@ -97,7 +97,7 @@ void rde_peer_up(struct rde *rde, struct rde_peer *p, uint32_t gen, const struct
 	uint8_t fam = (uint8_t)(1u << p->fam);
 	if ((p->stale & fam) && !(up->caps.graceful_restart && (up->caps.gr_families & fam)))
 		rde_end_of_stale(rde, p, fam, "restarted without graceful restart");
-	export_full(rde, p, false);
+	export_table(rde, p);
 }
 
 void rde_peer_down(struct rde *rde, struct rde_peer *p, const struct ipc_peer_down *d)

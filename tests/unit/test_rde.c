@@ -481,6 +481,128 @@ TEST(import_filters_reject_with_reason_and_keep_the_path)
 	stop();
 }
 
+/* Prefix k (0 .. 65535) of the table below: 45.(k / 256).(k % 256).0/24. */
+static struct prefix table_prefix(uint32_t k)
+{
+	struct prefix p = { .afi = AFI_IPV4, .len = 24 };
+	p.addr[0] = 45, p.addr[1] = (uint8_t)(k >> 8), p.addr[2] = (uint8_t)k;
+	return p;
+}
+
+/* One UPDATE from peer id (AS 52001 + id, next hop 192.0.2.(11 + id))
+ * announcing or withdrawing prefixes [first, first + n). */
+static void table_update(uint32_t id, uint32_t gen, uint32_t first, uint32_t n, bool announce)
+{
+	struct wbuf w = { 0 };
+	if (!announce) {
+		wbuf_u16(&w, (uint16_t)(n * 4));
+		for (uint32_t k = first; k < first + n; k++) {
+			struct prefix p = table_prefix(k);
+			prefix_write_nlri(&w, &p);
+		}
+		wbuf_u16(&w, 0);
+	} else {
+		wbuf_u16(&w, 0);
+		size_t alen_at = w.len;
+		wbuf_u16(&w, 0);
+		uint8_t v[6] = { 0 };
+		attr_put(&w, ATTR_F_TRANSITIVE, ATTR_ORIGIN, v, 1);
+		uint8_t path[6] = { AS_SEQUENCE, 1 };
+		put_u32(path + 2, 52001 + id);
+		attr_put(&w, ATTR_F_TRANSITIVE, ATTR_AS_PATH, path, 6);
+		uint8_t nh[4] = { 192, 0, 2, (uint8_t)(11 + id) };
+		attr_put(&w, ATTR_F_TRANSITIVE, ATTR_NEXT_HOP, nh, 4);
+		put_u16(w.data + alen_at, (uint16_t)(w.len - alen_at - 2));
+		for (uint32_t k = first; k < first + n; k++) {
+			struct prefix p = table_prefix(k);
+			prefix_write_nlri(&w, &p);
+		}
+	}
+	ipc_push(&in, ipc_msg_new(IPC_UPDATE, id, gen, w.data, w.len));
+	wbuf_free(&w);
+}
+
+/* Which table prefixes `peer` holds after what it is sent for `ms`
+ * milliseconds (bit k: table_prefix(k)), and whether End-of-RIB came. */
+static bool collect_table(uint32_t peer, int ms, uint8_t held[8192])
+{
+	bool eor = false;
+	uint64_t end = now_ms() + (uint64_t)ms;
+	for (uint64_t now = now_ms(); now < end; now = now_ms()) {
+		struct pollfd pfd = { to_se.efd, POLLIN, 0 };
+		poll(&pfd, 1, (int)(end - now));
+		for (struct ipc_msg *m = ipc_take_all(&to_se), *n; m; m = n) {
+			n = m->next;
+			for (uint32_t t = 0; m->type == IPC_SEND && t < m->n_targets; t++) {
+				if (m->targets[t].peer != peer)
+					continue;
+				for (size_t o = 0; o + 19 <= m->msg->len; o += get_u16(m->msg->data + o + 16)) {
+					struct update_ctx ctx = { .peer_as4 = true, .families = 1 };
+					struct update_decoded u;
+					update_decoded_init(&u);
+					bgp_update_decode(&ctx, m->msg->data + o + 19, get_u16(m->msg->data + o + 16) - 19u, &u);
+					eor |= u.eor_family >= 0;
+					for (uint32_t i = 0; i < u.withdrawn.n; i++) {
+						const uint8_t *a = u.withdrawn.v[i].addr;
+						held[(a[1] << 8 | a[2]) / 8] &= (uint8_t)~(1u << (a[2] % 8));
+					}
+					for (uint32_t i = 0; i < u.announced.n; i++) {
+						const uint8_t *a = u.announced.v[i].addr;
+						held[(a[1] << 8 | a[2]) / 8] |= (uint8_t)(1u << (a[2] % 8));
+					}
+					update_decoded_free(&u);
+				}
+			}
+			ipc_msg_free(m);
+		}
+	}
+	return eor;
+}
+
+static bool holds(const uint8_t held[8192], uint32_t k)
+{
+	return held[k / 8] & (1u << (k % 8));
+}
+
+/* A new session gets the table a part per turn of the RDE (more entries
+ * than one turn's walk), while the table changes ahead of the walk and
+ * behind it: it must end with exactly the table as it is then, its
+ * exported count right, and End-of-RIB (RFC 4724 §2). */
+TEST(a_new_sessions_table_comes_in_parts_with_every_change_made_meanwhile)
+{
+	start();
+	rde->table_scan_budget = 8;        /* many turns: changes land between them */
+	add_peer(0, 52001, "192.0.2.11");
+	add_peer(1, 52002, "192.0.2.12");
+	peer_up(0, 1, false, false);
+	enum { N = 60000 };
+	for (uint32_t k = 0; k < N; k += 500)
+		table_update(0, 1, k, 500, true);
+	for (int i = 0; i < 100 && route_count("192.0.2.11", "received") < N; i++)
+		poll(NULL, 0, 20);
+	CHECK_EQ_INT(route_count("192.0.2.11", "received"), N);
+	peer_up(1, 2, false, false);
+	static uint8_t held[8192];
+	memset(held, 0, sizeof(held));
+	/* the walk's first part is out (it starts at the first entry) ... */
+	bool eor = false;
+	for (int i = 0; i < 200 && !holds(held, 0); i++)
+		eor |= collect_table(1, 1, held);
+	CHECK(holds(held, 0) && !eor);
+	/* ... so these changes are behind the walk, those ahead of it */
+	table_update(0, 1, 0, 2000, false);
+	table_update(0, 1, N - 1000, 1000, false);
+	table_update(0, 1, N, 500, true);
+	eor |= collect_table(1, 1500, held);
+	CHECK(eor);
+	int wrong = 0;
+	for (uint32_t k = 0; k < N + 500; k++)
+		wrong += holds(held, k) != (k >= 2000 && (k < N - 1000 || k >= N));
+	CHECK_EQ_INT(wrong, 0);
+	CHECK_EQ_INT(route_count("192.0.2.12", "exported"), N - 3000 + 500);
+	stop();
+}
+
 TEST(policy_reload_refilters_stored_routes_without_session_reset)
 {
 	two_members(false, false, false);
