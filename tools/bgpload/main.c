@@ -95,7 +95,7 @@ static int finished(uint64_t now)
 	return 2;
 }
 
-static int run(void)
+static void run_start(void)
 {
 	bl.ep = epoll_create1(EPOLL_CLOEXEC);
 	if (bl.ep < 0)
@@ -107,6 +107,11 @@ static int run(void)
 	sink_init();
 	if (opt.ceiling)
 		ceiling_listen();
+}
+
+/* Until finished() says stop, or everything is complete and --linger over. */
+static void run_loop(void)
+{
 	uint64_t next_progress = start_us() + 1000000;
 	struct epoll_event evs[256];
 	uint64_t linger_until = 0;
@@ -115,15 +120,15 @@ static int run(void)
 		timers(now);
 		int fin = finished(now);
 		if (fin == 1)
-			break;
+			return;
 		if (fin == 2) {
 			if (opt.linger <= 0)
-				break;
+				return;
 			if (!linger_until) {
 				linger_until = now + (uint64_t)(opt.linger * 1e6);
 				logmsg("everything complete: staying up %.1f s more", opt.linger);
 			} else if (now >= linger_until) {
-				break;
+				return;
 			}
 		}
 		if (opt.progress && now >= next_progress) {
@@ -133,11 +138,14 @@ static int run(void)
 		int n = epoll_wait(bl.ep, evs, 256, 20);
 		if (n < 0 && errno != EINTR)
 			die("epoll_wait: %s", strerror(errno));
-		for (int i = 0; i < n; i++) {
-			now = now_us();
-			sess_handle(evs[i].data.ptr, evs[i].events, now);
-		}
+		for (int i = 0; i < n; i++)
+			sess_handle(evs[i].data.ptr, evs[i].events, now_us());
 	}
+}
+
+/* Goodbyes, the summary, every session closed; returns the exit status. */
+static int run_end(void)
+{
 	uint64_t now = now_us();
 	if (opt.ceiling)
 		ceiling_close();        /* first: its thread would log every goodbye below */
@@ -158,6 +166,13 @@ static int run(void)
 	for (int fam = 0; fam < 2; fam++)
 		gidx_free(&bl.gidx[fam]);
 	return ok ? 0 : 1;
+}
+
+static int run(void)
+{
+	run_start();
+	run_loop();
+	return run_end();
 }
 
 int main(int argc, char **argv)

@@ -68,13 +68,53 @@ static int mrt_attr_cmp(const void *a, const void *b)
 	return (int)((const struct mrt_attr *)a)->type - (int)((const struct mrt_attr *)b)->type;
 }
 
-/* The kept attributes of an MRT RIB entry in canonical order; -1 if the
- * entry is unusable. */
-static int mrt_canon(const uint8_t *p, size_t n, struct wbuf *out)
+/* RFC 6396 §4.3.4: 4-octet ASNs in TABLE_DUMP_V2 */
+static bool mrt_path_ok(struct rbuf s)
 {
-	struct mrt_attr at[64];
+	while (s.len) {
+		uint8_t st, cnt;
+		if (rbuf_u8(&s, &st) < 0 || rbuf_u8(&s, &cnt) < 0 ||
+		    (st != AS_SET && st != AS_SEQUENCE) || cnt == 0 ||
+		    s.len < (size_t)cnt * 4)
+			return false;
+		s.p += (size_t)cnt * 4; s.len -= (size_t)cnt * 4;
+	}
+	return true;
+}
+
+enum { MRT_BAD = -1, MRT_SKIP, MRT_KEEP };
+
+/* Whether an attribute is kept, dropped (see the file comment), or makes
+ * the entry unusable. */
+static int mrt_check_attr(uint8_t type, struct rbuf v)
+{
+	switch (type) {
+	case ATTR_ORIGIN:
+		return v.len == 1 && v.p[0] <= ORIGIN_INCOMPLETE ? MRT_KEEP : MRT_BAD;
+	case ATTR_AS_PATH:
+		return mrt_path_ok(v) ? MRT_KEEP : MRT_BAD;
+	case ATTR_MED:
+		return v.len == 4 ? MRT_KEEP : MRT_BAD;
+	case ATTR_ATOMIC_AGGREGATE:
+		return v.len == 0 ? MRT_KEEP : MRT_BAD;
+	case ATTR_AGGREGATOR:
+		return v.len == 8 || v.len == 6 ? MRT_KEEP : MRT_BAD;
+	case ATTR_COMMUNITIES:
+		return v.len % 4 || !v.len ? MRT_SKIP : MRT_KEEP;
+	case ATTR_EXT_COMMUNITIES:
+		return v.len % 8 || !v.len ? MRT_SKIP : MRT_KEEP;
+	case ATTR_LARGE_COMMUNITIES:
+		return v.len % 12 || !v.len ? MRT_SKIP : MRT_KEEP;
+	default:
+		return MRT_SKIP;
+	}
+}
+
+/* The attributes of an MRT RIB entry that are kept, sorted by type, into
+ * at[64]; returns how many, or -1 if the entry is unusable. */
+static int mrt_read_attrs(const uint8_t *p, size_t n, struct mrt_attr *at)
+{
 	int na = 0;
-	bool have_origin = false, have_path = false;
 	struct rbuf b = rbuf_make(p, n);
 	while (b.len) {
 		uint8_t flags, type, l8;
@@ -92,47 +132,11 @@ static int mrt_canon(const uint8_t *p, size_t n, struct wbuf *out)
 		struct rbuf v;
 		if (rbuf_sub(&b, len, &v) < 0)
 			return -1;
-		switch (type) {
-		case ATTR_ORIGIN:
-			if (len != 1 || v.p[0] > ORIGIN_INCOMPLETE)
-				return -1;
-			have_origin = true;
-			break;
-		case ATTR_AS_PATH: {
-			/* RFC 6396 §4.3.4: 4-octet ASNs in TABLE_DUMP_V2 */
-			struct rbuf s = v;
-			while (s.len) {
-				uint8_t st, cnt;
-				if (rbuf_u8(&s, &st) < 0 || rbuf_u8(&s, &cnt) < 0 ||
-				    (st != AS_SET && st != AS_SEQUENCE) || cnt == 0 ||
-				    s.len < (size_t)cnt * 4)
-					return -1;
-				s.p += (size_t)cnt * 4; s.len -= (size_t)cnt * 4;
-			}
-			have_path = true;
-			break;
-		}
-		case ATTR_MED:
-			if (len != 4) return -1;
-			break;
-		case ATTR_ATOMIC_AGGREGATE:
-			if (len != 0) return -1;
-			break;
-		case ATTR_AGGREGATOR:
-			if (len != 8 && len != 6) return -1;
-			break;
-		case ATTR_COMMUNITIES:
-			if (len % 4 || !len) continue;
-			break;
-		case ATTR_EXT_COMMUNITIES:
-			if (len % 8 || !len) continue;
-			break;
-		case ATTR_LARGE_COMMUNITIES:
-			if (len % 12 || !len) continue;
-			break;
-		default:
-			continue;       /* not passed on (see the file comment) */
-		}
+		int keep = mrt_check_attr(type, v);
+		if (keep == MRT_BAD)
+			return -1;
+		if (keep == MRT_SKIP)
+			continue;
 		if (na == 64)
 			return -1;
 		at[na++] = (struct mrt_attr){ flags, type, v.p, len };
@@ -141,6 +145,26 @@ static int mrt_canon(const uint8_t *p, size_t n, struct wbuf *out)
 	for (int i = 1; i < na; i++)
 		if (at[i].type == at[i - 1].type)
 			return -1;          /* duplicate attribute */
+	return na;
+}
+
+/* The attributes in canonical form: ORIGIN and AS_PATH always (IGP, an
+ * empty path if missing), the known ones with their proper flags, a
+ * 2-octet AGGREGATOR made 4-octet. */
+static void mrt_emit(const struct mrt_attr *at, int na, struct wbuf *out)
+{
+	static const uint8_t wk_flags[] = {
+		[ATTR_ORIGIN] = ATTR_F_TRANSITIVE, [ATTR_AS_PATH] = ATTR_F_TRANSITIVE,
+		[ATTR_MED] = ATTR_F_OPTIONAL, [ATTR_ATOMIC_AGGREGATE] = ATTR_F_TRANSITIVE,
+		[ATTR_AGGREGATOR] = ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE,
+		[ATTR_COMMUNITIES] = ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE,
+		[ATTR_EXT_COMMUNITIES] = ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE,
+	};
+	bool have_origin = false, have_path = false;
+	for (int i = 0; i < na; i++) {
+		have_origin |= at[i].type == ATTR_ORIGIN;
+		have_path |= at[i].type == ATTR_AS_PATH;
+	}
 	if (!have_origin)
 		syn_attr_origin(out, ORIGIN_IGP);
 	for (int i = 0; i < na; i++) {
@@ -148,13 +172,6 @@ static int mrt_canon(const uint8_t *p, size_t n, struct wbuf *out)
 			attr_put_header(out, ATTR_F_TRANSITIVE, ATTR_AS_PATH, 0);   /* empty */
 			have_path = true;
 		}
-		static const uint8_t wk_flags[] = {
-			[ATTR_ORIGIN] = ATTR_F_TRANSITIVE, [ATTR_AS_PATH] = ATTR_F_TRANSITIVE,
-			[ATTR_MED] = ATTR_F_OPTIONAL, [ATTR_ATOMIC_AGGREGATE] = ATTR_F_TRANSITIVE,
-			[ATTR_AGGREGATOR] = ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE,
-			[ATTR_COMMUNITIES] = ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE,
-			[ATTR_EXT_COMMUNITIES] = ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE,
-		};
 		uint8_t fl = at[i].type < sizeof(wk_flags) ? wk_flags[at[i].type]
 		                                             : (ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE);
 		if (at[i].type == ATTR_AGGREGATOR && at[i].len == 6) {
@@ -168,6 +185,17 @@ static int mrt_canon(const uint8_t *p, size_t n, struct wbuf *out)
 	}
 	if (!have_path)
 		attr_put_header(out, ATTR_F_TRANSITIVE, ATTR_AS_PATH, 0);
+}
+
+/* The kept attributes of an MRT RIB entry in canonical order; -1 if the
+ * entry is unusable. */
+static int mrt_canon(const uint8_t *p, size_t n, struct wbuf *out)
+{
+	struct mrt_attr at[64];
+	int na = mrt_read_attrs(p, n, at);
+	if (na < 0)
+		return -1;
+	mrt_emit(at, na, out);
 	return 0;
 }
 

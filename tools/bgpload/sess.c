@@ -252,6 +252,59 @@ static void on_notification(struct sess *s, const uint8_t *body, size_t len, uin
 	sess_down(s, now, "NOTIFICATION received: %s", s->last_notify);
 }
 
+static void on_keepalive(struct sess *s, uint64_t now)
+{
+	if (s->st == S_OPENCONFIRM) {
+		s->st = S_ESTABLISHED;
+		s->t_established = now;
+		logmsg("%s: established (hold %" PRIu64 " s%s%s)", s->name, s->hold_us / 1000000,
+		    s->peer_as4 ? ", as4" : "", s->ext_msg ? ", extended messages" : "");
+		if (s->recv && !opt.count_only && !s->bm)
+			s->bm = xcalloc((bl.gidx[s->fam].n + 64) / 64, sizeof(*s->bm));
+		if (s->f && bl.feeding)
+			feeder_start(s, GEN_ANNOUNCE, true);
+	} else if (s->st != S_ESTABLISHED) {
+		sess_notify(s, ERR_FSM, 0);
+		sess_down(s, now, "KEEPALIVE in state %s", sstate_name(s->st));
+	}
+}
+
+/* A feeder sends its table again (not while withdrawing it). */
+static void on_refresh(struct sess *s)
+{
+	s->refresh_rcvd++;
+	if (s->f && s->st == S_ESTABLISHED && s->f->table_done && !s->f->withdrawn_all) {
+		logmsg("%s: ROUTE-REFRESH received: sending the table again", s->name);
+		feeder_start(s, GEN_ANNOUNCE, true);
+	}
+}
+
+static void on_message(struct sess *s, uint8_t type, const uint8_t *body, size_t blen, uint64_t now)
+{
+	switch (type) {
+	case BGP_OPEN:
+		on_open(s, body, blen, now);
+		break;
+	case BGP_KEEPALIVE:
+		on_keepalive(s, now);
+		break;
+	case BGP_UPDATE:
+		if (s->st != S_ESTABLISHED) {
+			sess_notify(s, ERR_FSM, 0);
+			sess_down(s, now, "UPDATE in state %s", sstate_name(s->st));
+			break;
+		}
+		sink_update(s, body, blen, now);
+		break;
+	case BGP_NOTIFICATION:
+		on_notification(s, body, blen, now);
+		break;
+	case BGP_ROUTE_REFRESH:
+		on_refresh(s);
+		break;
+	}
+}
+
 /* Processes the complete messages in buf; returns the bytes consumed. */
 static size_t sess_process(struct sess *s, const uint8_t *buf, size_t buflen, uint64_t now)
 {
@@ -270,47 +323,8 @@ static size_t sess_process(struct sess *s, const uint8_t *buf, size_t buflen, ui
 		}
 		if (buflen - off < len)
 			break;
-		const uint8_t *body = h + BGP_HEADER_LEN;
-		size_t blen = len - BGP_HEADER_LEN;
 		off += len;
-		switch (type) {
-		case BGP_OPEN:
-			on_open(s, body, blen, now);
-			break;
-		case BGP_KEEPALIVE:
-			if (s->st == S_OPENCONFIRM) {
-				s->st = S_ESTABLISHED;
-				s->t_established = now;
-				logmsg("%s: established (hold %" PRIu64 " s%s%s)", s->name, s->hold_us / 1000000,
-				    s->peer_as4 ? ", as4" : "", s->ext_msg ? ", extended messages" : "");
-				if (s->recv && !opt.count_only && !s->bm)
-					s->bm = xcalloc((bl.gidx[s->fam].n + 64) / 64, sizeof(*s->bm));
-				if (s->f && bl.feeding)
-					feeder_start(s, GEN_ANNOUNCE, true);
-			} else if (s->st != S_ESTABLISHED) {
-				sess_notify(s, ERR_FSM, 0);
-				sess_down(s, now, "KEEPALIVE in state %s", sstate_name(s->st));
-			}
-			break;
-		case BGP_UPDATE:
-			if (s->st != S_ESTABLISHED) {
-				sess_notify(s, ERR_FSM, 0);
-				sess_down(s, now, "UPDATE in state %s", sstate_name(s->st));
-				break;
-			}
-			sink_update(s, body, blen, now);
-			break;
-		case BGP_NOTIFICATION:
-			on_notification(s, body, blen, now);
-			break;
-		case BGP_ROUTE_REFRESH:
-			s->refresh_rcvd++;
-			if (s->f && s->st == S_ESTABLISHED && s->f->table_done && !s->f->withdrawn_all) {
-				logmsg("%s: ROUTE-REFRESH received: sending the table again", s->name);
-				feeder_start(s, GEN_ANNOUNCE, true);
-			}
-			break;
-		}
+		on_message(s, type, h + BGP_HEADER_LEN, len - BGP_HEADER_LEN, now);
 	}
 	return off;
 }

@@ -87,104 +87,136 @@ static struct sockaddr_storage *parse_addr_list(const char *spec, const char *li
 	return v;
 }
 
-static void build_sessions(const char *spec)
+/* One --session specification, parsed. */
+struct spec {
+	const char *text;           /* as given, for messages */
+	enum role role;
+	uint32_t asn;               /* of the first session */
+	uint64_t count, expect, prefixes;
+	bool have_count, expect_auto;
+	struct in_addr bgp_id;      /* of the first session; 0: derived from the address */
+	const char *addrs;          /* addrs=, or NULL */
+};
+
+static enum role parse_role(const char *role, const char *spec)
 {
-	char *dup = xstrdup(spec), *save = NULL;
+	if (strcmp(role, "feeder") == 0)
+		return R_FEEDER;
+	if (strcmp(role, "sink") == 0)
+		return R_SINK;
+	if (strcmp(role, "member") == 0)
+		return R_MEMBER;
+	die("bad role %s in --session %s (feeder, sink or member)", role, spec);
+}
+
+/* The key=value fields after ROLE,LOCAL_ADDR,ASN (strtok_r's state). */
+static void parse_keys(struct spec *sp, char **save)
+{
+	for (char *kv; (kv = strtok_r(NULL, ",", save));) {
+		char *eq = strchr(kv, '=');
+		if (!eq)
+			die("bad key %s in --session %s", kv, sp->text);
+		*eq++ = '\0';
+		if (strcmp(kv, "count") == 0) {
+			sp->count = parse_u64("count", eq, 100000);
+			sp->have_count = true;
+		} else if (strcmp(kv, "expect") == 0) {
+			sp->expect_auto = !strcmp(eq, "auto");
+			sp->expect = sp->expect_auto ? 0 : parse_u64("expect", eq, UINT32_MAX);
+		} else if (strcmp(kv, "prefixes") == 0) {
+			sp->prefixes = parse_u64("prefixes", eq, UINT32_MAX);
+		} else if (strcmp(kv, "addrs") == 0) {
+			sp->addrs = eq;
+		} else if (strcmp(kv, "id") == 0) {
+			if (inet_pton(AF_INET, eq, &sp->bgp_id) != 1 || sp->bgp_id.s_addr == 0)
+				die("bad BGP identifier %s in --session %s", eq, sp->text);
+		} else {
+			die("unknown key %s in --session %s", kv, sp->text);
+		}
+	}
+}
+
+/* The sessions' addresses: addrs= (which may set the count), or LOCAL_ADDR
+ * alone (the sessions take the addresses after it); *fam their family. */
+static struct sockaddr_storage *spec_addrs(struct spec *sp, const char *addr, int *fam)
+{
+	struct sockaddr_storage *list;
+	if (!sp->addrs) {
+		list = xmalloc(sizeof(*list));
+		*fam = parse_addr(addr, 0, &list[0], NULL);
+		if (*fam < 0)
+			die("bad address %s in --session %s", addr, sp->text);
+		return list;
+	}
+	size_t nlist;
+	list = parse_addr_list(sp->text, sp->addrs, &nlist, fam);
+	struct sockaddr_storage first;
+	if (strcmp(addr, "-") && (parse_addr(addr, 0, &first, NULL) != *fam ||
+	    memcmp(&first, &list[0], sizeof(first))))
+		die("--session %s: with addrs=, LOCAL_ADDR must be \"-\" (or the list's first address)", sp->text);
+	if (!sp->have_count)
+		sp->count = nlist;
+	else if (sp->count > nlist)
+		die("--session %s: count=%" PRIu64 " but addrs= lists only %zu addresses", sp->text, sp->count,
+		    nlist);
+	return list;
+}
+
+/* Session i of specification sp, from local address `local`. */
+static void add_session(const struct spec *sp, const struct sockaddr_storage *local, int fam, uint64_t i)
+{
+	struct sess *s = xcalloc(1, sizeof(*s));
+	s->kind = K_SESS;
+	s->idx = bl.nsess;
+	s->role = sp->role;
+	s->recv = sp->role != R_FEEDER;
+	s->fam = (enum family)fam;
+	s->local = *local;
+	s->local_len = fam == FAM_IPV4 ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
+	s->asn = sp->asn + (uint32_t)i;
+	s->expect = sp->expect;
+	s->expect_auto = sp->expect_auto && s->recv;
+	s->nprefixes = (uint32_t)sp->prefixes;
+	s->c.fd = -1;
+	if (fam == FAM_IPV4) {
+		struct sockaddr_in *a = (struct sockaddr_in *)&s->local;
+		inet_ntop(AF_INET, &a->sin_addr, s->addr, sizeof(s->addr));
+		s->bgp_id = ntohl(a->sin_addr.s_addr);
+	} else {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&s->local;
+		inet_ntop(AF_INET6, &a->sin6_addr, s->addr, sizeof(s->addr));
+		s->bgp_id = (uint32_t)mix64(get_u32(a->sin6_addr.s6_addr + 12) ^ (uint64_t)s->idx << 32) | 1;
+	}
+	if (sp->bgp_id.s_addr)
+		s->bgp_id = ntohl(sp->bgp_id.s_addr) + (uint32_t)i;
+	snprintf(s->name, sizeof(s->name), "%s %s AS%u", role_name(sp->role), s->addr, s->asn);
+	bl.sessions = xrealloc(bl.sessions, (size_t)(bl.nsess + 1) * sizeof(*bl.sessions));
+	bl.sessions[bl.nsess++] = s;
+}
+
+/* ROLE,LOCAL_ADDR,ASN[,key=value...]: count= sessions (1) of consecutive
+ * ASNs, from consecutive addresses or those of addrs=. */
+static void build_sessions(const char *text)
+{
+	char *dup = xstrdup(text), *save = NULL;
 	char *role = strtok_r(dup, ",", &save), *addr = strtok_r(NULL, ",", &save),
 	     *asn = strtok_r(NULL, ",", &save);
 	if (!role || !addr || !asn)
-		die("bad --session %s (ROLE,LOCAL_ADDR,ASN[,key=value...])", spec);
-	enum role r;
-	if (strcmp(role, "feeder") == 0)
-		r = R_FEEDER;
-	else if (strcmp(role, "sink") == 0)
-		r = R_SINK;
-	else if (strcmp(role, "member") == 0)
-		r = R_MEMBER;
-	else
-		die("bad role %s in --session %s (feeder, sink or member)", role, spec);
-	uint32_t as = (uint32_t)parse_u64("ASN", asn, UINT32_MAX);
-	uint64_t count = 1, expect = opt.expect, prefixes = opt.prefixes;
-	bool have_count = false, expect_auto = opt.expect_auto;
-	struct in_addr bgp_id = { 0 };
-	const char *addrs = NULL;
-	for (char *kv; (kv = strtok_r(NULL, ",", &save));) {
-		char *eq = strchr(kv, '=');
-		if (!eq)
-			die("bad key %s in --session %s", kv, spec);
-		*eq++ = '\0';
-		if (strcmp(kv, "count") == 0) {
-			count = parse_u64("count", eq, 100000);
-			have_count = true;
-		} else if (strcmp(kv, "expect") == 0) {
-			expect_auto = !strcmp(eq, "auto");
-			expect = expect_auto ? 0 : parse_u64("expect", eq, UINT32_MAX);
-		} else if (strcmp(kv, "prefixes") == 0) {
-			prefixes = parse_u64("prefixes", eq, UINT32_MAX);
-		} else if (strcmp(kv, "addrs") == 0) {
-			addrs = eq;
-		} else if (strcmp(kv, "id") == 0) {
-			if (inet_pton(AF_INET, eq, &bgp_id) != 1 || bgp_id.s_addr == 0)
-				die("bad BGP identifier %s in --session %s", eq, spec);
-		} else {
-			die("unknown key %s in --session %s", kv, spec);
-		}
-	}
-	struct sockaddr_storage *list = NULL;
-	size_t nlist = 0;
+		die("bad --session %s (ROLE,LOCAL_ADDR,ASN[,key=value...])", text);
+	struct spec sp = { .text = text, .count = 1, .expect = opt.expect, .prefixes = opt.prefixes,
+	    .expect_auto = opt.expect_auto };
+	sp.role = parse_role(role, text);
+	sp.asn = (uint32_t)parse_u64("ASN", asn, UINT32_MAX);
+	parse_keys(&sp, &save);
 	int fam;
-	if (addrs) {
-		list = parse_addr_list(spec, addrs, &nlist, &fam);
-		struct sockaddr_storage first;
-		if (strcmp(addr, "-") && (parse_addr(addr, 0, &first, NULL) != fam ||
-		    memcmp(&first, &list[0], sizeof(first))))
-			die("--session %s: with addrs=, LOCAL_ADDR must be \"-\" (or the list's first address)", spec);
-		if (!have_count)
-			count = nlist;
-		else if (count > nlist)
-			die("--session %s: count=%" PRIu64 " but addrs= lists only %zu addresses", spec, count, nlist);
-	} else {
-		list = xmalloc(sizeof(*list));
-		fam = parse_addr(addr, 0, &list[0], NULL);
-		if (fam < 0)
-			die("bad address %s in --session %s", addr, spec);
-	}
-	if ((uint64_t)as + count - 1 > UINT32_MAX)
-		die("--session %s: ASNs beyond 4294967295", spec);
-	socklen_t blen = fam == FAM_IPV4 ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
-	for (uint64_t i = 0; i < count; i++) {
-		struct sess *s = xcalloc(1, sizeof(*s));
-		s->kind = K_SESS;
-		s->idx = bl.nsess;
-		s->role = r;
-		s->recv = r != R_FEEDER;
-		s->fam = (enum family)fam;
-		if (addrs) {
-			s->local = list[i];
-		} else {
-			s->local = list[0];
-			addr_add(&s->local, (uint32_t)i);
-		}
-		s->local_len = blen;
-		s->asn = as + (uint32_t)i;
-		s->expect = expect;
-		s->expect_auto = expect_auto && s->recv;
-		s->nprefixes = (uint32_t)prefixes;
-		s->c.fd = -1;
-		if (fam == FAM_IPV4) {
-			struct sockaddr_in *a = (struct sockaddr_in *)&s->local;
-			inet_ntop(AF_INET, &a->sin_addr, s->addr, sizeof(s->addr));
-			s->bgp_id = ntohl(a->sin_addr.s_addr);
-		} else {
-			struct sockaddr_in6 *a = (struct sockaddr_in6 *)&s->local;
-			inet_ntop(AF_INET6, &a->sin6_addr, s->addr, sizeof(s->addr));
-			s->bgp_id = (uint32_t)mix64(get_u32(a->sin6_addr.s6_addr + 12) ^ (uint64_t)s->idx << 32) | 1;
-		}
-		if (bgp_id.s_addr)
-			s->bgp_id = ntohl(bgp_id.s_addr) + (uint32_t)i;
-		snprintf(s->name, sizeof(s->name), "%s %s AS%u", role_name(r), s->addr, s->asn);
-		bl.sessions = xrealloc(bl.sessions, (size_t)(bl.nsess + 1) * sizeof(*bl.sessions));
-		bl.sessions[bl.nsess++] = s;
+	struct sockaddr_storage *list = spec_addrs(&sp, addr, &fam);
+	if ((uint64_t)sp.asn + sp.count - 1 > UINT32_MAX)
+		die("--session %s: ASNs beyond 4294967295", text);
+	for (uint64_t i = 0; i < sp.count; i++) {
+		struct sockaddr_storage local = list[sp.addrs ? i : 0];
+		if (!sp.addrs)
+			addr_add(&local, (uint32_t)i);
+		add_session(&sp, &local, fam, i);
 	}
 	free(list);
 	free(dup);

@@ -167,6 +167,12 @@ static void recv_entry(struct sess *s, const struct dc_entry *e, uint64_t now)
 	after_update(s, now);
 }
 
+/* Prefix p's number in the index of family fam, or GIDX_NONE. */
+static inline uint32_t index_of(enum family fam, const struct prefix *p)
+{
+	return p->afi == family_afi(fam) ? gidx_get(&bl.gidx[fam], pset_key(p)) : GIDX_NONE;
+}
+
 /* Builds rcv.dce from rcv.dec; false if a prefix is outside the index. */
 static bool dce_build(enum family fam, const uint8_t *body, size_t len, uint8_t ctx, uint64_t h)
 {
@@ -186,15 +192,13 @@ static bool dce_build(enum family fam, const uint8_t *body, size_t len, uint8_t 
 	e->nann = rcv.dec.announced.n;
 	uint32_t o = 0;
 	for (uint32_t i = 0; i < rcv.dec.withdrawn.n; i++) {
-		const struct prefix *p = &rcv.dec.withdrawn.v[i];
-		uint32_t k = p->afi == family_afi(fam) ? gidx_get(&bl.gidx[fam], pset_key(p)) : GIDX_NONE;
+		uint32_t k = index_of(fam, &rcv.dec.withdrawn.v[i]);
 		if (k == GIDX_NONE)
 			return false;
 		rcv.dce->idx[o++] = k;
 	}
 	for (uint32_t i = 0; i < rcv.dec.announced.n; i++) {
-		const struct prefix *p = &rcv.dec.announced.v[i];
-		uint32_t k = p->afi == family_afi(fam) ? gidx_get(&bl.gidx[fam], pset_key(p)) : GIDX_NONE;
+		uint32_t k = index_of(fam, &rcv.dec.announced.v[i]);
 		if (k == GIDX_NONE)
 			return false;
 		rcv.dce->idx[o++] = k;
@@ -206,64 +210,40 @@ static bool dce_build(enum family fam, const uint8_t *body, size_t len, uint8_t 
 	return true;
 }
 
-void sink_update(struct sess *s, const uint8_t *body, size_t len, uint64_t now)
+/* The decode cache's entry for the message: the successor of the one s
+ * got last, or found by its hash; NULL on a miss. */
+static struct dc_entry *cache_lookup(struct sess *s, const uint8_t *body, size_t len, uint8_t ctx)
 {
-	s->upd_rcvd++;
-	if (!s->t_first_rcvd)
-		s->t_first_rcvd = now;
-	if (s->rib_log) {
-		bgp_update_decode(&s->uctx, body, len, &rcv.dec_log);
-		riblog_update(s->rib_log, &rcv.dec_log);
-	}
-	uint8_t ctx = (uint8_t)(s->uctx.peer_as4 | s->uctx.families << 1);
 	struct dc_entry *prev = s->dc_last, *e = prev ? prev->next : NULL;
 	if (e && dc_match(e, body, len, ctx)) {
 		bl.dc.chained++;
-	} else {
-		uint64_t h = hash_fast(body, len) ^ ((uint64_t)ctx << 56);
-		e = dc_find(&bl.dc, h, body, len, ctx);
-		if (!e)
-			goto miss;
-		bl.dc.hits++;
-		if (prev)
-			prev->next = e;
+		return e;
 	}
-	s->dc_last = e;
-	if (e->next) {
-		__builtin_prefetch(e->next);
-		__builtin_prefetch(e->next->body);
-	}
-	recv_entry(s, e, now);
-	return;
-miss:
-	bl.dc.misses++;
-	s->dc_last = NULL;
-	bgp_update_decode(&s->uctx, body, len, &rcv.dec);
-	if (rcv.dec.action != UPD_OK) {
-		s->decode_err++;
-		if (s->decode_err <= 10) {
-			char hex[3 * 48 + 1] = "";
-			for (size_t i = 0; i < len && i < 48; i++)
-				snprintf(hex + 3 * i, 4, "%02x ", body[i]);
-			logmsg("%s: MALFORMED UPDATE from the route server (%s): %s; body %zu bytes: %s", s->name,
-			    rcv.dec.action == UPD_SESSION_RESET ? "session reset" :
-			    rcv.dec.action == UPD_TREAT_AS_WITHDRAW ? "treat-as-withdraw" : "attribute discard",
-			    rcv.dec.reason, len, hex);
-		}
-		if (rcv.dec.action == UPD_SESSION_RESET)
-			return;
-	}
-	if (rcv.dec.action == UPD_OK && dce_build(s->fam, body, len, ctx, hash_fast(body, len) ^ ((uint64_t)ctx << 56))) {
-		if (!bl.dc.full) {
-			s->dc_last = dc_insert(&bl.dc, &rcv.dce->e, body);
-			if (s->dc_last && prev)
-				prev->next = s->dc_last;
-		}
-		recv_entry(s, &rcv.dce->e, now);
-		return;
-	}
-	/* not cacheable: an error, or prefixes outside the index */
-	bl.dc.uncacheable++;
+	uint64_t h = hash_fast(body, len) ^ ((uint64_t)ctx << 56);
+	e = dc_find(&bl.dc, h, body, len, ctx);
+	if (!e)
+		return NULL;
+	bl.dc.hits++;
+	if (prev)
+		prev->next = e;
+	return e;
+}
+
+static void log_malformed(const struct sess *s, const uint8_t *body, size_t len)
+{
+	char hex[3 * 48 + 1] = "";
+	for (size_t i = 0; i < len && i < 48; i++)
+		snprintf(hex + 3 * i, 4, "%02x ", body[i]);
+	logmsg("%s: MALFORMED UPDATE from the route server (%s): %s; body %zu bytes: %s", s->name,
+	    rcv.dec.action == UPD_SESSION_RESET ? "session reset" :
+	    rcv.dec.action == UPD_TREAT_AS_WITHDRAW ? "treat-as-withdraw" : "attribute discard",
+	    rcv.dec.reason, len, hex);
+}
+
+/* Applies rcv.dec, an outcome that is not cached: an error, or prefixes
+ * outside the index. */
+static void recv_uncached(struct sess *s, uint64_t now)
+{
 	if (rcv.dec.eor_family >= 0) {
 		if (!s->t_eor_rcvd)
 			s->t_eor_rcvd = now;
@@ -279,7 +259,7 @@ miss:
 	} else {
 		for (uint32_t i = 0; i < rcv.dec.withdrawn.n; i++) {
 			const struct prefix *p = &rcv.dec.withdrawn.v[i];
-			uint32_t k = p->afi == family_afi(s->fam) ? gidx_get(&bl.gidx[s->fam], pset_key(p)) : GIDX_NONE;
+			uint32_t k = index_of(s->fam, p);
 			if (k != GIDX_NONE)
 				recv_del_idx(s, k, now);
 			else
@@ -287,7 +267,7 @@ miss:
 		}
 		for (uint32_t i = 0; i < rcv.dec.announced.n; i++) {
 			const struct prefix *p = &rcv.dec.announced.v[i];
-			uint32_t k = p->afi == family_afi(s->fam) ? gidx_get(&bl.gidx[s->fam], pset_key(p)) : GIDX_NONE;
+			uint32_t k = index_of(s->fam, p);
 			if (k != GIDX_NONE)
 				recv_add_idx(s, k, now);
 			else
@@ -295,6 +275,58 @@ miss:
 		}
 	}
 	after_update(s, now);
+}
+
+/* A message the decode cache does not have: decoded, and cached when the
+ * outcome is clean and within the index (prev, the entry s got before,
+ * then leads to it). */
+static void recv_miss(struct sess *s, const uint8_t *body, size_t len, uint8_t ctx, struct dc_entry *prev,
+    uint64_t now)
+{
+	bl.dc.misses++;
+	s->dc_last = NULL;
+	bgp_update_decode(&s->uctx, body, len, &rcv.dec);
+	if (rcv.dec.action != UPD_OK) {
+		s->decode_err++;
+		if (s->decode_err <= 10)
+			log_malformed(s, body, len);
+		if (rcv.dec.action == UPD_SESSION_RESET)
+			return;
+	}
+	if (rcv.dec.action == UPD_OK && dce_build(s->fam, body, len, ctx, hash_fast(body, len) ^ ((uint64_t)ctx << 56))) {
+		if (!bl.dc.full) {
+			s->dc_last = dc_insert(&bl.dc, &rcv.dce->e, body);
+			if (s->dc_last && prev)
+				prev->next = s->dc_last;
+		}
+		recv_entry(s, &rcv.dce->e, now);
+		return;
+	}
+	bl.dc.uncacheable++;
+	recv_uncached(s, now);
+}
+
+void sink_update(struct sess *s, const uint8_t *body, size_t len, uint64_t now)
+{
+	s->upd_rcvd++;
+	if (!s->t_first_rcvd)
+		s->t_first_rcvd = now;
+	if (s->rib_log) {
+		bgp_update_decode(&s->uctx, body, len, &rcv.dec_log);
+		riblog_update(s->rib_log, &rcv.dec_log);
+	}
+	uint8_t ctx = (uint8_t)(s->uctx.peer_as4 | s->uctx.families << 1);
+	struct dc_entry *prev = s->dc_last, *e = cache_lookup(s, body, len, ctx);
+	if (!e) {
+		recv_miss(s, body, len, ctx, prev, now);
+		return;
+	}
+	s->dc_last = e;
+	if (e->next) {
+		__builtin_prefetch(e->next);
+		__builtin_prefetch(e->next->body);
+	}
+	recv_entry(s, e, now);
 }
 
 void sink_open_rib_logs(void)
