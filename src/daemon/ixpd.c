@@ -130,6 +130,27 @@ static unsigned apply_members(struct daemon *d, const struct ixpd_config *cfg,
 	return changed;
 }
 
+/* Peer ids are never reused, so a long life of reloads that add members
+ * can use up the engines' tables: refused with the remedy, never a
+ * member silently left out.  NULL if cfg's new members fit. */
+static const char *ids_exhausted(const struct daemon *d, const struct ixpd_config *cfg, char *buf,
+    size_t len)
+{
+	uint32_t fresh = 0;
+	for (int i = 0; i < cfg->n_members; i++) {
+		size_t k = 0;
+		while (k < d->nreg && !ip_addr_equal(&d->reg[k].addr, &cfg->members[i].addr))
+			k++;
+		fresh += k == d->nreg;
+	}
+	if (d->next_id + fresh <= MAX_PEERS)
+		return NULL;
+	snprintf(buf, len, "%u new neighbors, but only %u of the %u neighbor ids are left "
+	    "(ids are not reused while ixpd runs; a restart frees them)", fresh, MAX_PEERS - d->next_id,
+	    MAX_PEERS);
+	return buf;
+}
+
 /* What a reload cannot change without restarting the daemon. */
 static const char *needs_restart(const struct ixpd_config *a, const struct ixpd_config *b)
 {
@@ -205,6 +226,12 @@ static json_t *reload(void *arg, char *err, size_t errlen)
 		return NULL;
 	}
 	const char *key = needs_restart(d->cfg, cfg);
+	if (!key && (key = ids_exhausted(d, cfg, lerr, sizeof(lerr)))) {
+		snprintf(err, errlen, "configuration refused, keeping the running one: %s", key);
+		log_err("reload: %s", err);
+		config_free(cfg);
+		return NULL;
+	}
 	if (key) {
 		snprintf(err, errlen, "configuration refused, keeping the running one: changing %s needs a restart", key);
 		log_err("reload: %s", err);
@@ -333,6 +360,10 @@ static int run(struct daemon *d)
 		struct rpki_rtr_opts ro = { .caches = &d->cfg->rpki.rtr };
 		if (!(d->rde.rtr = rpki_rtr_start(&ro, err, sizeof(err))))
 			log_err("RPKI: RTR: %s", err);
+	}
+	if (ids_exhausted(d, d->cfg, err, sizeof(err))) {
+		log_err("%s", err);
+		return 1;
 	}
 	rde_start(&d->rde, d->cfg->rs_as, &d->q_rde, &d->q_se, &d->q_main);
 	post_global_policy(d, g);

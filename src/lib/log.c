@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 #include "log.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
@@ -72,3 +74,27 @@ LOG_FN(log_err, LOG_LVL_ERR)
 LOG_FN(log_warn, LOG_LVL_WARN)
 LOG_FN(log_info, LOG_LVL_INFO)
 LOG_FN(log_debug, LOG_LVL_DEBUG)
+
+static void __attribute__((noreturn)) die(const char *why, const char *fmt, va_list ap)
+{
+	char text[1024];
+	vsnprintf(text, sizeof(text), fmt, ap);
+	log_max = log_max < LOG_LVL_ERR ? LOG_LVL_ERR : log_max;
+	log_err("fatal: %s%s%s", text, why ? ": " : "", why ? why : "");
+	abort();
+}
+
+void fatal(const char *fmt, ...)
+{
+	const char *why = strerror(errno);
+	va_list ap;
+	va_start(ap, fmt);
+	die(why, fmt, ap);
+}
+
+void fatalx(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	die(NULL, fmt, ap);
+}

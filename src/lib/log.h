@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /* log: one place that formats and routes log lines (stderr or syslog).
- * Thread-safe; every line is written with a single write(2). */
+ * Thread-safe; every line is written with a single write(2).  Levels:
+ * log_err what an operator must act on, log_warn what is wrong but
+ * handled, log_info state changes, log_debug the rest (STYLE.md). */
 #ifndef IXPD_LOG_H
 #define IXPD_LOG_H
 #include <stdarg.h>
@@ -16,4 +18,11 @@ void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A broken invariant -- a reference count below zero, an id beyond its
+ * table, the event machinery failing: the process cannot be trusted to go
+ * on.  Logs (fatal: with strerror(errno)) and aborts.  Never for input
+ * from members, files or clients: those get an error. */
+void fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+void fatalx(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 #endif

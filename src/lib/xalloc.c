@@ -5,14 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "wire.h"
 
 static void *nonnull(void *p)
 {
-	if (p == NULL) {
-		fputs("ixpd: out of memory\n", stderr);
-		abort();
-	}
+	if (p == NULL)
+		fatalx("out of memory");
 	return p;
 }
 

@@ -120,7 +120,7 @@ void rde_flush_batch(struct rde *rde)
 static void reconfigure(struct rde *rde, const struct ipc_msg *m)
 {
 	if (m->peer >= MAX_PEERS)
-		return;
+		fatalx("RDE: peer id %u beyond the table of %u", m->peer, MAX_PEERS);
 	rde_flush_batch(rde);
 	struct rde_peer *p = rde->peers[m->peer];
 	if (p) {

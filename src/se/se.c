@@ -39,13 +39,15 @@ static void hook_fd_added(struct session *s, struct conn *c)
 {
 	struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET };
 	ev.data.u64 = tag(TAG_CONN, s->id, c->fd);
-	epoll_ctl(the_se->epfd, EPOLL_CTL_ADD, c->fd, &ev);
+	if (epoll_ctl(the_se->epfd, EPOLL_CTL_ADD, c->fd, &ev) < 0)
+		fatal("SE: epoll_ctl add");
 }
 
 static void hook_fd_removed(struct session *s, struct conn *c)
 {
 	(void)s;
-	epoll_ctl(the_se->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+	if (epoll_ctl(the_se->epfd, EPOLL_CTL_DEL, c->fd, NULL) < 0)
+		fatal("SE: epoll_ctl del");
 }
 
 static const struct session_hooks se_hooks = { hook_fd_added, hook_fd_removed, NULL };
@@ -61,17 +63,20 @@ static int open_listener(struct se *se, const struct ip_addr *a, uint16_t port, 
 	int fd = socket(af, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		goto fail;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0)
+		goto fail;
 	/* no address: the dual stack wildcard, IPv4 peers as mapped addresses */
 	struct ip_addr any = { .family = AF_INET6, .u.v6 = IN6ADDR_ANY_INIT };
 	sl = ip_addr_to_sockaddr(a ? a : &any, port, &ss);
 	if (af == AF_INET6)
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, a ? &one : &zero, sizeof(one));
+		if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, a ? &one : &zero, sizeof(one)) < 0)
+			goto fail;
 	if (bind(fd, (struct sockaddr *)&ss, sl) < 0 || listen(fd, 128) < 0)
 		goto fail;
 	struct epoll_event ev = { .events = EPOLLIN };
 	ev.data.u64 = tag(TAG_LISTEN, 0, fd);
-	epoll_ctl(se->epfd, EPOLL_CTL_ADD, fd, &ev);
+	if (epoll_ctl(se->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
+		goto fail;
 	se->listen_fds[se->nlisten++] = fd;
 	return 0;
 fail:;
@@ -243,7 +248,9 @@ static void reconfigure(struct se *se, const struct ipc_msg *m)
 		session_free(s);
 		se->sessions[m->peer] = NULL;
 	}
-	if (m->type == IPC_PEER_ADD && m->peer < MAX_PEERS) {
+	if (m->type == IPC_PEER_ADD && m->peer >= MAX_PEERS)
+		fatalx("SE: peer id %u beyond the table of %u", m->peer, MAX_PEERS);
+	if (m->type == IPC_PEER_ADD) {
 		se->sessions[m->peer] = session_new(m->peer, &se->env, (const struct ipc_peer_session *)m->body);
 		if (m->peer >= se->nsessions)
 			se->nsessions = m->peer + 1;
@@ -389,10 +396,16 @@ int se_start(struct se *se, const struct se_settings *set, struct ipc_queue *in,
 	se->env = (struct session_env){ .local_as = set->local_as, .router_id = set->router_id,
 		.hold_time = set->hold_time, .connect_retry = set->connect_retry, .port = set->port,
 		.to_rde = to_rde };
-	se->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if ((se->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0) {
+		snprintf(err, errlen, "SE: epoll_create1: %s", strerror(errno));
+		return -1;
+	}
 	struct epoll_event ev = { .events = EPOLLIN };
 	ev.data.u64 = tag(TAG_QUEUE, 0, in->efd);
-	epoll_ctl(se->epfd, EPOLL_CTL_ADD, in->efd, &ev);
+	if (epoll_ctl(se->epfd, EPOLL_CTL_ADD, in->efd, &ev) < 0) {
+		snprintf(err, errlen, "SE: epoll_ctl: %s", strerror(errno));
+		return -1;
+	}
 	if (set->nlisten == 0 && open_listener(se, NULL, set->port, err, errlen) < 0)
 		return -1;
 	for (int i = 0; i < set->nlisten; i++)

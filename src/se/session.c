@@ -275,9 +275,15 @@ static void send_open(struct session *s, struct conn *c)
 
 int session_attach(struct session *s, int fd, bool outgoing, uint64_t now)
 {
-	int one = 1;
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	int one = 1, fl = fcntl(fd, F_GETFL);
+	/* without NODELAY KEEPALIVEs may wait for an ACK: slower, still correct */
+	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) < 0)
+		log_warn("neighbor %s: TCP_NODELAY: %s", peer_name(s), strerror(errno));
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
+		log_err("neighbor %s: cannot make its socket non-blocking: %s", peer_name(s), strerror(errno));
+		close(fd);
+		return -1;
+	}
 	if (s->admin_down) {
 		close(fd);
 		return -1;
@@ -620,7 +626,8 @@ static void connect_done(struct session *s, struct conn *c, uint64_t now)
 {
 	int err = 0;
 	socklen_t el = sizeof(err);
-	getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &el);
+	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0)
+		err = errno;
 	if (err) {
 		set_error(s, "connect: %s", strerror(err));
 		close_conn(s, c, NULL, false, now);
