@@ -427,18 +427,27 @@ const struct otype t_router_id = { parse_router_id, no_init, NULL, print_router_
 
 /* --- listen.addresses: config.h's listen_addrs/n_listen_addrs (B_CONFIG, off 0) --- */
 
-static int parse_listen(struct ctx *c, const struct opt *o, const struct ynode *n, void *f)
+/* Appends the addresses of list value n to the array *v of *count: one
+ * parser for listen.addresses and the address lists, which store their
+ * addresses in two shapes. */
+static int parse_addrs(struct ctx *c, const struct opt *o, const struct ynode *n,
+    struct ip_addr **v, int *count)
 {
-	struct ixpd_config *cfg = f;
-
 	for (int i = 0; i < n_items(n); i++) {
 		struct ip_addr a;
 		if (parse_addr_value(c, o, item(n, i), &a))
 			return -1;
-		cfg->listen_addrs = grow(cfg->listen_addrs, cfg->n_listen_addrs, sizeof(a));
-		cfg->listen_addrs[cfg->n_listen_addrs++] = a;
+		*v = grow(*v, *count, sizeof(a));
+		(*v)[(*count)++] = a;
 	}
 	return 0;
+}
+
+static int parse_listen(struct ctx *c, const struct opt *o, const struct ynode *n, void *f)
+{
+	struct ixpd_config *cfg = f;
+
+	return parse_addrs(c, o, n, &cfg->listen_addrs, &cfg->n_listen_addrs);
 }
 
 static void print_addrs(FILE *out, const struct ip_addr *v, int n)
@@ -467,14 +476,7 @@ static int parse_addr_list(struct ctx *c, const struct opt *o, const struct ynod
 {
 	struct cfg_addr_list *l = f;
 
-	for (int i = 0; i < n_items(n); i++) {
-		struct ip_addr a;
-		if (parse_addr_value(c, o, item(n, i), &a))
-			return -1;
-		l->v = grow(l->v, l->n, sizeof(a));
-		l->v[l->n++] = a;
-	}
-	return 0;
+	return parse_addrs(c, o, n, &l->v, &l->n);
 }
 
 static bool is_addr_list(const struct opt *o, const void *f, int64_t v) { (void)o, (void)v; return ((const struct cfg_addr_list *)f)->n == 0; }
