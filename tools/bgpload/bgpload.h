@@ -52,7 +52,6 @@
  * behind it is not late. */
 #define TX_HIGH_WATER   (512 * 1024)
 #define WRITE_BUDGET    (4 * 1024 * 1024)   /* per connection per loop turn */
-#define MAX_GROUP       4096                /* nlri scratch, grows for MRT */
 
 enum role { R_FEEDER, R_SINK, R_MEMBER };
 /* what an epoll event's data.ptr points to (the struct's first member) */

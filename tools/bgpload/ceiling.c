@@ -4,7 +4,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -139,7 +138,8 @@ static void srv_forward(struct srv *from, const uint8_t *m, size_t mlen)
 {
 	for (int i = 0; i < bl.nsess; i++) {
 		struct sess *r = bl.sessions[i];
-		if (r == from->s || !r->recv || r->fam != from->s->fam || !r->srv || !r->srv->streaming)
+		if (r == from->s || !r->recv || r->fam != from->s->fam || !r->srv ||
+		    !r->srv->streaming)
 			continue;
 		wbuf_put(&r->srv->c.tx, m, mlen);
 		srv_dirty(r->srv);
@@ -265,15 +265,21 @@ static void srv_flush(struct srv *v)
 		conn_tx_compact(&v->c);
 }
 
+static bool same_addr(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
+		    ((const struct sockaddr_in *)b)->sin_addr.s_addr;
+	return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+	    &((const struct sockaddr_in6 *)b)->sin6_addr, 16);
+}
+
+/* The session whose local address connected from peer, or NULL. */
 static struct sess *sess_by_peer(const struct sockaddr_storage *peer)
 {
 	for (int i = 0; i < bl.nsess; i++) {
 		struct sess *s = bl.sessions[i];
-		if (s->local.ss_family != peer->ss_family)
-			continue;
-		if (peer->ss_family == AF_INET ?
-		    ((const struct sockaddr_in *)peer)->sin_addr.s_addr == ((struct sockaddr_in *)&s->local)->sin_addr.s_addr :
-		    !memcmp(&((const struct sockaddr_in6 *)peer)->sin6_addr, &((struct sockaddr_in6 *)&s->local)->sin6_addr, 16))
+		if (s->local.ss_family == peer->ss_family && same_addr(peer, &s->local))
 			return s;
 	}
 	return NULL;
@@ -307,9 +313,11 @@ static void srv_accept(struct lsn *l)
 	for (;;) {
 		struct sockaddr_storage peer;
 		socklen_t pl = sizeof(peer);
-		int fd = accept4(l->fd, (struct sockaddr *)&peer, &pl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int fd = accept4(l->fd, (struct sockaddr *)&peer, &pl,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED)
+			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
+			    errno != ECONNABORTED)
 				logmsg("ceiling: accept: %s", strerror(errno));
 			return;
 		}
@@ -433,8 +441,46 @@ void ceiling_prepare(void)
 		ceiling.wstream[s->fam] = tmp.c.tx;
 		s->blob_wlen = ceiling.wstream[s->fam].len - s->blob_woff;
 	}
-	logmsg("ceiling: tables encoded: %.1f MB IPv4, %.1f MB IPv6 (%.3f s)", (double)ceiling.stream[0].len / 1e6,
-	    (double)ceiling.stream[1].len / 1e6, (double)(now_us() - t0) / 1e6);
+	logmsg("ceiling: tables encoded: %.1f MB IPv4, %.1f MB IPv6 (%.3f s)",
+	    (double)ceiling.stream[0].len / 1e6, (double)ceiling.stream[1].len / 1e6,
+	    (double)(now_us() - t0) / 1e6);
+}
+
+/* A listener on the --rs address of family fam and --port. */
+static void listen_on(int fam)
+{
+	struct sockaddr_storage a = opt.rs[fam];
+	socklen_t alen;
+	const void *ip;
+	if (fam == FAM_IPV4) {
+		struct sockaddr_in *a4 = (struct sockaddr_in *)&a;
+		a4->sin_port = htons(opt.port);
+		alen = sizeof(*a4);
+		ip = &a4->sin_addr;
+	} else {
+		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&a;
+		a6->sin6_port = htons(opt.port);
+		alen = sizeof(*a6);
+		ip = &a6->sin6_addr;
+	}
+	int fd = socket(a.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		die("socket: %s", strerror(errno));
+	int one = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (fam == FAM_IPV6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	char txt[INET6_ADDRSTRLEN];
+	inet_ntop(a.ss_family, ip, txt, sizeof(txt));
+	if (bind(fd, (struct sockaddr *)&a, alen) < 0)
+		die("--ceiling: cannot listen on %s port %u: %s (the route server's address must "
+		    "be configured in this namespace)", txt, opt.port, strerror(errno));
+	if (listen(fd, 4096) < 0)
+		die("listen: %s", strerror(errno));
+	ceiling.lsn[fam].fd = fd;
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &ceiling.lsn[fam] };
+	epoll_ctl(ceiling.ep, EPOLL_CTL_ADD, fd, &ev);
+	logmsg("ceiling: playing the route server on %s port %u", txt, opt.port);
 }
 
 void ceiling_listen(void)
@@ -446,33 +492,8 @@ void ceiling_listen(void)
 		bool used = false;
 		for (int i = 0; i < bl.nsess && !used; i++)
 			used = (int)bl.sessions[i]->fam == fam;
-		if (!used)
-			continue;
-		struct sockaddr_storage a = opt.rs[fam];
-		socklen_t alen = fam == FAM_IPV4 ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
-		if (fam == FAM_IPV4)
-			((struct sockaddr_in *)&a)->sin_port = htons(opt.port);
-		else
-			((struct sockaddr_in6 *)&a)->sin6_port = htons(opt.port);
-		int fd = socket(a.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-		if (fd < 0)
-			die("socket: %s", strerror(errno));
-		int one = 1;
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		if (fam == FAM_IPV6)
-			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-		char txt[INET6_ADDRSTRLEN];
-		inet_ntop(a.ss_family, fam == FAM_IPV4 ? (void *)&((struct sockaddr_in *)&a)->sin_addr :
-		    (void *)&((struct sockaddr_in6 *)&a)->sin6_addr, txt, sizeof(txt));
-		if (bind(fd, (struct sockaddr *)&a, alen) < 0)
-			die("--ceiling: cannot listen on %s port %u: %s (the route server's address must be "
-			    "configured in this namespace)", txt, opt.port, strerror(errno));
-		if (listen(fd, 4096) < 0)
-			die("listen: %s", strerror(errno));
-		ceiling.lsn[fam].fd = fd;
-		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &ceiling.lsn[fam] };
-		epoll_ctl(ceiling.ep, EPOLL_CTL_ADD, fd, &ev);
-		logmsg("ceiling: playing the route server on %s port %u", txt, opt.port);
+		if (used)
+			listen_on(fam);
 	}
 	int err = pthread_create(&ceiling.thread, NULL, srv_main, NULL);
 	if (err)

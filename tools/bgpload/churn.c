@@ -192,12 +192,14 @@ static void schedule(struct sess *s, uint64_t now, int *allc)
 	    (*allc < 0 ? (*allc = sink_all_complete()) : *allc)) {
 		f->churn_scheduled = true;
 		/* feeders tick 10 times a second, spread over the 100 ms */
-		f->churn_next = now + (uint64_t)(opt.churn_after * 1e6) + (uint64_t)s->idx * 100000u / (uint64_t)bl.nsess;
+		f->churn_next = now + (uint64_t)(opt.churn_after * 1e6) +
+		    (uint64_t)s->idx * 100000u / (uint64_t)bl.nsess;
 		if (opt.churn_duration > 0)
 			f->churn_end_at = f->churn_next + (uint64_t)(opt.churn_duration * 1e6);
 		/* feeders of the same prefixes churn different parts */
 		f->churn_cursor = (uint32_t)(mix64(s->asn) % f->ngroups);
-		logmsg("%s: churn of %.1f %% a second starts in %.1f s", s->name, opt.churn_pct, opt.churn_after);
+		logmsg("%s: churn of %.1f %% a second starts in %.1f s", s->name, opt.churn_pct,
+		    opt.churn_after);
 	}
 }
 

@@ -88,7 +88,8 @@ static void gidx_grow(struct gidx *g)
 	free(old.v);
 }
 
-struct dc_entry *dc_find(const struct dcache *c, uint64_t h, const uint8_t *body, size_t len, uint8_t ctx)
+struct dc_entry *dc_find(const struct dcache *c, uint64_t h, const uint8_t *body, size_t len,
+    uint8_t ctx)
 {
 	if (!c->t)
 		return NULL;

@@ -104,7 +104,8 @@ static inline bool dc_match(const struct dc_entry *e, const uint8_t *body, size_
 
 /* The entry for message body[0, len) decoded in context ctx, h its
  * hash_fast() mixed with ctx; NULL if there is none. */
-struct dc_entry *dc_find(const struct dcache *c, uint64_t h, const uint8_t *body, size_t len, uint8_t ctx);
+struct dc_entry *dc_find(const struct dcache *c, uint64_t h, const uint8_t *body, size_t len,
+    uint8_t ctx);
 /* Stores a copy of `tmpl` (its idx[] filled) with the message body;
  * returns it, or NULL when the cache is full (it then sets c->full). */
 struct dc_entry *dc_insert(struct dcache *c, const struct dc_entry *tmpl, const uint8_t *body);

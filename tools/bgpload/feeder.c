@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 #include <netinet/in.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,8 @@
 #include "synth.h"
 #include "util.h"
 #include "xalloc.h"
+
+#define MAX_GROUP       4096        /* first size of the scratch; grows for MRT groups */
 
 /* Scratch of every encoder call (main thread only). */
 static struct {
@@ -77,16 +80,16 @@ void feeder_setup_mrt(struct sess *s, const struct mrt_data *table, uint64_t bas
 	const struct mrt_fam *mf = &table->fam[s->fam];
 	if (base >= mf->n) {
 		if (f->n)
-				logmsg("%s: the MRT file has only %u %s prefixes, none left for this feeder", s->name,
-			    mf->n, family_name(s->fam));
+			logmsg("%s: the MRT file has only %u %s prefixes, none left for this "
+			    "feeder", s->name, mf->n, family_name(s->fam));
 		f->n = 0;
 		f->gstart = xcalloc(1, sizeof(*f->gstart));
 		f->gattr = xcalloc(1, sizeof(*f->gattr));
 		return;
 	}
 	if (base + f->n > mf->n) {
-		logmsg("%s: MRT file has %u %s prefixes: announcing %" PRIu64 " instead of %u", s->name,
-		    mf->n, family_name(s->fam), mf->n - base, f->n);
+		logmsg("%s: MRT file has %u %s prefixes: announcing %" PRIu64 " instead of %u",
+		    s->name, mf->n, family_name(s->fam), mf->n - base, f->n);
 		f->n = (uint32_t)(mf->n - base);
 	}
 	f->base = base;
@@ -134,15 +137,32 @@ const struct prefix *feeder_group(struct sess *s, uint32_t g, size_t *n, struct 
 			syn_prefix(&bl.space[s->fam], f->base + a + i, &scratch.pfx[i]);
 		p = scratch.pfx;
 		if (attrs)
-			syn_attrs(opt.seed, s->asn, (f->base + a) ^ ((uint64_t)s->fam << 60), bl.avoid, bl.navoid, attrs);
+			syn_attrs(opt.seed, s->asn, (f->base + a) ^ ((uint64_t)s->fam << 60),
+			    bl.avoid, bl.navoid, attrs);
 	}
 	return p;
 }
 
+/* The length of the message at off in w. */
+static size_t msg_len(const struct wbuf *w, size_t off) { return get_u16(w->data + off + 16); }
+
 static void count_updates(struct sess *s, size_t from)
 {
-	for (size_t o = from; o + BGP_HEADER_LEN <= s->c.tx.len; o += get_u16(s->c.tx.data + o + 16))
+	for (size_t o = from; o + BGP_HEADER_LEN <= s->c.tx.len; o += msg_len(&s->c.tx, o))
 		s->upd_sent++;
+}
+
+/* What a receiver decodes of the UPDATEs from `from` on: the table digest. */
+static void digest_own(struct sess *s, size_t from)
+{
+	struct update_ctx ctx = { .peer_as4 = true, .families = (uint8_t)(1u << s->fam) };
+	const struct wbuf *tx = &s->c.tx;
+	for (size_t o = from; o + BGP_HEADER_LEN <= tx->len; o += msg_len(tx, o)) {
+		bgp_update_decode(&ctx, tx->data + o + BGP_HEADER_LEN,
+		    msg_len(tx, o) - BGP_HEADER_LEN, &scratch.dec_self);
+		if (s->peer_as4)
+			digest_add(&s->digest, &scratch.dec_self);
+	}
 }
 
 void feeder_encode_group(struct sess *s, uint32_t g, bool announce)
@@ -170,21 +190,14 @@ void feeder_encode_group(struct sess *s, uint32_t g, bool announce)
 			a = scratch.attrs2.data;
 			alen = scratch.attrs2.len;
 		}
-		if (bgp_update_encode_announce(&s->c.tx, &s->sc, s->fam, a, alen, &info, scratch.nlri, n) < 0) {
+		if (bgp_update_encode_announce(&s->c.tx, &s->sc, s->fam, a, alen, &info,
+		    scratch.nlri, n) < 0) {
 			s->groups_skipped++;
 			return;
 		}
 		s->pfx_sent += n;
-		if (s->f->first_pass) {
-			/* what a receiver decodes of these messages */
-			struct update_ctx ctx = { .peer_as4 = true, .families = (uint8_t)(1u << s->fam) };
-			for (size_t o = from; o + BGP_HEADER_LEN <= s->c.tx.len; o += get_u16(s->c.tx.data + o + 16)) {
-				bgp_update_decode(&ctx, s->c.tx.data + o + BGP_HEADER_LEN,
-				    get_u16(s->c.tx.data + o + 16) - BGP_HEADER_LEN, &scratch.dec_self);
-				if (s->peer_as4)
-					digest_add(&s->digest, &scratch.dec_self);
-			}
-		}
+		if (s->f->first_pass)
+			digest_own(s, from);
 	} else {
 		bgp_update_encode_withdraw(&s->c.tx, &s->sc, s->fam, scratch.nlri, n);
 		s->wd_sent += n;
@@ -237,46 +250,75 @@ void feeder_start(struct sess *s, enum gen_mode mode, bool eor)
 	f->eor_after = eor;
 }
 
+/* --print-table's columns of one attribute group. */
+struct row {
+	char path[1024], med[16], comm[1024], lc[1024];
+};
+
+/* Prints at *o in buf (of cap bytes); *o goes on counting past the end. */
+__attribute__((format(printf, 4, 5)))
+static void append(char *buf, size_t cap, size_t *o, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	*o += (size_t)vsnprintf(*o < cap ? buf + *o : NULL, *o < cap ? cap - *o : 0, fmt, ap);
+	va_end(ap);
+}
+
+static void row_attr(struct row *r, uint8_t type, struct rbuf v)
+{
+	size_t o = 0;
+	switch (type) {
+	case ATTR_AS_PATH:
+		for (size_t k = 0; k + 2 <= v.len; k += 2 + (size_t)v.p[k + 1] * 4)
+			for (unsigned j = 0; j < v.p[k + 1] && k + 6 + 4 * j <= v.len; j++)
+				append(r->path, sizeof(r->path), &o, "%s%u", o ? " " : "",
+				    get_u32(v.p + k + 2 + 4 * j));
+		break;
+	case ATTR_MED:
+		if (v.len == 4)
+			snprintf(r->med, sizeof(r->med), "%u", get_u32(v.p));
+		break;
+	case ATTR_COMMUNITIES:
+		for (size_t k = 0; k + 4 <= v.len; k += 4)
+			append(r->comm, sizeof(r->comm), &o, "%s%u:%u", o ? "," : "",
+			    get_u16(v.p + k), get_u16(v.p + k + 2));
+		break;
+	case ATTR_LARGE_COMMUNITIES:
+		for (size_t k = 0; k + 12 <= v.len; k += 12)
+			append(r->lc, sizeof(r->lc), &o, "%s%u:%u:%u", o ? "," : "",
+			    get_u32(v.p + k), get_u32(v.p + k + 4), get_u32(v.p + k + 8));
+		break;
+	}
+}
+
+static void print_group(struct sess *s, uint32_t g)
+{
+	size_t n;
+	scratch.attrs.len = 0;
+	const struct prefix *p = feeder_group(s, g, &n, &scratch.attrs);
+	struct row r = { "-", "-", "-", "-" };
+	struct attr_iter it;
+	uint8_t fl, type;
+	struct rbuf v;
+	attr_iter_init(&it, scratch.attrs.data, scratch.attrs.len);
+	while (attr_iter_next(&it, &fl, &type, &v))
+		row_attr(&r, type, v);
+	for (size_t k = 0; k < n; k++) {
+		char buf[PREFIX_STRLEN];
+		printf("%s|%s|%s|%s|%s\n", prefix_str(&p[k], buf, sizeof(buf)), r.path, r.med,
+		    r.comm, r.lc);
+	}
+}
+
 int feeder_print_tables(void)
 {
 	for (int i = 0; i < bl.nsess; i++) {
 		struct sess *s = bl.sessions[i];
 		if (!s->f)
 			continue;
-		for (uint32_t g = 0; g < s->f->ngroups; g++) {
-			size_t n;
-			scratch.attrs.len = 0;
-			const struct prefix *p = feeder_group(s, g, &n, &scratch.attrs);
-			char path[1024] = "-", med[16] = "-", comm[1024] = "-", lc[1024] = "-";
-			struct attr_iter it;
-			uint8_t fl, type;
-			struct rbuf v;
-			attr_iter_init(&it, scratch.attrs.data, scratch.attrs.len);
-			while (attr_iter_next(&it, &fl, &type, &v)) {
-				size_t o = 0;
-				if (type == ATTR_AS_PATH) {
-					for (size_t k = 0; k + 2 <= v.len; k += 2 + (size_t)v.p[k + 1] * 4)
-						for (unsigned j = 0; j < v.p[k + 1] && k + 6 + 4 * j <= v.len; j++)
-							o += (size_t)snprintf(path + o, o < sizeof(path) ? sizeof(path) - o : 0,
-							    "%s%u", o ? " " : "", get_u32(v.p + k + 2 + 4 * j));
-				} else if (type == ATTR_MED && v.len == 4) {
-					snprintf(med, sizeof(med), "%u", get_u32(v.p));
-				} else if (type == ATTR_COMMUNITIES) {
-					for (size_t k = 0; k + 4 <= v.len; k += 4)
-						o += (size_t)snprintf(comm + o, o < sizeof(comm) ? sizeof(comm) - o : 0,
-						    "%s%u:%u", o ? "," : "", get_u16(v.p + k), get_u16(v.p + k + 2));
-				} else if (type == ATTR_LARGE_COMMUNITIES) {
-					for (size_t k = 0; k + 12 <= v.len; k += 12)
-						o += (size_t)snprintf(lc + o, o < sizeof(lc) ? sizeof(lc) - o : 0,
-						    "%s%u:%u:%u", o ? "," : "", get_u32(v.p + k), get_u32(v.p + k + 4),
-						    get_u32(v.p + k + 8));
-				}
-			}
-			for (size_t k = 0; k < n; k++) {
-				char buf[PREFIX_STRLEN];
-				printf("%s|%s|%s|%s|%s\n", prefix_str(&p[k], buf, sizeof(buf)), path, med, comm, lc);
-			}
-		}
+		for (uint32_t g = 0; g < s->f->ngroups; g++)
+			print_group(s, g);
 	}
 	return 0;
 }

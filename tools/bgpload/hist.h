@@ -24,7 +24,8 @@ static inline unsigned hist_bucket(uint64_t v)
 	if (v < HIST_SUB)
 		return (unsigned)v;
 	unsigned e = 63u - (unsigned)__builtin_clzll(v);       /* >= HIST_SUB_BITS */
-	return (e - HIST_SUB_BITS + 1) * HIST_SUB + (unsigned)((v >> (e - HIST_SUB_BITS)) & (HIST_SUB - 1));
+	return (e - HIST_SUB_BITS + 1) * HIST_SUB +
+	    (unsigned)((v >> (e - HIST_SUB_BITS)) & (HIST_SUB - 1));
 }
 
 static inline void hist_add(struct hist *h, uint64_t v)

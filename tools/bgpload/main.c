@@ -42,7 +42,8 @@ static void timers(uint64_t now)
 	    now - start_us() > (uint64_t)(opt.wait_timeout * 1e6))) {
 		__atomic_store_n(&bl.feeding, true, __ATOMIC_RELEASE);
 		if (!opt.no_wait && !all_established())
-			logmsg("not every session is up after %.0f s: feeders start anyway", opt.wait_timeout);
+			logmsg("not every session is up after %.0f s: feeders start anyway",
+			    opt.wait_timeout);
 		else
 			logmsg("every session is up: feeders start");
 		for (int i = 0; i < bl.nsess; i++)
@@ -160,7 +161,8 @@ static int run_end(void)
 	for (int i = 0; i < bl.nsess; i++) {
 		sess_close(bl.sessions[i]);
 		if (bl.sessions[i]->rib_log && fclose(bl.sessions[i]->rib_log) != 0)
-			logmsg("%s: writing the RIB log: %s", bl.sessions[i]->name, strerror(errno));
+			logmsg("%s: writing the RIB log: %s", bl.sessions[i]->name,
+			    strerror(errno));
 	}
 	dc_free(&bl.dc);
 	for (int fam = 0; fam < 2; fam++)

@@ -172,10 +172,11 @@ static void mrt_emit(const struct mrt_attr *at, int na, struct wbuf *out)
 			attr_put_header(out, ATTR_F_TRANSITIVE, ATTR_AS_PATH, 0);   /* empty */
 			have_path = true;
 		}
-		uint8_t fl = at[i].type < sizeof(wk_flags) ? wk_flags[at[i].type]
-		                                             : (ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE);
+		uint8_t fl = at[i].type < sizeof(wk_flags) ? wk_flags[at[i].type] :
+		    (ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE);
 		if (at[i].type == ATTR_AGGREGATOR && at[i].len == 6) {
-			attr_put_header(out, fl, ATTR_AGGREGATOR, 8);      /* 2-octet AS -> 4-octet */
+			/* 2-octet AS -> 4-octet */
+			attr_put_header(out, fl, ATTR_AGGREGATOR, 8);
 			wbuf_u16(out, 0);
 			wbuf_put(out, at[i].v, 6);
 			continue;
@@ -242,7 +243,8 @@ static void mrt_rib(struct mrt_data *m, uint16_t subtype, const uint8_t *body, s
     struct wbuf *scratch)
 {
 	bool v6 = subtype == MRT_RIB_IPV6_UNICAST || subtype == MRT_RIB_IPV6_UNICAST_ADDPATH;
-	bool addpath = subtype == MRT_RIB_IPV4_UNICAST_ADDPATH || subtype == MRT_RIB_IPV6_UNICAST_ADDPATH;
+	bool addpath = subtype == MRT_RIB_IPV4_UNICAST_ADDPATH ||
+	    subtype == MRT_RIB_IPV6_UNICAST_ADDPATH;
 	struct rbuf b = rbuf_make(body, len);
 	uint32_t seq;
 	uint16_t count, peer, alen;
@@ -384,8 +386,8 @@ void mrt_load(struct mrt_data *m, const char *path)
 			truncated = true;
 	}
 	if (truncated)
-		logmsg("MRT file %s is truncated or does not decompress: using its first %" PRIu64 " records",
-		    path, m->records);
+		logmsg("MRT file %s is truncated or does not decompress: using its first %" PRIu64
+		    " records", path, m->records);
 	free(body);
 	wbuf_free(&scratch);
 	if (m->fam[0].n + m->fam[1].n == 0)

@@ -15,8 +15,10 @@
 #include "util.h"
 #include "xalloc.h"
 
-struct options opt = { .port = BGP_PORT, .hold_time = 90, .prefixes = 10000, .seed = 1, .wait_timeout = 30,
-	  .churn_duration = 60, .churn_drain = 30 };
+struct options opt = {
+	.port = BGP_PORT, .hold_time = 90, .prefixes = 10000, .seed = 1, .wait_timeout = 30,
+	.churn_duration = 60, .churn_drain = 30,
+};
 
 static void usage(FILE *out)
 {
@@ -65,7 +67,8 @@ static void usage(FILE *out)
 "  --progress             a progress line on stderr every second\n"
 "  --json FILE            write the JSON summary to FILE instead of stdout\n"
 "  --sndbuf/--rcvbuf B    socket buffer sizes\n"
-"  --print-table          print every feeder's table (prefix|as_path|med|communities|large) and exit\n", out);
+"  --print-table          print every feeder's table (prefix|as_path|med|communities|large)"
+" and exit\n", out);
 }
 
 uint64_t parse_u64(const char *what, const char *s, uint64_t max)
@@ -240,7 +243,10 @@ static const struct optdef *find_opt(const char *name)
 	return NULL;
 }
 
-static bool takes_value(const struct optdef *d) { return d->type != OT_FLAG && d->type != OT_ACTION; }
+static bool takes_value(const struct optdef *d)
+{
+	return d->type != OT_FLAG && d->type != OT_ACTION;
+}
 
 /* val: the option's value, NULL for one that takes none */
 static void apply_option(const struct optdef *d, const char *val)
@@ -297,7 +303,7 @@ static void load_config(const char *path, int depth)
 		while (*p == ' ' || *p == '\t')
 			p++;
 		size_t l = strlen(p);
-		while (l && (p[l - 1] == '\n' || p[l - 1] == '\r' || p[l - 1] == ' ' || p[l - 1] == '\t'))
+		while (l && strchr("\n\r \t", p[l - 1]))
 			p[--l] = '\0';
 		if (!*p)
 			continue;

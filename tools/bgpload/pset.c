@@ -28,7 +28,10 @@ void pset_free(struct pset *s)
 	s->n = s->nbm = 0;
 }
 
-static inline size_t pset_home(const struct pset *s, uint64_t key) { return (size_t)mix64(key) & s->mask; }
+static inline size_t pset_home(const struct pset *s, uint64_t key)
+{
+	return (size_t)mix64(key) & s->mask;
+}
 
 static void pset_grow(struct pset *s);
 

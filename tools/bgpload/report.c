@@ -33,13 +33,14 @@ void report_progress(uint64_t now)
 			if (s->held > held_max) held_max = s->held;
 		}
 	}
-	fprintf(stderr, "bgpload [%8.3f] up %d/%d | feeders sent %" PRIu64 " (%" PRIu64 "/s)", rel_s(now), up,
-	    bl.nsess, sent, sent - last_sent);
+	fprintf(stderr, "bgpload [%8.3f] up %d/%d | feeders sent %" PRIu64 " (%" PRIu64 "/s)",
+	    rel_s(now), up, bl.nsess, sent, sent - last_sent);
 	if (sinks)
-		fprintf(stderr, " | receivers held %" PRIu64 "..%" PRIu64 ", complete %d/%d", held_min, held_max,
-		    complete, sinks);
+		fprintf(stderr, " | receivers held %" PRIu64 "..%" PRIu64 ", complete %d/%d",
+		    held_min, held_max, complete, sinks);
 	if (bl.hist.n)
-		fprintf(stderr, " | churn samples %" PRIu64 " p50 %.1f ms", bl.hist.n, hist_quantile(&bl.hist, 0.5) / 1e3);
+		fprintf(stderr, " | churn samples %" PRIu64 " p50 %.1f ms", bl.hist.n,
+		    hist_quantile(&bl.hist, 0.5) / 1e3);
 	fprintf(stderr, " | drops %d\n", drops);
 	last_sent = sent;
 }
@@ -54,6 +55,18 @@ static json_t *ms_since(uint64_t t, uint64_t ref)
 static void set_int(json_t *o, const char *key, uint64_t v)
 {
 	json_object_set_new(o, key, json_integer((json_int_t)v));
+}
+
+/* null when v is 0 */
+static void set_count(json_t *o, const char *key, uint64_t v)
+{
+	json_object_set_new(o, key, v ? json_integer((json_int_t)v) : json_null());
+}
+
+/* null when str is empty */
+static void set_text(json_t *o, const char *key, const char *str)
+{
+	json_object_set_new(o, key, str[0] ? json_string(str) : json_null());
 }
 
 static void set_hex(json_t *o, const char *key, uint64_t v)
@@ -95,7 +108,7 @@ static void sender_json(json_t *o, const struct sess *s)
 /* A receiver's keys of its sessions[] entry. */
 static void receiver_json(json_t *o, const struct sess *s)
 {
-	json_object_set_new(o, "expect", s->expect ? json_integer((json_int_t)s->expect) : json_null());
+	set_count(o, "expect", s->expect);
 	set_int(o, "prefixes_held", s->held);
 	set_int(o, "prefixes_held_peak", s->held_peak);
 	set_int(o, "duplicate_announcements", s->dup_ann);
@@ -108,9 +121,9 @@ static void receiver_json(json_t *o, const struct sess *s)
 	json_object_set_new(o, "eor_received_ms", ms_since(s->t_eor_rcvd, start_us()));
 	if (opt.churn_pct > 0) {
 		struct churn_acct a = churn_account(s);
-		json_object_set_new(o, "churn", json_pack("{s:I,s:I,s:I,s:I}", "expected", (json_int_t)a.expected,
-		    "samples", (json_int_t)a.samples, "lost", (json_int_t)a.lost, "coalesced",
-		    (json_int_t)a.coalesced));
+		json_object_set_new(o, "churn", json_pack("{s:I,s:I,s:I,s:I}",
+		    "expected", (json_int_t)a.expected, "samples", (json_int_t)a.samples,
+		    "lost", (json_int_t)a.lost, "coalesced", (json_int_t)a.coalesced));
 	}
 }
 
@@ -125,8 +138,8 @@ static json_t *session_json(const struct sess *s)
 	json_object_set_new(o, "established_ms", ms_since(s->t_established, start_us()));
 	set_int(o, "drops", s->drops);
 	set_int(o, "open_failures", s->open_fail);
-	json_object_set_new(o, "last_notification", s->last_notify[0] ? json_string(s->last_notify) : json_null());
-	json_object_set_new(o, "last_error", s->last_error[0] ? json_string(s->last_error) : json_null());
+	set_text(o, "last_notification", s->last_notify);
+	set_text(o, "last_error", s->last_error);
 	set_int(o, "updates_sent", s->upd_sent);
 	set_int(o, "bytes_sent", s->bytes_sent);
 	set_int(o, "updates_received", s->upd_rcvd);
@@ -187,7 +200,8 @@ static void add_completion(struct totals *t, const struct sess *s)
 	t->complete++;
 	if (s->t_complete > t->last_complete)
 		t->last_complete = s->t_complete;
-	uint64_t c = bl.first_upd && s->t_complete > bl.first_upd ? s->t_complete - bl.first_upd : 0;
+	uint64_t c = bl.first_upd && s->t_complete > bl.first_upd ?
+	    s->t_complete - bl.first_upd : 0;
 	if (c < t->c_min)
 		t->c_min = c;
 	if (c > t->c_max)
@@ -259,8 +273,9 @@ static json_t *feeders_json(const struct totals *t)
 	json_object_set_new(fo, "send_duration_ms", ms_since(t->f_last, t->f_first));
 	/* from the first UPDATE to the last feeder's End-of-RIB handed to TCP */
 	json_object_set_new(fo, "table_sent_ms", ms_since(t->f_table, t->f_first));
-	json_object_set_new(fo, "table_rate_pps", (t->f_table > t->f_first) ?
-	    json_real((double)t->f_tab_pfx * 1e6 / (double)(t->f_table - t->f_first)) : json_null());
+	json_object_set_new(fo, "table_rate_pps", t->f_table > t->f_first ?
+	    json_real((double)t->f_tab_pfx * 1e6 / (double)(t->f_table - t->f_first)) :
+	    json_null());
 	set_int(fo, "drops", t->f_drops);
 	/* per family, the sum of the feeders' table digests: with disjoint
 	 * tables each announced once, every sink's routes_digest equals it */
@@ -285,8 +300,9 @@ static json_t *sinks_json(const struct totals *t)
 	json_object_set_new(so, "time_to_withdraw_ms", t->drained ? json_pack("{s:f,s:f,s:f}",
 	    "min", (double)t->w_min / 1000.0, "avg", (double)t->w_sum / (double)t->drained / 1000.0,
 	    "max", (double)t->w_max / 1000.0) : json_null());
-	json_object_set_new(so, "prefixes_held", t->ns ? json_pack("{s:I,s:I,s:I}", "min", (json_int_t)t->h_min,
-	    "max", (json_int_t)t->h_max, "total", (json_int_t)t->h_sum) : json_null());
+	json_object_set_new(so, "prefixes_held", t->ns ? json_pack("{s:I,s:I,s:I}",
+	    "min", (json_int_t)t->h_min, "max", (json_int_t)t->h_max,
+	    "total", (json_int_t)t->h_sum) : json_null());
 	set_int(so, "updates_received", t->s_upd);
 	set_int(so, "prefixes_announced_received", t->s_ann);
 	set_int(so, "prefixes_withdrawn_received", t->s_wd);
@@ -307,7 +323,8 @@ static json_t *churn_json(const struct totals *t)
 	json_object_set_new(c, "p90", any ? json_real(hist_quantile(h, 0.90) / 1e3) : json_null());
 	json_object_set_new(c, "p99", any ? json_real(hist_quantile(h, 0.99) / 1e3) : json_null());
 	json_object_set_new(c, "max", any ? json_real((double)h->max / 1e3) : json_null());
-	json_object_set_new(c, "mean", any ? json_real((double)h->sum / (double)h->n / 1e3) : json_null());
+	json_object_set_new(c, "mean", any ? json_real((double)h->sum / (double)h->n / 1e3) :
+	    json_null());
 	set_int(c, "samples", h->n);
 	set_int(c, "expected", t->ch_exp);
 	set_int(c, "lost", t->ch_lost);
@@ -331,8 +348,10 @@ static void add_resources(json_t *root, uint64_t now)
 	set_int(root, "seed", opt.seed);
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
-	json_object_set_new(root, "cpu_user_s", json_real((double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6));
-	json_object_set_new(root, "cpu_system_s", json_real((double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6));
+	json_object_set_new(root, "cpu_user_s",
+	    json_real((double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6));
+	json_object_set_new(root, "cpu_system_s",
+	    json_real((double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6));
 	json_object_set_new(root, "cpu_s", json_real(rusage_s(&ru)));
 	json_object_set_new(root, "max_rss_kb", json_integer(ru.ru_maxrss));
 	/* --ceiling: the sessions' side alone (the route-server side has a thread of its own) */
@@ -370,8 +389,8 @@ bool report_summary(uint64_t now)
 	bool ok = t.fails == 0 && all_complete && t.ch_lost == 0;
 	json_object_set_new(root, "ok", json_boolean(ok));
 	json_object_set_new(root, "ceiling", json_boolean(opt.ceiling));
-	json_object_set_new(root, "role_counts", json_pack("{s:i,s:i,s:i}", "feeder", t.roles[R_FEEDER],
-	    "sink", t.roles[R_SINK], "member", t.roles[R_MEMBER]));
+	json_object_set_new(root, "role_counts", json_pack("{s:i,s:i,s:i}",
+	    "feeder", t.roles[R_FEEDER], "sink", t.roles[R_SINK], "member", t.roles[R_MEMBER]));
 	/* first UPDATE to the last receiver complete: null unless all are */
 	json_object_set_new(root, "complete_ms", t.with_expect && t.complete == t.with_expect ?
 	    ms_since(t.last_complete, bl.first_upd) : json_null());

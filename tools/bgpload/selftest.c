@@ -30,6 +30,13 @@ struct stages {
 
 static size_t msg_len(const struct wbuf *w, size_t off) { return get_u16(w->data + off + 16); }
 
+/* The body of the message at off in w, and its length. */
+static const uint8_t *msg_body(const struct wbuf *w, size_t off, size_t *len)
+{
+	*len = msg_len(w, off) - BGP_HEADER_LEN;
+	return w->data + off + BGP_HEADER_LEN;
+}
+
 /* Synthesis alone. */
 static void time_synth(enum family fam, struct stages *st)
 {
@@ -75,8 +82,9 @@ static void time_decode(const struct wbuf *tx, enum family fam, struct stages *s
 	update_decoded_init(&u);
 	struct update_ctx ctx = { .peer_as4 = true, .families = (uint8_t)(1u << fam) };
 	uint64_t t0 = now_us();
-	for (size_t o = 0; o < tx->len; o += msg_len(tx, o)) {
-		bgp_update_decode(&ctx, tx->data + o + BGP_HEADER_LEN, msg_len(tx, o) - BGP_HEADER_LEN, &u);
+	for (size_t o = 0, len; o < tx->len; o += msg_len(tx, o)) {
+		const uint8_t *body = msg_body(tx, o, &len);
+		bgp_update_decode(&ctx, body, len, &u);
 		st->decoded += u.announced.n;
 		st->errors += u.action != UPD_OK;
 	}
@@ -84,8 +92,9 @@ static void time_decode(const struct wbuf *tx, enum family fam, struct stages *s
 	struct pset set;
 	pset_init(&set, fam == FAM_IPV4 ? 0 : st->n);
 	t0 = now_us();
-	for (size_t o = 0; o < tx->len; o += msg_len(tx, o)) {
-		bgp_update_decode(&ctx, tx->data + o + BGP_HEADER_LEN, msg_len(tx, o) - BGP_HEADER_LEN, &u);
+	for (size_t o = 0, len; o < tx->len; o += msg_len(tx, o)) {
+		const uint8_t *body = msg_body(tx, o, &len);
+		bgp_update_decode(&ctx, body, len, &u);
 		for (uint32_t i = 0; i < u.announced.n; i++)
 			pset_add_p(&set, &u.announced.v[i]);
 	}
@@ -116,8 +125,10 @@ static void time_receive(struct sess *s, struct stages *st)
 		r.uctx = (struct update_ctx){ .peer_as4 = true, .families = (uint8_t)(1u << fam) };
 		r.bm = xcalloc((bl.gidx[fam].n + 64) / 64, sizeof(*r.bm));
 		t0 = now_us();
-		for (size_t o = 0; o < tx->len; o += msg_len(tx, o))
-			sink_update(&r, tx->data + o + BGP_HEADER_LEN, msg_len(tx, o) - BGP_HEADER_LEN, t0);
+		for (size_t o = 0, len; o < tx->len; o += msg_len(tx, o)) {
+			const uint8_t *body = msg_body(tx, o, &len);
+			sink_update(&r, body, len, t0);
+		}
 		st->recv[pass] = secs_since(t0);
 		st->held[pass] = r.held;
 		free(r.bm);
@@ -132,11 +143,12 @@ static void check(enum family fam, const struct stages *st)
 {
 	uint32_t n = st->n;
 	if (st->held[0] != n || st->held[1] != n)
-		die("selftest: %s: receivers held %" PRIu64 " and %" PRIu64 " prefixes, expected %u",
-		    family_name(fam), st->held[0], st->held[1], n);
+		die("selftest: %s: receivers held %" PRIu64 " and %" PRIu64
+		    " prefixes, expected %u", family_name(fam), st->held[0], st->held[1], n);
 	if (st->decoded != n || st->errors || st->distinct != n)
-		die("selftest: %s: decoded %" PRIu64 " prefixes (%zu distinct), %" PRIu64 " errors, expected %u",
-		    family_name(fam), st->decoded, st->distinct, st->errors, n);
+		die("selftest: %s: decoded %" PRIu64 " prefixes (%zu distinct), %" PRIu64
+		    " errors, expected %u", family_name(fam), st->decoded, st->distinct, st->errors,
+		    n);
 }
 
 /* The rates: a line on stderr, an object under root. */
@@ -162,9 +174,11 @@ static void report(json_t *root, const struct sess *s, const struct stages *st)
 	json_object_set_new(o, "receive_cached_mbyte_per_s", json_real(mb / st->recv[1]));
 	json_object_set_new(o, "checksum", json_integer((json_int_t)(st->checksum & 0xffff)));
 	json_object_set_new(root, family_name(s->fam), o);
-	fprintf(stderr, "bgpload selftest %s: %u prefixes, %u groups, %" PRIu64 " UPDATEs, %.1f MB: "
+	fprintf(stderr, "bgpload selftest %s: %u prefixes, %u groups, %" PRIu64 " UPDATEs, "
+	    "%.1f MB: "
 	    "synth %.2f M/s, synth+encode %.2f M/s (%.2f M/s with digest), decode %.2f M/s, "
-	    "decode+set %.2f M/s; receiver: decoding %.2f M/s, from the decode cache %.2f M/s (%.0f MB/s)\n",
+	    "decode+set %.2f M/s; receiver: decoding %.2f M/s, "
+	    "from the decode cache %.2f M/s (%.0f MB/s)\n",
 	    family_name(s->fam), n, s->f->ngroups, s->upd_sent, mb,
 	    n / st->syn / 1e6, n / st->enc / 1e6, n / st->enc_digest / 1e6, n / st->dec / 1e6,
 	    n / st->dec_set / 1e6, n / st->recv[0] / 1e6, n / st->recv[1] / 1e6, mb / st->recv[1]);

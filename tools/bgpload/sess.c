@@ -4,21 +4,17 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include "bgp.h"
 #include "bgp_msg.h"
 #include "churn.h"
 #include "conn.h"
 #include "feeder.h"
-#include "options.h"
 #include "sink.h"
 #include "util.h"
 #include "xalloc.h"
@@ -38,7 +34,7 @@ void sess_close(struct sess *s)
 }
 
 /* The session failed.  Before Established: retry later.  After: a drop. */
-static void sess_down(struct sess *s, uint64_t now, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+__attribute__((format(printf, 3, 4)))
 static void sess_down(struct sess *s, uint64_t now, const char *fmt, ...)
 {
 	if (s->c.fd < 0)
@@ -83,7 +79,8 @@ static void sess_written(struct sess *s, uint64_t now)
 	if (s->first_upd_off && !s->t_first_upd && s->s_total >= s->first_upd_off) {
 		s->t_first_upd = now;
 		if (!bl.first_upd || now < bl.first_upd) {
-			__atomic_store_n(&bl.first_upd, now, __ATOMIC_RELEASE);   /* --ceiling's thread reads it */
+			/* --ceiling's thread reads it */
+			__atomic_store_n(&bl.first_upd, now, __ATOMIC_RELEASE);
 			bl.cpu_first_upd = cpu_seconds();
 		}
 	}
@@ -95,8 +92,9 @@ static void sess_written(struct sess *s, uint64_t now)
 		churn_written(s, now);
 	if (s->eor_end && !s->t_eor_sent && s->s_total >= s->eor_end) {
 		s->t_eor_sent = now;
-		logmsg("%s: table sent: %" PRIu64 " prefixes in %" PRIu64 " UPDATEs, %.3f s after its first UPDATE",
-		    s->name, s->pfx_sent, s->upd_sent, (double)(now - s->t_first_upd) / 1e6);
+		logmsg("%s: table sent: %" PRIu64 " prefixes in %" PRIu64
+		    " UPDATEs, %.3f s after its first UPDATE", s->name, s->pfx_sent, s->upd_sent,
+		    (double)(now - s->t_first_upd) / 1e6);
 	}
 }
 
@@ -179,7 +177,8 @@ static void sess_connect(struct sess *s, uint64_t now)
 		return;
 	}
 	struct sockaddr_storage rs = opt.rs[s->fam];
-	socklen_t rlen = s->fam == FAM_IPV4 ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
+	socklen_t rlen = s->fam == FAM_IPV4 ? sizeof(struct sockaddr_in) :
+	    sizeof(struct sockaddr_in6);
 	if (s->fam == FAM_IPV4)
 		((struct sockaddr_in *)&rs)->sin_port = htons(opt.port);
 	else
@@ -215,7 +214,8 @@ static void on_open(struct sess *s, const uint8_t *body, size_t len, uint64_t no
 	}
 	if (bgp_open_decode(body, len, &o, &err) < 0) {
 		send_notify(s, &err);
-		sess_down(s, now, "bad OPEN from the route server: %s", notify_code_str(err.code, err.subcode));
+		sess_down(s, now, "bad OPEN from the route server: %s",
+		    notify_code_str(err.code, err.subcode));
 		return;
 	}
 	uint32_t peer_as = o.caps.as4 ? o.caps.as4_asn : o.my_as;
@@ -231,7 +231,9 @@ static void on_open(struct sess *s, const uint8_t *body, size_t len, uint64_t no
 	s->ext_msg = opt.ext_message && o.caps.ext_message;
 	s->max_msg = s->ext_msg ? BGP_MAX_EXT_MSG : BGP_MAX_MSG;
 	s->sc = (struct send_class){ .as4 = s->peer_as4, .ext_message = s->ext_msg };
-	s->uctx = (struct update_ctx){ .peer_as4 = s->peer_as4, .families = (uint8_t)(1u << s->fam) };
+	s->uctx = (struct update_ctx){
+		.peer_as4 = s->peer_as4, .families = (uint8_t)(1u << s->fam),
+	};
 	s->st = S_OPENCONFIRM;
 	send_keepalive(s, now);
 	sess_flush(s, now);
@@ -246,8 +248,9 @@ static void on_notification(struct sess *s, const uint8_t *body, size_t len, uin
 		char text[160] = "";
 		if (bgp_notification_shutdown_msg(&n, text, sizeof(text)) < 0)
 			text[0] = '\0';
-		snprintf(s->last_notify, sizeof(s->last_notify), "%u/%u %.64s%s%s%s", n.code, n.subcode,
-		    notify_code_str(n.code, n.subcode), text[0] ? " \"" : "", text, text[0] ? "\"" : "");
+		snprintf(s->last_notify, sizeof(s->last_notify), "%u/%u %.64s%s%s%s", n.code,
+		    n.subcode, notify_code_str(n.code, n.subcode), text[0] ? " \"" : "", text,
+		    text[0] ? "\"" : "");
 	}
 	sess_down(s, now, "NOTIFICATION received: %s", s->last_notify);
 }

@@ -21,7 +21,10 @@
 /* Output queued but not yet handed to the kernel. */
 static inline size_t tx_pending(const struct sess *s) { return conn_tx_pending(&s->c); }
 /* What was appended to s's output since `from` counts as queued. */
-static inline void queue_bytes_done(struct sess *s, size_t from) { s->q_total += s->c.tx.len - from; }
+static inline void queue_bytes_done(struct sess *s, size_t from)
+{
+	s->q_total += s->c.tx.len - from;
+}
 
 /* One epoll event of s. */
 void sess_handle(struct sess *s, uint32_t events, uint64_t now);

@@ -32,8 +32,31 @@ static void addr_add(struct sockaddr_storage *ss, uint32_t k)
 	}
 }
 
+/* The addresses after a in the range a-b (text r-dash) of addrs=. */
+static uint64_t range_span(const char *spec, const char *r, const char *dash, int fam,
+    const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	uint32_t lo, hi;
+	if (fam == FAM_IPV4) {
+		lo = ntohl(((const struct sockaddr_in *)a)->sin_addr.s_addr);
+		hi = ntohl(((const struct sockaddr_in *)b)->sin_addr.s_addr);
+	} else {
+		const uint8_t *x = ((const struct sockaddr_in6 *)a)->sin6_addr.s6_addr;
+		const uint8_t *y = ((const struct sockaddr_in6 *)b)->sin6_addr.s6_addr;
+		if (memcmp(x, y, 12))
+			die("addrs= range %s-%s in --session %s: only the last 32 bits may "
+			    "differ", r, dash, spec);
+		lo = get_u32(x + 12);
+		hi = get_u32(y + 12);
+	}
+	if (hi < lo)
+		die("addrs= range %s-%s in --session %s goes backwards", r, dash, spec);
+	return (uint64_t)hi - lo;
+}
+
 /* addrs=A1-A2+A3+...: the addresses, in order (one family). */
-static struct sockaddr_storage *parse_addr_list(const char *spec, const char *list, size_t *n, int *fam_out)
+static struct sockaddr_storage *parse_addr_list(const char *spec, const char *list, size_t *n,
+    int *fam_out)
 {
 	struct sockaddr_storage *v = NULL;
 	size_t cnt = 0, cap = 0;
@@ -46,27 +69,10 @@ static struct sockaddr_storage *parse_addr_list(const char *spec, const char *li
 		struct sockaddr_storage a, b;
 		int fa = parse_addr(r, 0, &a, NULL), fb = dash ? parse_addr(dash, 0, &b, NULL) : fa;
 		if (fa < 0 || fb != fa || (fam >= 0 && fa != fam))
-			die("bad addrs= range %s%s%s in --session %s (one family, ranges A-B joined by +)", r,
-			    dash ? "-" : "", dash ? dash : "", spec);
+			die("bad addrs= range %s%s%s in --session %s (one family, ranges A-B "
+			    "joined by +)", r, dash ? "-" : "", dash ? dash : "", spec);
 		fam = fa;
-		uint64_t span = 0;
-		if (dash) {
-			uint32_t lo, hi;
-			if (fa == FAM_IPV4) {
-				lo = ntohl(((struct sockaddr_in *)&a)->sin_addr.s_addr);
-				hi = ntohl(((struct sockaddr_in *)&b)->sin_addr.s_addr);
-			} else {
-				const uint8_t *x = ((struct sockaddr_in6 *)&a)->sin6_addr.s6_addr;
-				const uint8_t *y = ((struct sockaddr_in6 *)&b)->sin6_addr.s6_addr;
-				if (memcmp(x, y, 12))
-					die("addrs= range %s-%s in --session %s: only the last 32 bits may differ", r, dash, spec);
-				lo = get_u32(x + 12);
-				hi = get_u32(y + 12);
-			}
-			if (hi < lo)
-				die("addrs= range %s-%s in --session %s goes backwards", r, dash, spec);
-			span = (uint64_t)hi - lo;
-		}
+		uint64_t span = dash ? range_span(spec, r, dash, fa, &a, &b) : 0;
 		if (cnt + span + 1 > 100000)
 			die("addrs= in --session %s: more than 100000 addresses", spec);
 		for (uint64_t k = 0; k <= span; k++) {
@@ -153,17 +159,19 @@ static struct sockaddr_storage *spec_addrs(struct spec *sp, const char *addr, in
 	struct sockaddr_storage first;
 	if (strcmp(addr, "-") && (parse_addr(addr, 0, &first, NULL) != *fam ||
 	    memcmp(&first, &list[0], sizeof(first))))
-		die("--session %s: with addrs=, LOCAL_ADDR must be \"-\" (or the list's first address)", sp->text);
+		die("--session %s: with addrs=, LOCAL_ADDR must be \"-\" (or the list's first "
+		    "address)", sp->text);
 	if (!sp->have_count)
 		sp->count = nlist;
 	else if (sp->count > nlist)
-		die("--session %s: count=%" PRIu64 " but addrs= lists only %zu addresses", sp->text, sp->count,
-		    nlist);
+		die("--session %s: count=%" PRIu64 " but addrs= lists only %zu addresses", sp->text,
+		    sp->count, nlist);
 	return list;
 }
 
 /* Session i of specification sp, from local address `local`. */
-static void add_session(const struct spec *sp, const struct sockaddr_storage *local, int fam, uint64_t i)
+static void add_session(const struct spec *sp, const struct sockaddr_storage *local, int fam,
+    uint64_t i)
 {
 	struct sess *s = xcalloc(1, sizeof(*s));
 	s->kind = K_SESS;
@@ -185,7 +193,8 @@ static void add_session(const struct spec *sp, const struct sockaddr_storage *lo
 	} else {
 		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&s->local;
 		inet_ntop(AF_INET6, &a->sin6_addr, s->addr, sizeof(s->addr));
-		s->bgp_id = (uint32_t)mix64(get_u32(a->sin6_addr.s6_addr + 12) ^ (uint64_t)s->idx << 32) | 1;
+		uint64_t x = get_u32(a->sin6_addr.s6_addr + 12) ^ (uint64_t)s->idx << 32;
+		s->bgp_id = (uint32_t)mix64(x) | 1;
 	}
 	if (sp->bgp_id.s_addr)
 		s->bgp_id = ntohl(sp->bgp_id.s_addr) + (uint32_t)i;
@@ -233,7 +242,8 @@ static void assign_tables(void)
 		while (i < bl.nsess && strcmp(bl.sessions[i]->addr, owners[k].addr))
 			i++;
 		if (i == bl.nsess || bl.sessions[i]->role == R_SINK)
-			die("%s: routes for %s, which is no feeder or member session", opt.table, owners[k].addr);
+			die("%s: routes for %s, which is no feeder or member session", opt.table,
+			    owners[k].addr);
 		bl.sessions[i]->table = owners[k].m;
 	}
 	logmsg("table %s: routes for %zu sessions", opt.table, n);
@@ -269,9 +279,10 @@ void setup(void)
 		uint64_t t0 = now_us();
 		mrt_load(&bl.mrt, opt.mrt);
 		bl.mrt_loaded = true;
-		logmsg("MRT %s: %" PRIu64 " records, %u IPv4 + %u IPv6 prefixes, %u attribute sets, %" PRIu64
-		    " entries skipped (%.1f s)", opt.mrt, bl.mrt.records, bl.mrt.fam[0].n, bl.mrt.fam[1].n,
-		    bl.mrt.nattr, bl.mrt.skipped, secs_since(t0));
+		logmsg("MRT %s: %" PRIu64 " records, %u IPv4 + %u IPv6 prefixes, "
+		    "%u attribute sets, %" PRIu64 " entries skipped (%.1f s)", opt.mrt,
+		    bl.mrt.records, bl.mrt.fam[0].n, bl.mrt.fam[1].n, bl.mrt.nattr, bl.mrt.skipped,
+		    secs_since(t0));
 	}
 	uint64_t base[2] = { 0, 0 };
 	for (int i = 0; i < bl.nsess; i++) {
@@ -290,7 +301,8 @@ void setup(void)
 			feeder_setup_synth(s, b);
 		base[s->fam] += s->f->n;
 		s->f->first_pass = true;
-		bl.feeder_asns = xrealloc(bl.feeder_asns, (bl.nfeeder_asns + 1) * sizeof(*bl.feeder_asns));
+		bl.feeder_asns = xrealloc(bl.feeder_asns,
+		    (bl.nfeeder_asns + 1) * sizeof(*bl.feeder_asns));
 		bl.feeder_asns[bl.nfeeder_asns++] = s->asn;
 	}
 	if (bl.nfeeder_asns)
@@ -321,8 +333,8 @@ void setup_run(void)
 		}
 	}
 	if (total[0] + total[1] >= 100000)
-		logmsg("prefix index: %zu IPv4 + %zu IPv6 prefixes (%.3f s)", bl.gidx[0].n, bl.gidx[1].n,
-		    (double)(now_us() - t0) / 1e6);
+		logmsg("prefix index: %zu IPv4 + %zu IPv6 prefixes (%.3f s)", bl.gidx[0].n,
+		    bl.gidx[1].n, (double)(now_us() - t0) / 1e6);
 	/* expect=auto: what the other feeders/members of the family announce */
 	for (int i = 0; i < bl.nsess; i++) {
 		struct sess *r = bl.sessions[i];

@@ -70,13 +70,16 @@ static void sink_check_complete(struct sess *s, uint64_t now)
 		s->t_complete = now;
 		if (sink_all_complete())
 			bl.cpu_complete = cpu_seconds();
-		logmsg("%s: complete: %" PRIu64 " prefixes held, %.3f s after the first feeder UPDATE", s->name,
-		    s->held, bl.first_upd ? (double)(now - bl.first_upd) / 1e6 : 0.0);
+		logmsg("%s: complete: %" PRIu64 " prefixes held, %.3f s after the first feeder "
+		    "UPDATE", s->name, s->held,
+		    bl.first_upd ? (double)(now - bl.first_upd) / 1e6 : 0.0);
 	}
-	if (s->t_complete && !s->t_drained && opt.withdraw_after > 0 && s->held <= opt.expect_after_withdraw) {
+	if (s->t_complete && !s->t_drained && opt.withdraw_after > 0 &&
+	    s->held <= opt.expect_after_withdraw) {
 		s->t_drained = now;
-		logmsg("%s: withdrawal complete: %" PRIu64 " prefixes held, %.3f s after the first withdrawal",
-		    s->name, s->held, bl.wd_start ? (double)(now - bl.wd_start) / 1e6 : 0.0);
+		logmsg("%s: withdrawal complete: %" PRIu64
+		    " prefixes held, %.3f s after the first withdrawal", s->name, s->held,
+		    bl.wd_start ? (double)(now - bl.wd_start) / 1e6 : 0.0);
 	}
 }
 
@@ -251,7 +254,8 @@ static void recv_uncached(struct sess *s, uint64_t now)
 	}
 	s->pfx_wd_rcvd += rcv.dec.withdrawn.n;
 	s->pfx_ann_rcvd += rcv.dec.announced.n;
-	if (s->recv && rcv.dec.action == UPD_OK && !s->t_complete && is_feeder_asn(rcv.dec.info.neighbor_as))
+	if (s->recv && rcv.dec.action == UPD_OK && !s->t_complete &&
+	    is_feeder_asn(rcv.dec.info.neighbor_as))
 		digest_add(&s->rdigest, &rcv.dec);
 	if (!s->recv || opt.count_only) {
 		s->held += rcv.dec.announced.n;
@@ -280,8 +284,8 @@ static void recv_uncached(struct sess *s, uint64_t now)
 /* A message the decode cache does not have: decoded, and cached when the
  * outcome is clean and within the index (prev, the entry s got before,
  * then leads to it). */
-static void recv_miss(struct sess *s, const uint8_t *body, size_t len, uint8_t ctx, struct dc_entry *prev,
-    uint64_t now)
+static void recv_miss(struct sess *s, const uint8_t *body, size_t len, uint8_t ctx,
+    struct dc_entry *prev, uint64_t now)
 {
 	bl.dc.misses++;
 	s->dc_last = NULL;
@@ -293,7 +297,8 @@ static void recv_miss(struct sess *s, const uint8_t *body, size_t len, uint8_t c
 		if (rcv.dec.action == UPD_SESSION_RESET)
 			return;
 	}
-	if (rcv.dec.action == UPD_OK && dce_build(s->fam, body, len, ctx, hash_fast(body, len) ^ ((uint64_t)ctx << 56))) {
+	if (rcv.dec.action == UPD_OK &&
+	    dce_build(s->fam, body, len, ctx, hash_fast(body, len) ^ ((uint64_t)ctx << 56))) {
 		if (!bl.dc.full) {
 			s->dc_last = dc_insert(&bl.dc, &rcv.dce->e, body);
 			if (s->dc_last && prev)

@@ -37,7 +37,8 @@ static void attr_communities(struct wbuf *w, const uint32_t *c, unsigned n)
 }
 static void attr_large_communities(struct wbuf *w, const uint32_t (*lc)[3], unsigned n)
 {
-	attr_put_header(w, ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE, ATTR_LARGE_COMMUNITIES, 12 * (size_t)n);
+	attr_put_header(w, ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE, ATTR_LARGE_COMMUNITIES,
+	    12 * (size_t)n);
 	for (unsigned i = 0; i < n; i++)
 		for (int j = 0; j < 3; j++)
 			wbuf_u32(w, lc[i][j]);
@@ -64,7 +65,8 @@ static const struct bogon v6_bogons[] = {
 
 /* Block patterns: {length, positions per block}. */
 static const uint8_t v4_pattern[][2] = {
-	{ 24, 120 }, { 23, 20 }, { 22, 25 }, { 21, 12 }, { 20, 10 }, { 19, 6 }, { 18, 4 }, { 17, 2 }, { 16, 1 },
+	{ 24, 120 }, { 23, 20 }, { 22, 25 }, { 21, 12 }, { 20, 10 }, { 19, 6 }, { 18, 4 },
+	{ 17, 2 }, { 16, 1 },
 };
 static const uint8_t v6_pattern[][2] = {
 	{ 48, 10 }, { 32, 3 }, { 44, 2 }, { 40, 2 }, { 36, 1 }, { 46, 1 }, { 47, 1 },
@@ -76,7 +78,8 @@ static int syn_cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static void syn_len_init(struct syn_space *sp, int L, const struct bogon *bg, size_t nbg, uint64_t seed)
+static void syn_len_init(struct syn_space *sp, int L, const struct bogon *bg, size_t nbg,
+    uint64_t seed)
 {
 	struct syn_len *sl = &sp->len[L];
 	sl->sbits = L - sp->ubits;
@@ -240,7 +243,9 @@ void syn_attrs(uint64_t seed, uint32_t asn, uint64_t g, const uint32_t *avoid, s
 {
 	struct rng r = { hash3(seed, asn, g) };
 	uint32_t path[8];
-	static const uint8_t len_dist[20] = { 1, 1, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 6 };
+	static const uint8_t len_dist[20] = {
+		1, 1, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 6,
+	};
 	unsigned n = len_dist[rng_below(&r, 20)];
 	path[0] = asn;
 	for (unsigned i = 1; i < n; i++)

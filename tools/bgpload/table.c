@@ -121,10 +121,12 @@ struct table_owner *table_load(const char *path, size_t *nowners)
 			;
 		struct prefix pfx;
 		attrs.len = 0;
-		if (nf != 5 || p || prefix_parse(f[1], &pfx) < 0 || table_attrs(f[2], f[3], f[4], &attrs) < 0)
+		if (nf != 5 || p || prefix_parse(f[1], &pfx) < 0 ||
+		    table_attrs(f[2], f[3], f[4], &attrs) < 0)
 			die("%s:%d: not ADDR|PREFIX|AS_PATH|ORIGIN|MED", path, lineno);
 		struct mrt_data *m = table_of(&owners, nowners, f[0]);
-		mrt_add(&m->fam[pfx.afi == AFI_IPV6 ? FAM_IPV6 : FAM_IPV4], &pfx, mrt_intern(m, attrs.data, attrs.len));
+		mrt_add(&m->fam[pfx.afi == AFI_IPV6 ? FAM_IPV6 : FAM_IPV4], &pfx,
+		    mrt_intern(m, attrs.data, attrs.len));
 		m->records++;
 	}
 	fclose(fp);
@@ -146,7 +148,8 @@ static void riblog_as_path(FILE *fp, const uint8_t *attrs, size_t len)
 			break;
 		fprintf(fp, "%s%s", sep, type == AS_SET ? "{" : "");
 		for (unsigned i = 0; i < n; i++)
-			fprintf(fp, "%s%u", i ? (type == AS_SET ? "," : " ") : "", get_u32(v.p + 2 + 4 * i));
+			fprintf(fp, "%s%u", i ? (type == AS_SET ? "," : " ") : "",
+			    get_u32(v.p + 2 + 4 * i));
 		fputs(type == AS_SET ? "}" : "", fp);
 		sep = " ";
 		v.p += 2 + 4 * (size_t)n;
@@ -162,7 +165,8 @@ void riblog_update(FILE *fp, const struct update_decoded *u)
 	if (!u->announced.n)
 		return;
 	if (u->info.nh_afi)
-		inet_ntop(u->info.nh_afi == AFI_IPV6 ? AF_INET6 : AF_INET, u->info.nh, nh, sizeof(nh));
+		inet_ntop(u->info.nh_afi == AFI_IPV6 ? AF_INET6 : AF_INET, u->info.nh, nh,
+		    sizeof(nh));
 	for (uint32_t i = 0; i < u->announced.n; i++) {
 		fprintf(fp, "A %s %s ", prefix_str(&u->announced.v[i], pfx, sizeof(pfx)), nh);
 		if (u->info.has_med)

@@ -49,10 +49,18 @@ uint64_t hash_bytes(const uint8_t *p, size_t n);
 
 /* Small deterministic PRNG (splitmix64 stream). */
 struct rng { uint64_t s; };
-static inline uint64_t rng_next(struct rng *r) { r->s += 0x9e3779b97f4a7c15ull; return mix64(r->s); }
+static inline uint64_t rng_next(struct rng *r)
+{
+	r->s += 0x9e3779b97f4a7c15ull;
+	return mix64(r->s);
+}
 /* Uniform in [0, n) (n > 0); the tiny modulo bias does not matter here. */
 static inline uint32_t rng_below(struct rng *r, uint32_t n) { return (uint32_t)(rng_next(r) % n); }
-static inline double rng_unit(struct rng *r) { return (double)(rng_next(r) >> 11) / 9007199254740992.0; }
+/* Uniform in [0, 1). */
+static inline double rng_unit(struct rng *r)
+{
+	return (double)(rng_next(r) >> 11) / 9007199254740992.0;
+}
 
 /* qsort() comparison of uint32_t. */
 int cmp_u32(const void *a, const void *b);
