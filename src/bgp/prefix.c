@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bgp.h"
+#include "hash.h"
 
 unsigned afi_max_prefix_len(uint8_t afi) { return afi == AFI_IPV6 ? 128 : 32; }
 
@@ -73,12 +74,11 @@ int prefix_cmp(const struct prefix *a, const struct prefix *b)
 
 uint32_t prefix_hash(const struct prefix *p)
 {
-	/* FNV-1a over the significant bytes; cheap and well spread for addresses. */
-	uint32_t h = 2166136261u ^ p->afi;
-	h = (h ^ p->len) * 16777619u;
-	for (unsigned i = 0; i < (p->len + 7u) / 8; i++)
-		h = (h ^ p->addr[i]) * 16777619u;
-	return h ^ (h >> 15);
+	/* family, length and the significant bytes (host bits are zero) */
+	uint8_t key[2 + 16] = { p->afi, p->len };
+	size_t n = (p->len + 7u) / 8;
+	memcpy(key + 2, p->addr, n);
+	return (uint32_t)hash_bytes(hash_seed, key, 2 + n);
 }
 
 int prefix_parse(const char *text, struct prefix *out)

@@ -19,6 +19,7 @@
 #include "config.h"
 #include "control.h"
 #include "datasrc.h"
+#include "hash.h"
 #include "peeringdb.h"
 #include "log.h"
 #include "rde.h"
@@ -335,6 +336,7 @@ static int daemonize(void)
 static int run(struct daemon *d)
 {
 	char err[512];
+	hash_seed_init();            /* before any table holds a member's key */
 	int sfd = setup_signals();
 	if (ipc_queue_init(&d->q_se) < 0 || ipc_queue_init(&d->q_rde) < 0 || ipc_queue_init(&d->q_main) < 0)
 		return 1;

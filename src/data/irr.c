@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "hash.h"
 #include "log.h"
 #include "monotime.h"
 #include "xalloc.h"
@@ -309,10 +310,7 @@ void irr_db_free(struct irr_db *db)
 
 static uint32_t name_hash(const char *s)
 {
-	uint32_t h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (uint8_t)*s) * 16777619u;
-	return h;
+	return (uint32_t)hash_bytes(hash_seed, s, strlen(s));
 }
 
 /* The slot holding name, or the empty slot where it belongs. */

@@ -4,31 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "xalloc.h"
 
 static struct attr_set **table;
 static size_t table_size, table_count, table_bytes;
 
-/* Eight bytes per step (multiply, rotate): every UPDATE's attributes are
- * hashed once, and byte-wise FNV showed in profiles. */
-static uint64_t hash_bytes(uint64_t h, const uint8_t *p, size_t n)
-{
-	const uint64_t k = 0x9e3779b97f4a7c15ull;
-	uint64_t w;
-	for (; n >= 8; p += 8, n -= 8) {
-		memcpy(&w, p, 8);
-		h = (h ^ w) * k;
-		h ^= h >> 29;
-	}
-	w = 0;
-	memcpy(&w, p, n);
-	h = (h ^ w ^ n) * k;
-	return h ^ h >> 32;
-}
-
 static uint32_t attr_hash(const struct path_info *info, const uint8_t *data, size_t len)
 {
-	uint64_t h = hash_bytes(0x243f6a8885a308d3ull, (const uint8_t *)info, sizeof(*info));
+	uint64_t h = hash_bytes(hash_seed, info, sizeof(*info));
 	return (uint32_t)hash_bytes(h, data, len);
 }
 

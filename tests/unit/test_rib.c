@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /* The prefix table: open addressing with backward-shift deletion and slab
  * entries must behave exactly like a set, through growth and churn. */
+#include "hash.h"
+#include "prefix.h"
 #include "testlib.h"
 
 #include "rib.h"
@@ -84,4 +86,21 @@ TEST(walk_visits_live_entries_once_and_freed_slots_are_reused)
 	rib_walk(&r, count_entry, &walked);
 	CHECK_EQ_INT(walked, 10000);
 	rib_destroy(&r);
+}
+
+/* Members choose the RIB's keys: the table's hash must be keyed by a seed
+ * they cannot know, so that no set of prefixes collides under every seed
+ * (an unkeyed hash with linear probing can be flooded). */
+TEST(prefix_hash_is_keyed_by_the_seed_drawn_at_start)
+{
+	struct prefix p;
+	prefix_parse("45.65.0.0/22", &p);
+	uint64_t saved = hash_seed;
+	uint32_t a = prefix_hash(&p);
+	hash_seed_init();
+	uint32_t b = prefix_hash(&p);
+	hash_seed ^= 1;
+	uint32_t c = prefix_hash(&p);
+	hash_seed = saved;
+	CHECK(a != b && b != c && a == prefix_hash(&p));
 }
