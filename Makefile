@@ -15,6 +15,11 @@ ifeq ($(SAN),1)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
 endif
+# ThreadSanitizer, for the unit tests that run the engine threads
+ifeq ($(SAN),thread)
+CFLAGS  += -fsanitize=thread -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=thread
+endif
 
 # The source tree: one directory per thread or layer (ARCHITECTURE.md).  A
 # directory is compiled with the include paths of itself and of what it may
@@ -107,7 +112,7 @@ build-fuzz/%: tests/fuzz/%.c $(LIB_SRCS)
 		$(WARN) -o $@ $< $(LIB_SRCS) $(DAEMON_LIBS)
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-tsan build-clang build-fuzz
 
 .PHONY: all check fuzz clean
 # A directory tool's dependencies are under obj/tools/NAME/; a $(BUILD)/NAME.d
