@@ -12,7 +12,15 @@
  * UPDATE --, prefix checks once per prefix.  The verdict is the first
  * failing check in the order of enum reject_reason (NEXT_HOP, prefix,
  * AS_PATH, IRR, RPKI, ASPA -- arouteserver's BIRD template orders some of
- * these differently; the codes are arouteserver's). */
+ * these differently; the codes are arouteserver's).
+ *
+ * This header (with export_ctl.h, which it includes) is the contract of
+ * src/policy/ for the RDE; behind it, one job a file: policy_build.c compiles
+ * the configuration into struct policy_global and each member's struct
+ * peer_policy, policy_check.c runs the checks, policy_attrs.c makes the
+ * attribute sets the route server keeps (policy_effective), export_ctl.c
+ * decodes action communities into export control and builds the
+ * per-receiver variants.  policy_int.h is what those files share. */
 #ifndef IXPD_POLICY_H
 #define IXPD_POLICY_H
 #include <stdint.h>

@@ -14,10 +14,10 @@
 #define COMM_NO_ADVERTISE 0xFFFFFF02u
 #define COMM_GRACEFUL_SHUTDOWN 0xFFFF0000u    /* RFC 8326 */
 
-/* policy.c: the checks */
+/* policy_check.c */
 bool carries(const struct comm_def *def, const struct attr_set *a);
 
-/* policy_attrs.c: what the route server makes of a route */
+/* policy_attrs.c */
 bool has_communities(const struct attr_set *a);
 
 /* export_ctl.c */

@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: ISC */
+/* policy_check: the import checks of policy.h (policy_check_attrs once per
+ * UPDATE, policy_check_route once per prefix) and the names and reject
+ * codes of their verdicts. */
 #include "policy.h"
 
 #include <string.h>
