@@ -136,9 +136,9 @@ struct sess {
 	struct pset set;            /* receiver: held prefixes outside the index (hash part) */
 	/* churn: prefix events issued (feeder/member), delays sampled (receiver) */
 	uint64_t ch_issued, ch_samples;
-	/* --ceiling */
-	struct srv *srv;            /* the route-server side of this session */
 	struct dc_entry *dc_last;   /* decode cache: the last message received */
+	/* --ceiling (srv and srv_conns: its thread's) */
+	struct srv *srv;            /* the route-server side of this session */
 	size_t blob_off, blob_len;  /* its table in the ceiling's stream of its family */
 	size_t blob_woff, blob_wlen; /* its withdrawal in the withdrawal stream */
 	uint32_t srv_conns;         /* connections the route-server side accepted */

@@ -92,27 +92,28 @@ void sink_forget(struct sess *s)
 	pset_free(&s->set);
 }
 
-static inline void recv_add_idx(struct sess *s, uint32_t k, uint64_t now)
+/* Prefix k of the index announced to s; bm is s->bm. */
+static inline void recv_add_idx(struct sess *s, uint64_t *bm, uint32_t k, uint64_t now)
 {
 	uint64_t m = 1ull << (k & 63);
-	if (s->bm[k >> 6] & m) {
+	if (bm[k >> 6] & m) {
 		s->dup_ann++;
 		return;
 	}
-	s->bm[k >> 6] |= m;
+	bm[k >> 6] |= m;
 	s->held++;
 	if (bl.ev_a[s->fam])
 		churn_seen(s, k, true, now);
 }
 
-static inline void recv_del_idx(struct sess *s, uint32_t k, uint64_t now)
+static inline void recv_del_idx(struct sess *s, uint64_t *bm, uint32_t k, uint64_t now)
 {
 	uint64_t m = 1ull << (k & 63);
-	if (!(s->bm[k >> 6] & m)) {
+	if (!(bm[k >> 6] & m)) {
 		s->wd_unknown++;
 		return;
 	}
-	s->bm[k >> 6] &= ~m;
+	bm[k >> 6] &= ~m;
 	s->held--;
 	if (bl.ev_w[s->fam])
 		churn_seen(s, k, false, now);
@@ -162,10 +163,14 @@ static void recv_entry(struct sess *s, const struct dc_entry *e, uint64_t now)
 		s->held += e->nann;
 		s->held = s->held > e->nwd ? s->held - e->nwd : 0;
 	} else {
-		for (uint32_t i = 0; i < e->nwd; i++)
-			recv_del_idx(s, e->idx[i], now);
-		for (uint32_t i = 0; i < e->nann; i++)
-			recv_add_idx(s, e->idx[e->nwd + i], now);
+		/* in locals: churn_seen() is in another file, so the compiler
+		 * would otherwise load them again for every prefix */
+		uint64_t *bm = s->bm;
+		const uint32_t *k = e->idx, *wd_end = k + e->nwd, *end = wd_end + e->nann;
+		for (; k < wd_end; k++)
+			recv_del_idx(s, bm, *k, now);
+		for (; k < end; k++)
+			recv_add_idx(s, bm, *k, now);
 	}
 	after_update(s, now);
 }
@@ -265,7 +270,7 @@ static void recv_uncached(struct sess *s, uint64_t now)
 			const struct prefix *p = &rcv.dec.withdrawn.v[i];
 			uint32_t k = index_of(s->fam, p);
 			if (k != GIDX_NONE)
-				recv_del_idx(s, k, now);
+				recv_del_idx(s, s->bm, k, now);
 			else
 				recv_del_other(s, p);
 		}
@@ -273,7 +278,7 @@ static void recv_uncached(struct sess *s, uint64_t now)
 			const struct prefix *p = &rcv.dec.announced.v[i];
 			uint32_t k = index_of(s->fam, p);
 			if (k != GIDX_NONE)
-				recv_add_idx(s, k, now);
+				recv_add_idx(s, s->bm, k, now);
 			else
 				recv_add_other(s, p);
 		}
