@@ -51,7 +51,7 @@ extern const size_t asn_transit_free_reference_n;
  * components are ASn or AS-xxx (letters, digits, '_', '-', ending in a
  * letter or digit), at least one of them AS-xxx.  Components are
  * upper-cased (so, unlike arouteserver, a lone "as1" is accepted, as
- * config.c accepts it).  Returns false, leaving s in an unspecified state,
+ * the loader accepts it).  Returns false, leaving s in an unspecified state,
  * if the name is not valid. */
 bool as_set_name_normalise(char *s);
 

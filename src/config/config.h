@@ -40,7 +40,7 @@
 /* ---- arouteserver options (general.yml, clients.yml) ----
  * Field names mirror arouteserver's key paths (cfg.filtering.irrdb.tag_as_set
  * is general.filtering.irrdb.tag_as_set) so the policy module reads like
- * arouteserver's documentation.  The option table in config.c says for each
+ * arouteserver's documentation.  The option table in options.c says for each
  * key whether ixpd implements it, only stores it, or refuses the values that
  * ask for something not implemented yet; docs/configuration.md lists it. */
 
@@ -271,6 +271,7 @@ struct ixpd_config {
 	int n_listen_addrs;
 	uint16_t port;               /* listen and connect port, default 179 */
 	char *control_socket;
+	char *control_socket_ro;     /* the read-only socket (show commands), or NULL */
 	bool log_syslog;
 	enum log_level log_level;
 	uint16_t hold_time;          /* seconds, offered in OPEN; 0 or >= 3 */

@@ -78,6 +78,7 @@ const struct opt opts[] = {
 	{ "listen.addresses", .type = &t_listen, WHOLE(S_IXPD, B_CONFIG), YES },
 	{ "listen.port", U16(1, 65535, CFG_DEFAULT_PORT), IXPD(port), YES },
 	{ "control_socket", STR(IXPD_CONTROL_SOCKET), IXPD(control_socket), YES },
+	{ "control_socket_read_only", STR(NULL), IXPD(control_socket_ro), YES },
 	{ "log.target", .type = &t_log_target, IXPD(log_syslog), YES },
 	{ "log.level", .type = &t_log_level, .def = LOG_LVL_INFO, IXPD(log_level), YES },
 	{ "timers.hold_time", .type = &t_hold_time, .max = 65535, .def = CFG_DEFAULT_HOLD_TIME, IXPD(hold_time), YES },

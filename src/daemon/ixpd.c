@@ -166,6 +166,9 @@ static const char *needs_restart(const struct ixpd_config *a, const struct ixpd_
 			return "listen.addresses";
 	if (strcmp(a->control_socket, b->control_socket) != 0)
 		return "control_socket";
+	if (!a->control_socket_ro != !b->control_socket_ro ||
+	    (a->control_socket_ro && strcmp(a->control_socket_ro, b->control_socket_ro) != 0))
+		return "control_socket_read_only";
 	return NULL;
 }
 
@@ -346,7 +349,7 @@ static int run(struct daemon *d)
 	struct se_settings set = { .local_as = cfg->rs_as, .router_id = ntohl(cfg->router_id.s_addr),
 		.hold_time = cfg->hold_time, .connect_retry = cfg->connect_retry, .port = cfg->port,
 		.listen = cfg->listen_addrs, .nlisten = cfg->n_listen_addrs };
-	if (control_open(&d->ctl, d->cfg->control_socket, NULL, err, sizeof(err)) < 0 ||
+	if (control_open(&d->ctl, d->cfg->control_socket, d->cfg->control_socket_ro, err, sizeof(err)) < 0 ||
 	    se_start(&d->se, &set, &d->q_se, &d->q_rde, &d->q_main, err, sizeof(err)) != 0) {
 		log_err("%s", err);
 		return 1;

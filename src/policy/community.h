@@ -68,7 +68,7 @@ struct comm_def {
  * 65535:0. */
 extern const struct comm_def comm_no_export, comm_no_advertise, comm_blackhole, comm_gshut;
 
-/* Compiles the normalised text config.c stored (NULL forms stay unset).
+/* Compiles the normalised text the loader stored (NULL forms stay unset).
  * Returns 0, or the COMM_BITs of forms that are set but cannot be
  * expressed -- a standard community with rs_as > 65535, an extended one
  * whose two parts both exceed 65535 -- or do not parse.  Those forms are

@@ -113,7 +113,7 @@ struct prefix_list *prefix_list_compile(const struct cfg_prefix_list *l)
 		const struct cfg_prefix *e = &l->v[i];
 		struct prefix p;
 		if (prefix_list_entry_prefix(e, &p) < 0) {
-			/* config.c refuses these; never let one match anything. */
+			/* the loader refuses these; never let one match anything. */
 			log_err("prefix list entry %d: invalid prefix, ignored", i);
 			continue;
 		}

@@ -13,7 +13,7 @@
  *   - asn (white_list_route only)  the route's origin AS must be asn;
  *                      0 = any origin.
  * Bits of the entry's address beyond its length are ignored (192.0.2.1/24
- * is 192.0.2.0/24).  config.c has already checked length, ge, le and exact
+ * is 192.0.2.0/24).  The loader has already checked length, ge, le and exact
  * against each other.
  *
  * Lookups walk a pfxtree of the entries' prefixes (only the entries that

@@ -14,7 +14,8 @@
 #   - a client that sends nothing is dropped after 5 s, a client that does
 #     not read its reply after 30 s (logged), and the listings they held
 #     are gone;
-#   - a listing comes in pages that join up: --limit and --after.
+#   - a listing comes in pages that join up: --limit and --after;
+#   - the read-only socket answers `show`, refuses everything else.
 # env: CP_PREFIXES (1000000)
 : "${LAB_HOLD:=30}"
 : "${LAB_PCAP:=0}"
@@ -33,6 +34,8 @@ M_TYPE[s1]=bgpload M_ASN[s1]=61001 M_V4[s1]=$SINK_V4 M_V6[s1]=2001:db8::101 M_FL
 
 LAB_MEMBERS=()
 lab_init
+RO_SOCK=$LAB_DIR/rs/ixpd-ro.sock
+LAB_IXPD_EXTRA="control_socket_read_only: $RO_SOCK"
 lab_create_lan
 lab_add_node rs "$RS_V4" "$RS_V6"
 lab_add_node load "$FEEDER_V4" 2001:db8::100
@@ -126,6 +129,13 @@ t_check "the page --after it holds 1000 other prefixes" \
 	test "$( (jq -r '.routes[].prefix' <<<"$page1"; jq -r '.routes[].prefix' <<<"$page2") | sort -u | wc -l)" = 2000
 t_check "a listing of one prefix has its paths" \
 	eval '"$IXPCTL" -s "$SOCK" --json show routes "$(jq -r ".routes[0].prefix" <<<"$page1")" | jq -e "(.routes | length) == 1" >/dev/null'
+# the read-only socket
+t_check "the read-only socket is mode 0666 and answers show status" \
+	eval '[ "$(stat -c %a "$RO_SOCK")" = 666 ] && "$IXPCTL" -s "$RO_SOCK" show status >/dev/null'
+refusal=$("$IXPCTL" -s "$RO_SOCK" neighbor "$SINK_V4" down 2>&1)
+t_check "the read-only socket refuses neighbor down ($refusal)" \
+	eval 'grep -q "not allowed on the read-only socket" <<<"$refusal" &&
+	    lab_ixpctl --json show neighbor "$SINK_V4" | jq -e ".neighbor.admin_down == false" >/dev/null'
 t_check "ixpd still running" kill -0 "$RS_PID"
 echo "  ($T_OKS ok, $T_FAILS failed)"
 [ "$T_FAILS" -eq 0 ] || { tail -n 30 "$LAB_DIR/rs/ixpd.log"; exit 1; }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* Unit tests of config.c: address and boolean helpers, and loading small
+/* Unit tests of the configuration loader (src/config/): address and boolean helpers, and loading small
  * configurations written to a temporary directory.  Run from the top of
  * the repository (as `make check` does): some tests load the golden cases
  * of tests/config/cases/. */
