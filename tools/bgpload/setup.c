@@ -250,20 +250,11 @@ static void assign_tables(void)
 	free(owners);
 }
 
-void setup(void)
+/* Every session has a route server to talk to and an address of its own;
+ * returns whether any of them sends (and so may need the --mrt file). */
+static bool check_sessions(void)
 {
-	syn_space_init(&bl.space[FAM_IPV4], AFI_IPV4, opt.seed);
-	syn_space_init(&bl.space[FAM_IPV6], AFI_IPV6, opt.seed);
-	for (int i = 0; i < opt.nspecs; i++)
-		build_sessions(opt.specs[i]);
-	if (bl.nsess == 0)
-		die("no --session given (try --help)");
-	bl.avoid = xmalloc(((size_t)bl.nsess + 1) * sizeof(*bl.avoid));
-	for (int i = 0; i < bl.nsess; i++)
-		bl.avoid[bl.navoid++] = bl.sessions[i]->asn;
-	if (opt.rs_as)
-		bl.avoid[bl.navoid++] = opt.rs_as;
-	bool need_mrt = false;
+	bool senders = false;
 	for (int i = 0; i < bl.nsess; i++) {
 		struct sess *s = bl.sessions[i];
 		if (!opt.have_rs[s->fam])
@@ -271,19 +262,16 @@ void setup(void)
 		for (int j = 0; j < i; j++)
 			if (!strcmp(bl.sessions[j]->addr, s->addr))
 				die("two sessions with local address %s", s->addr);
-		need_mrt |= s->role != R_SINK;
+		senders |= s->role != R_SINK;
 	}
-	if (opt.table)
-		assign_tables();
-	if (opt.mrt && need_mrt) {
-		uint64_t t0 = now_us();
-		mrt_load(&bl.mrt, opt.mrt);
-		bl.mrt_loaded = true;
-		logmsg("MRT %s: %" PRIu64 " records, %u IPv4 + %u IPv6 prefixes, "
-		    "%u attribute sets, %" PRIu64 " entries skipped (%.1f s)", opt.mrt,
-		    bl.mrt.records, bl.mrt.fam[0].n, bl.mrt.fam[1].n, bl.mrt.nattr, bl.mrt.skipped,
-		    secs_since(t0));
-	}
+	return senders;
+}
+
+/* Every sender's table: its own --table routes, or consecutive slices of
+ * the --mrt file or of the synthesised prefixes, feeders and members in
+ * command-line order (all from 0 with --same-prefixes). */
+static void setup_tables(void)
+{
 	uint64_t base[2] = { 0, 0 };
 	for (int i = 0; i < bl.nsess; i++) {
 		struct sess *s = bl.sessions[i];
@@ -307,12 +295,39 @@ void setup(void)
 	}
 	if (bl.nfeeder_asns)
 		qsort(bl.feeder_asns, bl.nfeeder_asns, sizeof(*bl.feeder_asns), cmp_u32);
+}
+
+void setup(void)
+{
+	syn_space_init(&bl.space[FAM_IPV4], AFI_IPV4, opt.seed);
+	syn_space_init(&bl.space[FAM_IPV6], AFI_IPV6, opt.seed);
+	for (int i = 0; i < opt.nspecs; i++)
+		build_sessions(opt.specs[i]);
+	if (bl.nsess == 0)
+		die("no --session given (try --help)");
+	bl.avoid = xmalloc(((size_t)bl.nsess + 1) * sizeof(*bl.avoid));
+	for (int i = 0; i < bl.nsess; i++)
+		bl.avoid[bl.navoid++] = bl.sessions[i]->asn;
+	if (opt.rs_as)
+		bl.avoid[bl.navoid++] = opt.rs_as;
+	bool need_mrt = check_sessions();
+	if (opt.table)
+		assign_tables();
+	if (opt.mrt && need_mrt) {
+		uint64_t t0 = now_us();
+		mrt_load(&bl.mrt, opt.mrt);
+		bl.mrt_loaded = true;
+		logmsg("MRT %s: %" PRIu64 " records, %u IPv4 + %u IPv6 prefixes, "
+		    "%u attribute sets, %" PRIu64 " entries skipped (%.1f s)", opt.mrt,
+		    bl.mrt.records, bl.mrt.fam[0].n, bl.mrt.fam[1].n, bl.mrt.nattr, bl.mrt.skipped,
+		    secs_since(t0));
+	}
+	setup_tables();
 	feeder_init();
 }
 
-/* What a run needs beyond setup(): the prefix index, expect=auto, churn
- * bookkeeping, the ceiling's tables, enough file descriptors. */
-void setup_run(void)
+/* The prefix index: every prefix of every sender's table a number. */
+static void build_index(void)
 {
 	uint64_t t0 = now_us();
 	size_t total[2] = { 0, 0 };
@@ -335,7 +350,11 @@ void setup_run(void)
 	if (total[0] + total[1] >= 100000)
 		logmsg("prefix index: %zu IPv4 + %zu IPv6 prefixes (%.3f s)", bl.gidx[0].n,
 		    bl.gidx[1].n, (double)(now_us() - t0) / 1e6);
-	/* expect=auto: what the other feeders/members of the family announce */
+}
+
+/* expect=auto: what the other feeders/members of the family announce */
+static void expect_auto(void)
+{
 	for (int i = 0; i < bl.nsess; i++) {
 		struct sess *r = bl.sessions[i];
 		if (!r->expect_auto)
@@ -352,13 +371,12 @@ void setup_run(void)
 		}
 		r->expect = e;
 	}
-	if (opt.churn_pct > 0)
-		churn_init();
-	if (opt.rib_log)
-		sink_open_rib_logs();
-	if (opt.ceiling)
-		ceiling_prepare();
-	/* two descriptors a session with --ceiling */
+}
+
+/* One descriptor a session, two with --ceiling: the limit raised as far
+ * as it goes, and refused if that is not enough. */
+static void check_fd_limit(void)
+{
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
@@ -368,4 +386,17 @@ void setup_run(void)
 	    (uint64_t)bl.nsess * (opt.ceiling ? 2 : 1) + 32 > rl.rlim_cur)
 		die("%d sessions need %d file descriptors, the limit is %llu (ulimit -n)", bl.nsess,
 		    bl.nsess * (opt.ceiling ? 2 : 1) + 32, (unsigned long long)rl.rlim_cur);
+}
+
+void setup_run(void)
+{
+	build_index();
+	expect_auto();
+	if (opt.churn_pct > 0)
+		churn_init();
+	if (opt.rib_log)
+		sink_open_rib_logs();
+	if (opt.ceiling)
+		ceiling_prepare();
+	check_fd_limit();
 }
