@@ -122,6 +122,8 @@ void attr_set_ctl(struct attr_set *a, struct export_ctl *ctl)
 
 void attr_unref(struct attr_set *a)
 {
+	if (a->refcnt == 0)
+		fatalx("attr_unref: attribute set %p has no reference left", (void *)a);
 	if (--a->refcnt > 0)
 		return;
 	if (a->origin) {

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "bgp_update.h"
+#include "log.h"
 
 /* Export control: what a route's action communities ask of export.  Its
  * data type and the two things the RIB does with it -- asking it in the
@@ -88,7 +89,16 @@ void attr_set_ctl(struct attr_set *a, struct export_ctl *ctl);
 struct attr_set *attr_standalone(const struct path_info *info, const uint8_t *data, size_t len);
 /* The set a received route's policy works from: origin of a derived set. */
 static inline struct attr_set *attr_received(struct attr_set *a) { return a->origin ? a->origin : a; }
-static inline struct attr_set *attr_ref(struct attr_set *a) { a->refcnt++; return a; }
+/* References are counted; a count that would wrap, or an unref of a set
+ * nobody holds, is a broken invariant (fatalx), not a use-after-free to
+ * surface far away. */
+static inline struct attr_set *attr_ref(struct attr_set *a)
+{
+	if (a->refcnt == UINT32_MAX)
+		fatalx("attr_ref: reference count of an attribute set overflows");
+	a->refcnt++;
+	return a;
+}
 void attr_unref(struct attr_set *a);
 /* The bytes to send to a 2-octet-AS receiver. */
 const uint8_t *attr_as2(struct attr_set *a, size_t *len);
