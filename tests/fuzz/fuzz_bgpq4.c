@@ -29,6 +29,7 @@ static int check_prefix(const struct prefix *p, void *val, void *arg)
 static void parse_as(uint8_t afi, const uint8_t *data, size_t size)
 {
 	static const char *const names[] = { "AS-FUZZ" };
+	static const struct prefix any = { .afi = AFI_IPV4 };    /* 0.0.0.0/0 */
 	char err[256];
 	struct irr_member *m = irr_member_new(names, 1, err, sizeof(err));
 	if (m == NULL)
@@ -38,8 +39,7 @@ static void parse_as(uint8_t afi, const uint8_t *data, size_t size)
 			if (m->origins[i - 1] >= m->origins[i])
 				abort();
 		for (size_t i = 0; i < m->n_origins; i++)
-			if (!(irr_check(m, &(struct prefix){ .afi = AFI_IPV4 }, m->origins[i], true) &
-			    IRR_ORIGIN_OK))
+			if (!(irr_check(m, &any, m->origins[i], true) & IRR_ORIGIN_OK))
 				abort();
 		if (afi == 0 ? pfxtree_count(m->prefixes) != 0 : m->n_origins != 0)
 			abort();
