@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "community.h"
+#include "log.h"
 #include "policy_int.h"
 #include "xalloc.h"
 
@@ -171,7 +172,15 @@ struct attr_set *policy_variant(struct attr_set *a, uint32_t asn)
 	struct comm_edit e = { .add = add, .n_add = nadd };
 	struct wbuf w = { 0 }, w2 = { 0 };
 	struct path_info info = a->info;
+	/* Not silent (STYLE.md).  Rare: on canonical bytes an edit fails only
+	 * for an attribute near 64 KiB.  Nothing is cached then: each export of
+	 * the path to asn says it again. */
 	if (comm_edit_attrs(a->data, a->len, &e, &w) < 0) {
+		log_warn("export control: a route of AS%u sent to AS%u without the actions its "
+		    "communities ask for it (prepend %u times, NO_EXPORT %s, NO_ADVERTISE %s): "
+		    "its attributes are malformed or would exceed 65535 bytes",
+		    a->info.neighbor_as, asn, act->prepend, act->no_export ? "yes" : "no",
+		    act->no_advertise ? "yes" : "no");
 		wbuf_free(&w);
 		return a;
 	}
@@ -179,6 +188,10 @@ struct attr_set *policy_variant(struct attr_set *a, uint32_t asn)
 		wbuf_free(&w);
 		w = w2;
 		info.as_path_len = (uint16_t)(info.as_path_len + act->prepend);
+	} else if (act->prepend) {
+		log_warn("export control: a route of AS%u sent to AS%u without the prepend "
+		    "(%u times) its communities ask for it: its AS_PATH is malformed or would "
+		    "exceed 65535 bytes", a->info.neighbor_as, asn, act->prepend);
 	}
 	act->variant = attr_standalone(&info, w.data, w.len);
 	act->variant->local_pref = a->local_pref;

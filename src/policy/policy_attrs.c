@@ -6,7 +6,9 @@
 
 #include <string.h>
 
+#include "addr.h"
 #include "bgp.h"
+#include "log.h"
 #include "policy_int.h"
 
 #define MAX_ADDS 16
@@ -104,6 +106,17 @@ static bool kept_as_received(const struct policy_data *d, const struct attr_set 
 	return !has_communities(a) || !comm_any_present(g->scrub, g->n_scrub, a->data, a->len);
 }
 
+/* What the route server cannot do to a route is logged, not silent
+ * (STYLE.md).  Rare: on the decoder's canonical bytes an edit fails only
+ * for an attribute near 64 KiB (extended messages). */
+static void warn_peer(const struct policy_peer *peer, const char *what)
+{
+	char addr[INET6_ADDRSTRLEN] = "?";
+	if (peer->addr)
+		ip_addr_str(peer->addr, addr, sizeof(addr));
+	log_warn("neighbor %s AS%u: %s", addr, peer->asn, what);
+}
+
 static struct attr_set *build_effective(const struct policy_data *d, const struct policy_peer *peer,
     struct attr_set *a, const struct route_verdict *v, uint32_t tags)
 {
@@ -130,6 +143,9 @@ static struct attr_set *build_effective(const struct policy_data *d, const struc
 		.add = x.v, .n_add = x.n };
 	struct wbuf w = { 0 }, w2 = { 0 };
 	if (comm_edit_attrs(a->data, a->len, &e, &w) < 0) {
+		warn_peer(peer, "a route kept with its communities as received (the route server's "
+		    "own not scrubbed, none added): its attributes are malformed or would exceed "
+		    "65535 bytes");
 		wbuf_free(&w);
 		wbuf_put(&w, a->data, a->len);
 	}
@@ -138,6 +154,9 @@ static struct attr_set *build_effective(const struct policy_data *d, const struc
 		wbuf_free(&w);
 		w = w2;
 		info.as_path_len = (uint16_t)(info.as_path_len + prepend);
+	} else if (prepend) {
+		warn_peer(peer, "a route kept without the prepend to any its communities ask: its "
+		    "AS_PATH is malformed or would exceed 65535 bytes");
 	}
 	int fam = v->afi == AFI_IPV6;
 	if (v->blackhole && g->blackhole_policy[fam] == CFG_BLACKHOLE_REWRITE_NEXT_HOP) {
