@@ -12,8 +12,8 @@
  *
  * The data type itself (struct export_ctl, struct peer_action), the
  * question the decision process asks of it (export_ctl_allows) and its
- * freeing with the attribute set (export_ctl_free) live in src/rib/: the
- * RIB needs them and may not include src/policy/.
+ * freeing with the attribute set (export_ctl_free) live in src/rib/attr.h:
+ * the RIB needs them and may not include src/policy/.
  *
  * RDE thread only, like the attribute sets.  An export control belongs to
  * its attribute set (attr_set_ctl installs it, the set frees it); a
