@@ -64,7 +64,7 @@ $(BUILD)/obj/%.o: src/%.c
 	$(CC) $(CPPFLAGS) $(call includes,$(patsubst %/,%,$(dir $*))) $(CFLAGS) $(WARN) -c -o $@ $<
 
 $(BUILD)/libixpd.a: $(LIB_OBJS)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 $(BUILD)/ixpd: $(BUILD)/obj/daemon/ixpd.o $(BUILD)/libixpd.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(DAEMON_LIBS)

@@ -14,26 +14,23 @@
 #include <string.h>
 
 #include "bgp.h"
+#include "htab.h"
 #include "xalloc.h"
 
 struct node {
 	struct prefix pfx;
 	bool has_entry;
+	uint32_t id;                 /* its place in the chunks: the index's id */
 	struct node *child[2];
 	void *val;
 };
 
-/* Entries are also indexed by prefix in an open-addressed hash table
- * (linear probing, full hash stored): an exact lookup is one or two cache
+/* Entries are also indexed by prefix in the shared open-addressing index
+ * (htab.h; full hash stored, node ids as values): an exact lookup is one or two cache
  * misses instead of one per trie level, and a large tree answers
  * "covering" queries by probing the masked prefix at each length that
  * holds entries (prefetched together) -- what origin validation against
  * 500k VRPs and IRR checks against big AS-SETs do for every route. */
-struct slot {
-	uint32_t hash;
-	struct node *n;              /* NULL: empty */
-};
-
 /* Nodes come from chunks, not one malloc each. */
 #define NODE_CHUNK 1024
 
@@ -41,8 +38,7 @@ struct pfxtree {
 	struct node *root[2];       /* [0] IPv4, [1] IPv6 */
 	size_t count;               /* entries */
 	size_t nodes;               /* entries and glue */
-	struct slot *slots;
-	size_t nslots;              /* power of two, 0 before the first entry */
+	struct htab index;           /* entries by prefix */
 	uint32_t lens[2][129];      /* entries per family and length */
 	struct node **chunks;
 	size_t nchunks, chunk_used;
@@ -99,9 +95,12 @@ static struct node *node_alloc(struct pfxtree *t)
 			t->chunks[t->nchunks++] = xmalloc(NODE_CHUNK * sizeof(struct node));
 			t->chunk_used = 0;
 		}
-		n = &t->chunks[t->nchunks - 1][t->chunk_used++];
+		n = &t->chunks[t->nchunks - 1][t->chunk_used];
+		n->id = (uint32_t)((t->nchunks - 1) * NODE_CHUNK + t->chunk_used++);
 	}
+	uint32_t id = n->id;
 	memset(n, 0, sizeof(*n));
+	n->id = id;
 	return n;
 }
 
@@ -146,67 +145,43 @@ void pfxtree_free(struct pfxtree *t, void (*free_val)(void *val))
 	for (size_t i = 0; i < t->nchunks; i++)
 		free(t->chunks[i]);
 	free(t->chunks);
-	free(t->slots);
+	htab_free(&t->index);
 	free(t);
 }
 
 /* --- the entry index ------------------------------------------------------ */
 
-static size_t index_probe(const struct pfxtree *t, const struct prefix *p, uint32_t h)
+static struct node *node_at(const struct pfxtree *t, uint32_t id)
 {
-	size_t mask = t->nslots - 1;
-	for (size_t i = h & mask;; i = (i + 1) & mask)
-		if (!t->slots[i].n || (t->slots[i].hash == h && prefix_equal(&t->slots[i].n->pfx, p)))
-			return i;
+	return &t->chunks[id / NODE_CHUNK][id % NODE_CHUNK];
 }
 
-static void index_grow(struct pfxtree *t)
+static bool node_has_prefix(const void *t, uint32_t id, const void *p)
 {
-	size_t n = t->nslots ? t->nslots * 2 : 64, mask = n - 1;
-	struct slot *ns = xcalloc(n, sizeof(*ns));
-	for (size_t i = 0; i < t->nslots; i++) {
-		if (!t->slots[i].n)
-			continue;
-		size_t k = t->slots[i].hash & mask;
-		while (ns[k].n)
-			k = (k + 1) & mask;
-		ns[k] = t->slots[i];
-	}
-	free(t->slots);
-	t->slots = ns;
-	t->nslots = n;
+	return prefix_equal(&node_at(t, id)->pfx, p);
 }
 
 static void index_add(struct pfxtree *t, struct node *n)
 {
-	if ((t->count + 1) * 10 > t->nslots * 7)
-		index_grow(t);
-	uint32_t h = prefix_hash(&n->pfx);
-	t->slots[index_probe(t, &n->pfx, h)] = (struct slot){ h, n };
+	htab_insert(&t->index, prefix_hash(&n->pfx), n->id, node_has_prefix, t, &n->pfx);
 	t->lens[n->pfx.afi == AFI_IPV6][n->pfx.len]++;
 }
 
-/* Backward-shift deletion keeps every probe run unbroken. */
 static void index_del(struct pfxtree *t, struct node *n)
 {
-	size_t mask = t->nslots - 1, i = index_probe(t, &n->pfx, prefix_hash(&n->pfx));
-	for (size_t j = (i + 1) & mask; t->slots[j].n; j = (j + 1) & mask) {
-		size_t home = t->slots[j].hash & mask;
-		bool stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
-		if (!stays) {
-			t->slots[i] = t->slots[j];
-			i = j;
-		}
-	}
-	t->slots[i].n = NULL;
+	htab_remove(&t->index, prefix_hash(&n->pfx), node_has_prefix, t, &n->pfx);
 	t->lens[n->pfx.afi == AFI_IPV6][n->pfx.len]--;
+}
+
+static struct node *index_lookup(const struct pfxtree *t, const struct prefix *p, uint32_t hash)
+{
+	int64_t id = htab_find(&t->index, hash, node_has_prefix, t, p);
+	return id >= 0 ? node_at(t, (uint32_t)id) : NULL;
 }
 
 static struct node *index_find(const struct pfxtree *t, const struct prefix *p)
 {
-	if (t->nslots == 0)
-		return NULL;
-	return t->slots[index_probe(t, p, prefix_hash(p))].n;
+	return index_lookup(t, p, prefix_hash(p));
 }
 
 /* Covering entries through the index, shortest first: the slots of every
@@ -224,11 +199,11 @@ static int index_walk_covering(const struct pfxtree *t, const struct prefix *p, 
 		cut[n] = *p;
 		prefix_truncate(&cut[n], len);
 		hash[n] = prefix_hash(&cut[n]);
-		__builtin_prefetch(&t->slots[hash[n] & (t->nslots - 1)]);
+		htab_prefetch(&t->index, hash[n]);
 		n++;
 	}
 	for (unsigned i = 0; i < n; i++) {
-		const struct node *e = t->slots[index_probe(t, &cut[i], hash[i])].n;
+		const struct node *e = index_lookup(t, &cut[i], hash[i]);
 		int r;
 		if (e && (r = fn(&e->pfx, e->val, arg)) != 0)
 			return r;

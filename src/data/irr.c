@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "hash.h"
+#include "htab.h"
 #include "log.h"
 #include "monotime.h"
 #include "xalloc.h"
@@ -284,8 +285,7 @@ struct irr_db {
 	size_t n_routes, cap_routes;
 	struct irr_set *sets;
 	uint32_t n_sets, cap_sets;
-	uint32_t *slots;             /* hash table: set index + 1, 0 = empty */
-	uint32_t n_slots;            /* power of two, at most half full */
+	struct htab index;           /* sets by name */
 };
 
 struct irr_db *irr_db_new(void)
@@ -303,7 +303,7 @@ void irr_db_free(struct irr_db *db)
 		free(db->sets[i].sets);
 	}
 	free(db->sets);
-	free(db->slots);
+	htab_free(&db->index);
 	free(db->routes);
 	free(db);
 }
@@ -313,33 +313,15 @@ static uint32_t name_hash(const char *s)
 	return (uint32_t)hash_bytes(hash_seed, s, strlen(s));
 }
 
-/* The slot holding name, or the empty slot where it belongs. */
-static uint32_t *set_slot(const struct irr_db *db, const char *name)
+static bool set_has_name(const void *db, uint32_t i, const void *name)
 {
-	uint32_t mask = db->n_slots - 1;
-	for (uint32_t i = name_hash(name) & mask;; i = (i + 1) & mask) {
-		uint32_t *s = &db->slots[i];
-		if (*s == 0 || strcmp(db->sets[*s - 1].name, name) == 0)
-			return s;
-	}
+	return strcmp(((const struct irr_db *)db)->sets[i].name, name) == 0;
 }
 
 /* Index of the set called name (upper case), or -1. */
 static int64_t set_find(const struct irr_db *db, const char *name)
 {
-	if (db->n_slots == 0)
-		return -1;
-	uint32_t s = *set_slot(db, name);
-	return s ? (int64_t)s - 1 : -1;
-}
-
-static void grow_slots(struct irr_db *db)
-{
-	free(db->slots);
-	db->n_slots = db->n_slots ? db->n_slots * 2 : 1024;
-	db->slots = xcalloc(db->n_slots, sizeof(*db->slots));
-	for (uint32_t i = 0; i < db->n_sets; i++)
-		*set_slot(db, db->sets[i].name) = i + 1;
+	return htab_find(&db->index, name_hash(name), set_has_name, db, name);
 }
 
 /* Index of the set called name (upper case), created undefined if new;
@@ -349,15 +331,13 @@ static int64_t set_intern(struct irr_db *db, const char *name)
 	int64_t found = set_find(db, name);
 	if (found >= 0 || db->n_sets == MAX_SETS)
 		return found;
-	if ((db->n_sets + 1) * 2 > db->n_slots)
-		grow_slots(db);
 	if (db->n_sets == db->cap_sets) {
 		db->cap_sets = db->cap_sets ? db->cap_sets * 2 : 256;
 		db->sets = xrealloc(db->sets, db->cap_sets * sizeof(*db->sets));
 	}
 	uint32_t i = db->n_sets++;
 	db->sets[i] = (struct irr_set){ .name = xstrdup(name) };
-	*set_slot(db, name) = i + 1;
+	htab_insert(&db->index, name_hash(name), i, set_has_name, db, name);
 	return i;
 }
 

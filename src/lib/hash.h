@@ -19,24 +19,32 @@ extern uint64_t hash_seed;
  * before any table is filled.  Aborts if the kernel gives none. */
 void hash_seed_init(void);
 
+/* One eight-byte word into h. */
+static inline uint64_t hash_word(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+	return h ^ (h >> 29);
+}
+
+/* The last step: the low bits a table indexes by depend on every bit. */
+static inline uint64_t hash_final(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	return h ^ (h >> 33);
+}
+
 /* Hashes n bytes at p, continuing from h (start with hash_seed). */
 static inline uint64_t hash_bytes(uint64_t h, const void *data, size_t n)
 {
-	const uint64_t k = 0x9e3779b97f4a7c15ull;
 	const uint8_t *p = data;
 	uint64_t w;
 	for (; n >= 8; p += 8, n -= 8) {
 		memcpy(&w, p, 8);
-		h = (h ^ w) * k;
-		h ^= h >> 29;
+		h = hash_word(h, w);
 	}
 	w = 0;
 	memcpy(&w, p, n);
-	h = (h ^ w ^ n) * k;
-	/* avalanche, so that the low bits a table indexes by depend on all */
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	return h;
+	return hash_final(hash_word(h, w ^ n));
 }
 #endif

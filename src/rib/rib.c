@@ -19,8 +19,7 @@ static struct rib_entry *entry_at(const struct rib *r, uint32_t idx)
 void rib_init(struct rib *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->nslots = 1 << 16;
-	r->slots = xcalloc(r->nslots, sizeof(*r->slots));
+	htab_rehash(&r->index, 1 << 16);
 }
 
 static void free_paths(struct rib_entry *re)
@@ -40,7 +39,7 @@ void rib_destroy(struct rib *r)
 	for (uint32_t s = 0; s < r->nslabs; s++)
 		free(r->slabs[s]);
 	free(r->slabs);
-	free(r->slots);
+	htab_free(&r->index);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -84,97 +83,54 @@ static bool same_prefix(const struct prefix *a, const struct prefix *b)
 	return a->afi == b->afi && a->len == b->len && a0 == b0 && a1 == b1;
 }
 
-/* The slot holding p, or the empty slot where it would go. */
-static size_t probe(const struct rib *r, const struct prefix *p, uint32_t hash)
+static bool entry_has_prefix(const void *r, uint32_t idx, const void *p)
 {
-	size_t mask = r->nslots - 1;
-	for (size_t i = hash & mask;; i = (i + 1) & mask) {
-		const struct rib_slot *s = &r->slots[i];
-		if (s->idx1 == 0)
-			return i;
-		if (s->hash == hash && same_prefix(&entry_at(r, s->idx1 - 1)->prefix, p))
-			return i;
-	}
+	return same_prefix(&entry_at(r, idx)->prefix, p);
 }
 
-static void grow(struct rib *r)
+static bool is_entry(const void *r, uint32_t idx, const void *want)
 {
-	size_t n = r->nslots * 2, mask = n - 1;
-	struct rib_slot *ns = xcalloc(n, sizeof(*ns));
-	for (size_t i = 0; i < r->nslots; i++) {
-		if (r->slots[i].idx1 == 0)
-			continue;
-		size_t k = r->slots[i].hash & mask;
-		while (ns[k].idx1)
-			k = (k + 1) & mask;
-		ns[k] = r->slots[i];
-	}
-	free(r->slots);
-	r->slots = ns;
-	r->nslots = n;
+	(void)r;
+	return idx == *(const uint32_t *)want;
 }
 
 void rib_prefetch_slot(const struct rib *r, const struct prefix *p)
 {
-	__builtin_prefetch(&r->slots[prefix_hash(p) & (r->nslots - 1)]);
+	htab_prefetch(&r->index, prefix_hash(p));
 }
 
 void rib_prefetch_entry(const struct rib *r, const struct prefix *p)
 {
-	const struct rib_slot *s = &r->slots[prefix_hash(p) & (r->nslots - 1)];
-	if (s->idx1)
-		__builtin_prefetch(entry_at(r, s->idx1 - 1));
+	int64_t idx = htab_home(&r->index, prefix_hash(p));
+	if (idx >= 0)
+		__builtin_prefetch(entry_at(r, (uint32_t)idx));
 }
 
 struct rib_entry *rib_lookup(const struct rib *r, const struct prefix *p)
 {
-	const struct rib_slot *s = &r->slots[probe(r, p, prefix_hash(p))];
-	return s->idx1 ? entry_at(r, s->idx1 - 1) : NULL;
+	int64_t idx = htab_find(&r->index, prefix_hash(p), entry_has_prefix, r, p);
+	return idx >= 0 ? entry_at(r, (uint32_t)idx) : NULL;
 }
 
 struct rib_entry *rib_get(struct rib *r, const struct prefix *p)
 {
 	uint32_t hash = prefix_hash(p);
-	size_t i = probe(r, p, hash);
-	if (r->slots[i].idx1)
-		return entry_at(r, r->slots[i].idx1 - 1);
-	/* Linear probing stays short up to 3/4 full. */
-	if ((r->count + 1) * 4 > r->nslots * 3) {
-		grow(r);
-		i = probe(r, p, hash);
-	}
+	int64_t idx = htab_find(&r->index, hash, entry_has_prefix, r, p);
+	if (idx >= 0)
+		return entry_at(r, (uint32_t)idx);
 	struct rib_entry *re = entry_alloc(r);
 	re->prefix = *p;
 	re->hash = hash;
-	r->slots[i] = (struct rib_slot){ hash, re->idx + 1 };
+	htab_insert(&r->index, hash, re->idx, entry_has_prefix, r, p);
 	r->count++;
 	return re;
-}
-
-/* Removes slot i, moving later entries of the probe run back so that no
- * lookup stops early at the hole (backward-shift deletion). */
-static void slot_delete(struct rib *r, size_t i)
-{
-	size_t mask = r->nslots - 1;
-	for (size_t j = (i + 1) & mask; r->slots[j].idx1; j = (j + 1) & mask) {
-		size_t home = r->slots[j].hash & mask;
-		bool stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
-		if (!stays) {
-			r->slots[i] = r->slots[j];
-			i = j;
-		}
-	}
-	r->slots[i].idx1 = 0;
 }
 
 void rib_gc_entry(struct rib *r, struct rib_entry *re)
 {
 	if (re->npaths || re->in_batch)
 		return;
-	size_t mask = r->nslots - 1, i = re->hash & mask;
-	while (r->slots[i].idx1 != re->idx + 1)
-		i = (i + 1) & mask;
-	slot_delete(r, i);
+	htab_remove(&r->index, re->hash, is_entry, r, &re->idx);
 	r->count--;
 	entry_release(r, re);
 }
@@ -398,6 +354,6 @@ const struct path *rib_best(const struct path *paths, size_t n, const struct dec
 
 size_t rib_memory(const struct rib *r)
 {
-	return r->nslots * sizeof(*r->slots) + (size_t)r->nslabs * SLAB_SIZE * sizeof(struct rib_entry) +
+	return r->index.nslots * sizeof(*r->index.slots) + (size_t)r->nslabs * SLAB_SIZE * sizeof(struct rib_entry) +
 	    r->npaths * sizeof(struct path);
 }

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "attr.h"
+#include "htab.h"
 #include "prefix.h"
 
 #define PATH_STALE         0x01    /* graceful restart: kept until refreshed */
@@ -38,20 +39,14 @@ struct rib_entry {
 	struct prefix prefix;
 };
 
-/* The prefix table is an open-addressed hash table (linear probing) of
+/* The prefix table is the shared open-addressing index (htab.h) of
  * (hash, slab index) pairs: a lookup scans a dense array of 8-byte slots
  * and touches an entry only when the full 32-bit hash matches, which is
  * what keeps importing a million prefixes out of cache misses.  Entries
  * live in fixed-size slabs (stable addresses, no per-entry malloc), and
  * walks go through the slabs in memory order. */
-struct rib_slot {
-	uint32_t hash;
-	uint32_t idx1;               /* slab index + 1; 0 = empty slot */
-};
-
 struct rib {
-	struct rib_slot *slots;
-	size_t nslots;               /* power of two */
+	struct htab index;           /* prefix -> slab index */
 	struct rib_entry **slabs;
 	uint32_t nslabs;
 	uint32_t free_head;          /* index + 1 of a free entry; 0 = none */
