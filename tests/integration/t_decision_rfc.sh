@@ -11,7 +11,7 @@
 # ORIGINs and MEDs -- plus 12 "twins" that announce a peer's routes from the
 # same AS under another address and BGP identifier.  Identifiers are in an
 # order unrelated to the addresses.  One bgpload process runs every member
-# (tools/bgpload.c --table) and logs what each receives (--rib-log); an
+# (tools/bgpload/ --table) and logs what each receives (--rib-log); an
 # independent model (tests/lab/rfc4271_model.py, written from the RFC, not
 # from ixpd) computes the path each member must hold.  Two rounds:
 #   recorded  MEDs as recorded; the twins only receive

@@ -3,7 +3,7 @@
 # shellcheck disable=SC2016   # jq programs with $variables, in single quotes
 # t_full_table: a full table through the route server.
 #
-# One bgpload process (tools/bgpload.c) runs 1 feeder announcing 1,000,000
+# One bgpload process (tools/bgpload/) runs 1 feeder announcing 1,000,000
 # synthetic IPv4 prefixes and 10 sinks (each its own address and AS, all
 # route-server clients); a real BIRD member (m1) with its normal short
 # table is connected all along.  Checks:
