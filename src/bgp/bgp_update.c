@@ -12,10 +12,7 @@
 
 static void vec_push(struct prefix_vec *v, const struct prefix *p)
 {
-	if (v->n == v->cap) {
-		v->cap = v->cap ? v->cap * 2 : 64;
-		v->v = xrealloc(v->v, v->cap * sizeof(*v->v));
-	}
+	XGROW(v->v, v->n, v->cap, 64);
 	v->v[v->n++] = *p;
 }
 

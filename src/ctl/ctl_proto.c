@@ -15,17 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "errbuf.h"
 #include "monotime.h"
-
-__attribute__((format(printf, 3, 4)))
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* ---- addresses and prefixes ---- */
 
@@ -33,7 +24,7 @@ static int parse_addr(const char *text, struct ip_addr *out, char *err, size_t e
 {
 	if (ip_addr_parse(text, out) == 0)
 		return 0;
-	set_err(err, errlen, "\"%s\" is not an IPv4 or IPv6 address", text);
+	errbuf_set(err, errlen, "\"%s\" is not an IPv4 or IPv6 address", text);
 	return -1;
 }
 
@@ -46,7 +37,7 @@ static int parse_prefix(const char *text, struct prefix *out, char *err, size_t 
 	struct ip_addr addr;
 
 	if (slash == NULL || (size_t)(slash - text) >= sizeof(host) || slash[1] < '0' || slash[1] > '9') {
-		set_err(err, errlen, "\"%s\" is not a prefix (ADDRESS/LENGTH)", text);
+		errbuf_set(err, errlen, "\"%s\" is not a prefix (ADDRESS/LENGTH)", text);
 		return -1;
 	}
 	memcpy(host, text, (size_t)(slash - text));
@@ -54,14 +45,14 @@ static int parse_prefix(const char *text, struct prefix *out, char *err, size_t 
 	if (parse_addr(host, &addr, err, errlen) < 0)
 		return -1;
 	if (prefix_parse(text, out) < 0) {
-		set_err(err, errlen, "\"%s\": prefix length must be 0..%u", text,
+		errbuf_set(err, errlen, "\"%s\": prefix length must be 0..%u", text,
 		    addr.family == AF_INET ? 32 : 128);
 		return -1;
 	}
 	/* prefix_parse cleared the host bits: any difference means some were set */
 	if (memcmp(out->addr, &addr.u, addr.family == AF_INET ? 4 : 16) != 0) {
 		char canon[PREFIX_STRLEN];
-		set_err(err, errlen, "\"%s\" has host bits set; did you mean %s?", text,
+		errbuf_set(err, errlen, "\"%s\" has host bits set; did you mean %s?", text,
 		    prefix_str(out, canon, sizeof(canon)));
 		return -1;
 	}
@@ -120,7 +111,7 @@ static int find_command(const json_t *request, enum ctl_command *out, char *err,
 	const char *name = json_string_value(json_object_get(request, "command"));
 
 	if (name == NULL) {
-		set_err(err, errlen, "request has no \"command\" string");
+		errbuf_set(err, errlen, "request has no \"command\" string");
 		return -1;
 	}
 	for (size_t i = 0; i < N_COMMANDS; i++) {
@@ -129,7 +120,7 @@ static int find_command(const json_t *request, enum ctl_command *out, char *err,
 			return 0;
 		}
 	}
-	set_err(err, errlen, "unknown command \"%s\"", name);
+	errbuf_set(err, errlen, "unknown command \"%s\"", name);
 	return -1;
 }
 
@@ -139,12 +130,12 @@ static int parse_message(const json_t *value, char out[CTL_SHUTDOWN_MSG_MAX + 1]
 	size_t len = json_string_length(value);
 
 	if (len > CTL_SHUTDOWN_MSG_MAX) {
-		set_err(err, errlen, "shutdown message is %zu bytes; RFC 9003 allows at most %d",
+		errbuf_set(err, errlen, "shutdown message is %zu bytes; RFC 9003 allows at most %d",
 		    len, CTL_SHUTDOWN_MSG_MAX);
 		return -1;
 	}
 	if (memchr(json_string_value(value), '\0', len) != NULL) {
-		set_err(err, errlen, "shutdown message contains a NUL character");
+		errbuf_set(err, errlen, "shutdown message contains a NUL character");
 		return -1;
 	}
 	memcpy(out, json_string_value(value), len + 1);
@@ -160,7 +151,7 @@ static int parse_arg(unsigned arg, const json_t *value, struct ctl_request *out,
 	if (arg == ARG_LIMIT || arg == ARG_AFTER) {
 		json_int_t v = json_integer_value(value);
 		if (!json_is_integer(value) || v < 0 || v > UINT32_MAX) {
-			set_err(err, errlen, "argument \"%s\" must be an integer from 0 to %u",
+			errbuf_set(err, errlen, "argument \"%s\" must be an integer from 0 to %u",
 			    arg_names[__builtin_ctz(arg)], UINT32_MAX);
 			return -1;
 		}
@@ -173,7 +164,7 @@ static int parse_arg(unsigned arg, const json_t *value, struct ctl_request *out,
 		return 0;
 	}
 	if (want_bool ? !json_is_boolean(value) : !json_is_string(value)) {
-		set_err(err, errlen, "argument \"%s\" must be a %s", arg_names[__builtin_ctz(arg)],
+		errbuf_set(err, errlen, "argument \"%s\" must be a %s", arg_names[__builtin_ctz(arg)],
 		    want_bool ? "boolean" : "string");
 		return -1;
 	}
@@ -217,7 +208,7 @@ int ctl_request_parse(const json_t *request, struct ctl_request *out, char *err,
 
 	memset(out, 0, sizeof(*out));
 	if (!json_is_object(request)) {
-		set_err(err, errlen, "request is not a JSON object");
+		errbuf_set(err, errlen, "request is not a JSON object");
 		return -1;
 	}
 	if (find_command(request, &out->command, err, errlen) < 0)
@@ -229,7 +220,7 @@ int ctl_request_parse(const json_t *request, struct ctl_request *out, char *err,
 			continue;
 		unsigned arg = arg_by_name(key);
 		if ((arg & spec->allowed) == 0) {
-			set_err(err, errlen, "command \"%s\" takes no argument \"%s\"", spec->name, key);
+			errbuf_set(err, errlen, "command \"%s\" takes no argument \"%s\"", spec->name, key);
 			return -1;
 		}
 		if (parse_arg(arg, value, out, err, errlen) < 0)
@@ -238,7 +229,7 @@ int ctl_request_parse(const json_t *request, struct ctl_request *out, char *err,
 	}
 	unsigned missing = spec->required & ~seen;
 	if (missing) {
-		set_err(err, errlen, "command \"%s\" needs argument \"%s\"", spec->name,
+		errbuf_set(err, errlen, "command \"%s\" needs argument \"%s\"", spec->name,
 		    arg_names[__builtin_ctz(missing)]);
 		return -1;
 	}
@@ -287,7 +278,7 @@ static int match_keyword(const char *word, const struct keyword *kw, size_t n,
 		if (strncmp(word, kw[i].name, wlen) != 0)
 			continue;
 		if (found >= 0 && found != kw[i].id) {
-			set_err(err, errlen, "ambiguous %s \"%s\": %s or %s?", what, word, first, kw[i].name);
+			errbuf_set(err, errlen, "ambiguous %s \"%s\": %s or %s?", what, word, first, kw[i].name);
 			return -1;
 		}
 		found = kw[i].id;
@@ -295,7 +286,7 @@ static int match_keyword(const char *word, const struct keyword *kw, size_t n,
 	}
 	if (found < 0) {
 		keyword_list(kw, n, list, sizeof(list));
-		set_err(err, errlen, "unknown %s \"%s\" (expected %s)", what, word, list);
+		errbuf_set(err, errlen, "unknown %s \"%s\" (expected %s)", what, word, list);
 	}
 	return found;
 }
@@ -324,7 +315,7 @@ static int no_more_args(int argc, char *const argv[], const char *command,
 {
 	if (argc == 0)
 		return 0;
-	set_err(err, errlen, "unexpected \"%s\" after \"%s\"", argv[0], command);
+	errbuf_set(err, errlen, "unexpected \"%s\" after \"%s\"", argv[0], command);
 	return -1;
 }
 
@@ -354,7 +345,7 @@ static int join_message(int argc, char *const argv[], char out[CTL_SHUTDOWN_MSG_
 	for (int i = 0; i < argc; i++)
 		len += strlen(argv[i]) + (i > 0);
 	if (len > CTL_SHUTDOWN_MSG_MAX) {
-		set_err(err, errlen, "shutdown message is %zu bytes; RFC 9003 allows at most %d",
+		errbuf_set(err, errlen, "shutdown message is %zu bytes; RFC 9003 allows at most %d",
 		    len, CTL_SHUTDOWN_MSG_MAX);
 		return -1;
 	}
@@ -386,7 +377,7 @@ static json_t *neighbor_down(const char *address, int argc, char *const argv[],
 		return req;
 	/* json_string() refuses invalid UTF-8, which RFC 9003 forbids too. */
 	if (json_object_set_new(req, "message", json_string(message)) < 0) {
-		set_err(err, errlen, "shutdown message is not valid UTF-8");
+		errbuf_set(err, errlen, "shutdown message is not valid UTF-8");
 		json_decref(req);
 		return NULL;
 	}
@@ -396,7 +387,7 @@ static json_t *neighbor_down(const char *address, int argc, char *const argv[],
 static json_t *build_neighbor(int argc, char *const argv[], char *err, size_t errlen)
 {
 	if (argc < 2) {
-		set_err(err, errlen, "usage: neighbor ADDR down|shutdown [--graceful] [MESSAGE...] | up | refresh");
+		errbuf_set(err, errlen, "usage: neighbor ADDR down|shutdown [--graceful] [MESSAGE...] | up | refresh");
 		return NULL;
 	}
 	int action = match_keyword(argv[1], action_words, N_KW(action_words), "neighbor action",
@@ -416,7 +407,7 @@ static int set_canonical_prefix(json_t *req, const char *text, char *err, size_t
 	char canon[PREFIX_STRLEN];
 
 	if (json_object_get(req, "prefix") != NULL) {
-		set_err(err, errlen, "only one PREFIX may be given (\"%s\")", text);
+		errbuf_set(err, errlen, "only one PREFIX may be given (\"%s\")", text);
 		return -1;
 	}
 	if (parse_prefix(text, &prefix, err, errlen) < 0)
@@ -431,7 +422,7 @@ static int set_canonical_neighbor(json_t *req, const char *text, char *err, size
 	char canon[INET6_ADDRSTRLEN];
 
 	if (text == NULL) {
-		set_err(err, errlen, "--neighbor needs an address");
+		errbuf_set(err, errlen, "--neighbor needs an address");
 		return -1;
 	}
 	if (parse_addr(text, &addr, err, errlen) < 0)
@@ -457,13 +448,13 @@ static int route_option(json_t *req, int argc, char *const argv[], int *i, char 
 		char *end;
 		unsigned long long v = *i < argc ? strtoull(argv[*i], &end, 10) : 0;
 		if (*i >= argc || !argv[*i][0] || *end || argv[*i][0] == '-' || v > UINT32_MAX) {
-			set_err(err, errlen, "%s needs a number from 0 to %u", opt, UINT32_MAX);
+			errbuf_set(err, errlen, "%s needs a number from 0 to %u", opt, UINT32_MAX);
 			return -1;
 		}
 		return json_object_set_new(req, opt + 2, json_integer((json_int_t)v));
 	}
 	if (opt[0] == '-') {
-		set_err(err, errlen, "unknown option \"%s\" for show routes "
+		errbuf_set(err, errlen, "unknown option \"%s\" for show routes "
 		    "(global options such as --json go before the command)", opt);
 		return -1;
 	}
@@ -487,7 +478,7 @@ static json_t *build_routes(int argc, char *const argv[], char *err, size_t errl
 static json_t *build_show(int argc, char *const argv[], char *err, size_t errlen)
 {
 	if (argc < 1) {
-		set_err(err, errlen, "show what? (status, neighbors, neighbor ADDR, routes)");
+		errbuf_set(err, errlen, "show what? (status, neighbors, neighbor ADDR, routes)");
 		return NULL;
 	}
 	switch (match_keyword(argv[0], show_words, N_KW(show_words), "show command", err, errlen)) {
@@ -511,9 +502,9 @@ static json_t *build_show(int argc, char *const argv[], char *err, size_t errlen
 json_t *ctl_request_from_argv(int argc, char *const argv[], char *err, size_t errlen)
 {
 	/* Every failure below sets its own message, except running out of memory. */
-	set_err(err, errlen, "out of memory");
+	errbuf_set(err, errlen, "out of memory");
 	if (argc < 1) {
-		set_err(err, errlen, "no command given");
+		errbuf_set(err, errlen, "no command given");
 		return NULL;
 	}
 	switch (match_keyword(argv[0], top_words, N_KW(top_words), "command", err, errlen)) {
@@ -554,11 +545,11 @@ static int wait_ready(int fd, short events, int64_t deadline, char *err, size_t 
 		if (n > 0)
 			return 0;
 		if (n == 0) {
-			set_err(err, errlen, "timed out");
+			errbuf_set(err, errlen, "timed out");
 			return -1;
 		}
 		if (errno != EINTR) {
-			set_err(err, errlen, "poll: %s", strerror(errno));
+			errbuf_set(err, errlen, "poll: %s", strerror(errno));
 			return -1;
 		}
 	}
@@ -580,7 +571,7 @@ static int inbuf_grow(struct inbuf *b, size_t max, char *err, size_t errlen)
 		cap = max + 1;
 	char *data = realloc(b->data, cap);
 	if (data == NULL) {
-		set_err(err, errlen, "out of memory reading a %zu byte message", b->len);
+		errbuf_set(err, errlen, "out of memory reading a %zu byte message", b->len);
 		return -1;
 	}
 	b->data = data;
@@ -600,7 +591,7 @@ static ssize_t read_some(int fd, struct inbuf *b, int64_t deadline, char *err, s
 			if (wait_ready(fd, POLLIN, deadline, err, errlen) < 0)
 				return -1;
 		} else if (errno != EINTR) {
-			set_err(err, errlen, "read: %s", strerror(errno));
+			errbuf_set(err, errlen, "read: %s", strerror(errno));
 			return -1;
 		}
 	}
@@ -624,7 +615,7 @@ static int read_message(int fd, size_t max, int64_t deadline, bool stop_at_newli
 			return 0;
 		}
 		if (b->len > max) {
-			set_err(err, errlen, "message exceeds the %zu byte limit", max);
+			errbuf_set(err, errlen, "message exceeds the %zu byte limit", max);
 			return -1;
 		}
 	}
@@ -635,18 +626,18 @@ json_t *ctl_decode(const char *data, size_t len, char *err, size_t errlen)
 	json_error_t jerr;
 
 	if (len == 0) {
-		set_err(err, errlen, "connection closed without a message");
+		errbuf_set(err, errlen, "connection closed without a message");
 		return NULL;
 	}
 	json_t *msg = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (msg == NULL) {
 		bool truncated = json_error_code(&jerr) == json_error_premature_end_of_input;
-		set_err(err, errlen, "%s message (%zu bytes): %s at byte %d",
+		errbuf_set(err, errlen, "%s message (%zu bytes): %s at byte %d",
 		    truncated ? "truncated" : "invalid JSON in", len, jerr.text, jerr.position);
 		return NULL;
 	}
 	if (!json_is_object(msg)) {
-		set_err(err, errlen, "message is not a JSON object");
+		errbuf_set(err, errlen, "message is not a JSON object");
 		json_decref(msg);
 		return NULL;
 	}
@@ -679,7 +670,7 @@ static int write_all(int fd, const char *data, size_t len, int64_t deadline,
 			if (wait_ready(fd, POLLOUT, deadline, err, errlen) < 0)
 				return -1;
 		} else if (errno != EINTR) {
-			set_err(err, errlen, "write: %s", strerror(errno));
+			errbuf_set(err, errlen, "write: %s", strerror(errno));
 			return -1;
 		}
 	}
@@ -723,7 +714,7 @@ int ctl_send(int fd, const json_t *msg, int timeout_ms, char *err, size_t errlen
 	struct wsink *s = malloc(sizeof(*s));
 
 	if (s == NULL) {
-		set_err(err, errlen, "out of memory");
+		errbuf_set(err, errlen, "out of memory");
 		return -1;
 	}
 	*s = (struct wsink){ .fd = fd, .deadline = deadline_after(timeout_ms), .err = err, .errlen = errlen };
@@ -734,7 +725,7 @@ int ctl_send(int fd, const json_t *msg, int timeout_ms, char *err, size_t errlen
 	if (rc == 0)
 		rc = wsink_flush(s);
 	if (rc < 0 && err[0] == '\0')
-		set_err(err, errlen, "cannot encode message as JSON");
+		errbuf_set(err, errlen, "cannot encode message as JSON");
 	free(s);
 	return rc;
 }

@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "errbuf.h"
 #include "hash.h"
 #include "htab.h"
 #include "log.h"
@@ -43,16 +44,6 @@
 #define CACHE_VERSION 1
 #define CACHE_MAX_BYTES (512 * 1024 * 1024)
 #define CACHE_KEY_MAX 200                  /* longer keys are stored under a hash */
-
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* ---- names ---- */
 
@@ -125,12 +116,12 @@ void irr_names_free(char **names, int n)
 static char **canon_names(const char *const *names, int n, int *nout, char *err, size_t errlen)
 {
 	if (n <= 0) {
-		fail(err, errlen, "no AS-SET or ASN to expand");
+		errbuf_set(err, errlen, "no AS-SET or ASN to expand");
 		return NULL;
 	}
 	for (int i = 0; i < n; i++)
 		if (!irr_name_valid(names[i])) {
-			fail(err, errlen, "'%.*s' is not a valid AS-SET or ASN name", IRR_NAME_MAX, names[i]);
+			errbuf_set(err, errlen, "'%.*s' is not a valid AS-SET or ASN name", IRR_NAME_MAX, names[i]);
 			return NULL;
 		}
 	char **v = xmalloc((size_t)n * sizeof(*v));
@@ -331,10 +322,7 @@ static int64_t set_intern(struct irr_db *db, const char *name)
 	int64_t found = set_find(db, name);
 	if (found >= 0 || db->n_sets == MAX_SETS)
 		return found;
-	if (db->n_sets == db->cap_sets) {
-		db->cap_sets = db->cap_sets ? db->cap_sets * 2 : 256;
-		db->sets = xrealloc(db->sets, db->cap_sets * sizeof(*db->sets));
-	}
+	XGROW(db->sets, db->n_sets, db->cap_sets, 256);
 	uint32_t i = db->n_sets++;
 	db->sets[i] = (struct irr_set){ .name = xstrdup(name) };
 	htab_insert(&db->index, name_hash(name), i, set_has_name, db, name);
@@ -504,10 +492,7 @@ static void end_route(struct rpsl *r)
 		db_full(r, "too many route objects");
 	if (r->bad)
 		return;
-	if (db->n_routes == db->cap_routes) {
-		db->cap_routes = db->cap_routes ? db->cap_routes * 2 : 4096;
-		db->routes = xrealloc(db->routes, db->cap_routes * sizeof(*db->routes));
-	}
+	XGROW(db->routes, db->n_routes, db->cap_routes, 4096);
 	db->routes[db->n_routes++] = r->route;
 	r->st->routes++;
 }
@@ -712,7 +697,7 @@ int irr_db_load_file(struct irr_db *db, const char *path, struct irr_load_stats 
 	struct irr_load_stats dummy;
 	FILE *f = fopen(path, "r");
 	if (f == NULL)
-		return fail(err, errlen, "%s: %s", path, strerror(errno));
+		return errbuf_set(err, errlen, "%s: %s", path, strerror(errno));
 	if (st == NULL)
 		st = &dummy;
 	memset(st, 0, sizeof(*st));
@@ -721,9 +706,9 @@ int irr_db_load_file(struct irr_db *db, const char *path, struct irr_load_stats 
 	rpsl_read(&r, &rd);
 	int rc = 0;
 	if (ferror(f))
-		rc = fail(err, errlen, "%s: read error", path);
+		rc = errbuf_set(err, errlen, "%s: read error", path);
 	else if (r.fatal)
-		rc = fail(err, errlen, "%s:%lu: %s, the rest of the file is not read", path, r.line, r.fatal);
+		rc = errbuf_set(err, errlen, "%s:%lu: %s, the rest of the file is not read", path, r.line, r.fatal);
 	free(rd.buf);
 	fclose(f);
 	sort_routes(db);
@@ -843,7 +828,7 @@ static int parse_asn_list(struct irr_member *m, const json_t *a, char *err, size
 	json_array_foreach(a, i, e) {
 		json_int_t v = json_integer_value(e);
 		if (!json_is_integer(e) || v < 0 || v > (json_int_t)UINT32_MAX)
-			return fail(err, errlen, "entry %zu is not an ASN", i);
+			return errbuf_set(err, errlen, "entry %zu is not an ASN", i);
 		m->origins[m->n_origins++] = (uint32_t)v;
 	}
 	sort_unique_u32(m->origins, &m->n_origins);
@@ -859,9 +844,9 @@ static int parse_prefix_list(struct irr_member *m, uint8_t afi, const json_t *a,
 		const char *text = json_string_value(json_object_get(e, "prefix"));
 		struct prefix p;
 		if (text == NULL || strchr(text, '/') == NULL || prefix_parse(text, &p) < 0 || p.afi != afi)
-			return fail(err, errlen, "entry %zu: no IPv%d \"prefix\"", i, afi == AFI_IPV4 ? 4 : 6);
+			return errbuf_set(err, errlen, "entry %zu: no IPv%d \"prefix\"", i, afi == AFI_IPV4 ? 4 : 6);
 		if (!json_is_true(json_object_get(e, "exact")))
-			return fail(err, errlen, "entry %zu (%s) is a range, not an exact prefix", i, text);
+			return errbuf_set(err, errlen, "entry %zu (%s) is a range, not an exact prefix", i, text);
 		pfxtree_insert(m->prefixes, &p, NULL);
 	}
 	return 0;
@@ -873,11 +858,11 @@ int irr_bgpq4_parse(struct irr_member *m, uint8_t afi, const char *json, size_t 
 	json_error_t jerr;
 	json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL)
-		return fail(err, errlen, "line %d: %s", jerr.line, jerr.text);
+		return errbuf_set(err, errlen, "line %d: %s", jerr.line, jerr.text);
 	const json_t *a = json_object_get(root, BGPQ4_LIST);
 	int rc;
 	if (!json_is_array(a))
-		rc = fail(err, errlen, "no \"%s\" list", BGPQ4_LIST);
+		rc = errbuf_set(err, errlen, "no \"%s\" list", BGPQ4_LIST);
 	else if (afi == 0)
 		rc = parse_asn_list(m, a, err, errlen);
 	else
@@ -956,15 +941,15 @@ static int collect_output(int out, int errout, unsigned timeout, struct capture 
 	while (pfd[0].fd >= 0 || pfd[1].fd >= 0) {
 		int64_t left = (int64_t)deadline - (int64_t)now_ms();
 		if (left <= 0)
-			return fail(err, errlen, "timed out after %u s", timeout);
+			return errbuf_set(err, errlen, "timed out after %u s", timeout);
 		int n = poll(pfd, 2, left > INT_MAX ? INT_MAX : (int)left);
 		if (n < 0 && errno != EINTR)
-			return fail(err, errlen, "poll: %s", strerror(errno));
+			return errbuf_set(err, errlen, "poll: %s", strerror(errno));
 		for (int i = 0; n > 0 && i < 2; i++)
 			if (pfd[i].fd >= 0 && pfd[i].revents && !drain(pfd[i].fd, c, i == 0, &overflow))
 				pfd[i].fd = -1;
 		if (overflow)
-			return fail(err, errlen, "output larger than %u bytes", BGPQ4_MAX_OUTPUT);
+			return errbuf_set(err, errlen, "output larger than %u bytes", BGPQ4_MAX_OUTPUT);
 	}
 	return 0;
 }
@@ -974,14 +959,14 @@ static int child_status(pid_t pid, const struct capture *c, char *err, size_t er
 	int status;
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
-			return fail(err, errlen, "waitpid: %s", strerror(errno));
+			return errbuf_set(err, errlen, "waitpid: %s", strerror(errno));
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	char first[128];
 	snprintf(first, sizeof(first), "%.*s", (int)strcspn(c->errtext, "\n"), c->errtext);
 	if (WIFSIGNALED(status))
-		return fail(err, errlen, "killed by signal %d%s%s", WTERMSIG(status), *first ? ": " : "", first);
-	return fail(err, errlen, "exit status %d%s%s", WEXITSTATUS(status), *first ? ": " : "", first);
+		return errbuf_set(err, errlen, "killed by signal %d%s%s", WTERMSIG(status), *first ? ": " : "", first);
+	return errbuf_set(err, errlen, "exit status %d%s%s", WEXITSTATUS(status), *first ? ": " : "", first);
 }
 
 static void reap(pid_t pid)
@@ -998,7 +983,7 @@ static int exec_failed(int fd, const char *path, char *err, size_t errlen)
 	ssize_t n;
 	while ((n = read(fd, &e, sizeof(e))) < 0 && errno == EINTR)
 		;
-	return n == (ssize_t)sizeof(e) ? fail(err, errlen, "cannot run %s: %s", path, strerror(e)) : 0;
+	return n == (ssize_t)sizeof(e) ? errbuf_set(err, errlen, "cannot run %s: %s", path, strerror(e)) : 0;
 }
 
 static void close_pair(int p[2])
@@ -1014,15 +999,15 @@ static int run_capture(char *const argv[], unsigned timeout, struct capture *c, 
 {
 	int out[2], errout[2], execerr[2];
 	if (pipe2(out, O_CLOEXEC) < 0)
-		return fail(err, errlen, "pipe: %s", strerror(errno));
+		return errbuf_set(err, errlen, "pipe: %s", strerror(errno));
 	if (pipe2(errout, O_CLOEXEC) < 0) {
 		close_pair(out);
-		return fail(err, errlen, "pipe: %s", strerror(errno));
+		return errbuf_set(err, errlen, "pipe: %s", strerror(errno));
 	}
 	if (pipe2(execerr, O_CLOEXEC) < 0) {
 		close_pair(out);
 		close_pair(errout);
-		return fail(err, errlen, "pipe: %s", strerror(errno));
+		return errbuf_set(err, errlen, "pipe: %s", strerror(errno));
 	}
 	pid_t pid = fork();
 	if (pid == 0)
@@ -1032,7 +1017,7 @@ static int run_capture(char *const argv[], unsigned timeout, struct capture *c, 
 	close(execerr[1]);
 	int rc;
 	if (pid < 0) {
-		rc = fail(err, errlen, "fork: %s", strerror(errno));
+		rc = errbuf_set(err, errlen, "fork: %s", strerror(errno));
 	} else {
 		rc = exec_failed(execerr[0], argv[0], err, errlen);
 		if (rc == 0)
@@ -1090,7 +1075,7 @@ static int bgpq4_run(const struct irr_bgpq4_opts *o, const char *mode, uint8_t a
 	if (rc == 0 && irr_bgpq4_parse(m, afi, c.out ? c.out : "", c.len, why, sizeof(why)) < 0)
 		rc = -1;
 	if (rc < 0)
-		fail(err, errlen, "bgpq4 %s %s: %s", mode, m->key, why);
+		errbuf_set(err, errlen, "bgpq4 %s %s: %s", mode, m->key, why);
 	free(c.out);
 	free(argv);
 	return rc;
@@ -1100,11 +1085,11 @@ struct irr_member *irr_bgpq4_expand(const struct irr_bgpq4_opts *o, const char *
     int n, char *err, size_t errlen)
 {
 	if (o->host && !host_valid(o->host)) {
-		fail(err, errlen, "invalid IRR host '%.64s'", o->host);
+		errbuf_set(err, errlen, "invalid IRR host '%.64s'", o->host);
 		return NULL;
 	}
 	if (o->sources && !sources_valid(o->sources)) {
-		fail(err, errlen, "invalid IRR sources '%.64s'", o->sources);
+		errbuf_set(err, errlen, "invalid IRR sources '%.64s'", o->sources);
 		return NULL;
 	}
 	int nc;
@@ -1183,20 +1168,20 @@ int irr_member_save(const struct irr_member *m, const char *cache_dir, char *err
 	char dir[PATH_MAX], tmp[PATH_MAX], path[PATH_MAX];
 	snprintf(dir, sizeof(dir), "%s/irr", cache_dir);
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return fail(err, errlen, "%s: %s", dir, strerror(errno));
+		return errbuf_set(err, errlen, "%s: %s", dir, strerror(errno));
 	if (cache_path(cache_dir, m->key, "", path, sizeof(path)) < 0 ||
 	    cache_path(cache_dir, m->key, ".", tmp, sizeof(tmp)) < 0)
-		return fail(err, errlen, "%s: cache directory path too long", cache_dir);
+		return errbuf_set(err, errlen, "%s: cache directory path too long", cache_dir);
 	size_t tl = strlen(tmp);
 	snprintf(tmp + tl - strlen(".json"), sizeof(tmp) - tl + strlen(".json"), ".XXXXXX");
 	int fd = mkstemp(tmp);
 	if (fd < 0)
-		return fail(err, errlen, "%s: %s", tmp, strerror(errno));
+		return errbuf_set(err, errlen, "%s: %s", tmp, strerror(errno));
 	FILE *f = fdopen(fd, "w");
 	if (f == NULL) {
 		close(fd);
 		unlink(tmp);
-		return fail(err, errlen, "%s: %s", tmp, strerror(errno));
+		return errbuf_set(err, errlen, "%s: %s", tmp, strerror(errno));
 	}
 	write_member(f, m);
 	bool ok = fflush(f) == 0 && !ferror(f) && fsync(fd) == 0;
@@ -1209,7 +1194,7 @@ int irr_member_save(const struct irr_member *m, const char *cache_dir, char *err
 		if (ok)
 			e = errno;
 		unlink(tmp);
-		return fail(err, errlen, "%s: %s", path, strerror(e));
+		return errbuf_set(err, errlen, "%s: %s", path, strerror(e));
 	}
 	sync_dir(dir);       /* makes the rename durable; best effort */
 	return 0;
@@ -1219,7 +1204,7 @@ static int cached_u32(const json_t *root, const char *name, uint32_t *out, char 
 {
 	const json_t *v = json_object_get(root, name);
 	if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > UINT32_MAX)
-		return fail(err, errlen, "\"%s\" is not a number", name);
+		return errbuf_set(err, errlen, "\"%s\" is not a number", name);
 	*out = (uint32_t)json_integer_value(v);
 	return 0;
 }
@@ -1233,27 +1218,27 @@ static int cached_member(const json_t *root, struct irr_member *m, char *err, si
 	if (cached_u32(root, "version", &version, err, errlen) < 0)
 		return -1;
 	if (version != CACHE_VERSION)
-		return fail(err, errlen, "version %" PRIu32 ", expected %d", version, CACHE_VERSION);
+		return errbuf_set(err, errlen, "version %" PRIu32 ", expected %d", version, CACHE_VERSION);
 	if (!json_is_string(key) || strcmp(json_string_value(key), m->key) != 0)
-		return fail(err, errlen, "written for other AS-SETs");
+		return errbuf_set(err, errlen, "written for other AS-SETs");
 	if (!json_is_integer(gen) || json_integer_value(gen) < 0)
-		return fail(err, errlen, "\"generated\" is not a time");
+		return errbuf_set(err, errlen, "\"generated\" is not a time");
 	m->generated = (time_t)json_integer_value(gen);
 	if (cached_u32(root, "unknown_sets", &m->unknown_sets, err, errlen) < 0 ||
 	    cached_u32(root, "depth_limited", &m->depth_limited, err, errlen) < 0)
 		return -1;
 	if (!json_is_array(json_object_get(root, "origins")) ||
 	    parse_asn_list(m, json_object_get(root, "origins"), err, errlen) < 0)
-		return fail(err, errlen, "\"origins\" is not a list of ASNs");
+		return errbuf_set(err, errlen, "\"origins\" is not a list of ASNs");
 	if (!json_is_array(pfx))
-		return fail(err, errlen, "\"prefixes\" is not a list");
+		return errbuf_set(err, errlen, "\"prefixes\" is not a list");
 	size_t i;
 	const json_t *e;
 	json_array_foreach(pfx, i, e) {
 		const char *text = json_string_value(e);
 		struct prefix p;
 		if (text == NULL || strchr(text, '/') == NULL || prefix_parse(text, &p) < 0)
-			return fail(err, errlen, "prefixes entry %zu is not a prefix", i);
+			return errbuf_set(err, errlen, "prefixes entry %zu is not a prefix", i);
 		pfxtree_insert(m->prefixes, &p, NULL);
 	}
 	return 0;
@@ -1271,15 +1256,15 @@ struct irr_member *irr_member_load_cached(const char *cache_dir, const char *con
 	json_t *root = NULL;
 	int rc;
 	if (cache_path(cache_dir, m->key, "", path, sizeof(path)) < 0)
-		rc = fail(err, errlen, "%s: cache directory path too long", cache_dir);
+		rc = errbuf_set(err, errlen, "%s: cache directory path too long", cache_dir);
 	else if (stat(path, &sb) < 0)
-		rc = fail(err, errlen, "%s: %s", path, strerror(errno));
+		rc = errbuf_set(err, errlen, "%s: %s", path, strerror(errno));
 	else if (sb.st_size > CACHE_MAX_BYTES)
-		rc = fail(err, errlen, "%s: larger than %d bytes", path, CACHE_MAX_BYTES);
+		rc = errbuf_set(err, errlen, "%s: larger than %d bytes", path, CACHE_MAX_BYTES);
 	else if ((root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
-		rc = fail(err, errlen, "%s:%d: %s", path, jerr.line, jerr.text);
+		rc = errbuf_set(err, errlen, "%s:%d: %s", path, jerr.line, jerr.text);
 	else if (!json_is_object(root) || cached_member(root, m, why, sizeof(why)) < 0)
-		rc = fail(err, errlen, "%s: %s", path, json_is_object(root) ? why : "not a JSON object");
+		rc = errbuf_set(err, errlen, "%s: %s", path, json_is_object(root) ? why : "not a JSON object");
 	else
 		rc = 0;
 	json_decref(root);

@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <pthread.h>
 #include <jansson.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,21 +14,12 @@
 
 #include "bgp.h"
 #include "dynlib.h"
+#include "errbuf.h"
 #include "log.h"
 #include "wire.h"
 #include "xalloc.h"
 
 #define PDB_MAX_FILE (512u << 20)     /* a full PeeringDB net dump is ~30 MB */
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* --- records --------------------------------------------------------------- */
 
@@ -110,7 +100,7 @@ static int add_document(struct pdb_builder *b, const json_t *doc, const char *sr
 {
 	const json_t *data = json_object_get(doc, "data");
 	if (!json_is_array(data)) {
-		set_err(err, errlen, "%s: not a PeeringDB API answer: no \"data\" list", src);
+		errbuf_set(err, errlen, "%s: not a PeeringDB API answer: no \"data\" list", src);
 		return -1;
 	}
 	struct pdb *db = b->db;
@@ -185,17 +175,17 @@ struct pdb *pdb_load_file(const char *path, char *err, size_t errlen)
 {
 	struct stat st;
 	if (stat(path, &st) < 0) {
-		set_err(err, errlen, "%s: %s", path, strerror(errno));
+		errbuf_set(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
 	if (!S_ISREG(st.st_mode) || (uintmax_t)st.st_size > PDB_MAX_FILE) {
-		set_err(err, errlen, "%s: not a regular file of at most %u MB", path, PDB_MAX_FILE >> 20);
+		errbuf_set(err, errlen, "%s: not a regular file of at most %u MB", path, PDB_MAX_FILE >> 20);
 		return NULL;
 	}
 	json_error_t jerr;
 	json_t *doc = json_load_file(path, JSON_DECODE_INT_AS_REAL, &jerr);
 	if (doc == NULL) {
-		set_err(err, errlen, "%s:%d: %s", path, jerr.line, jerr.text);
+		errbuf_set(err, errlen, "%s:%d: %s", path, jerr.line, jerr.text);
 		return NULL;
 	}
 	struct pdb_builder b = builder_new();
@@ -238,7 +228,7 @@ int pdb_save(const struct pdb *db, const char *path, char *err, size_t errlen)
 	snprintf(tmp, tlen, "%s.XXXXXX", path);
 	int fd = mkstemp(tmp);
 	if (fd < 0) {
-		set_err(err, errlen, "%s: %s", tmp, strerror(errno));
+		errbuf_set(err, errlen, "%s: %s", tmp, strerror(errno));
 		free(tmp);
 		return -1;
 	}
@@ -257,7 +247,7 @@ int pdb_save(const struct pdb *db, const char *path, char *err, size_t errlen)
 		saved_errno = errno;
 	}
 	if (rc < 0) {
-		set_err(err, errlen, "%s: %s", path, strerror(saved_errno));
+		errbuf_set(err, errlen, "%s: %s", path, strerror(saved_errno));
 		unlink(tmp);
 	}
 	free(tmp);
@@ -319,7 +309,7 @@ int pdb_http_init(char *err, size_t errlen)
 	pthread_once(&curl.once, curl_load);
 	if (curl.ok)
 		return 0;
-	set_err(err, errlen, "%s", curl.err);
+	errbuf_set(err, errlen, "%s", curl.err);
 	return -1;
 }
 
@@ -330,7 +320,7 @@ static int http_get(const struct pdb_fetch_opts *o, const char *url, struct wbuf
 		return -1;
 	CURL *c = curl.easy_init();
 	if (c == NULL) {
-		set_err(err, errlen, "%s: cannot initialise libcurl", url);
+		errbuf_set(err, errlen, "%s: cannot initialise libcurl", url);
 		return -1;
 	}
 	char cerr[CURL_ERROR_SIZE] = "";
@@ -358,13 +348,13 @@ static int http_get(const struct pdb_fetch_opts *o, const char *url, struct wbuf
 	curl.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	int rc = -1;
 	if (res == CURLE_WRITE_ERROR)
-		set_err(err, errlen, "%s: answer larger than %u MB", url, PDB_MAX_RESPONSE >> 20);
+		errbuf_set(err, errlen, "%s: answer larger than %u MB", url, PDB_MAX_RESPONSE >> 20);
 	else if (res != CURLE_OK)
-		set_err(err, errlen, "%s: %s", url, cerr[0] ? cerr : curl.easy_strerror(res));
+		errbuf_set(err, errlen, "%s: %s", url, cerr[0] ? cerr : curl.easy_strerror(res));
 	else if (status == 429)
-		set_err(err, errlen, "%s: HTTP 429, rate-limited (an API key raises the limit)", url);
+		errbuf_set(err, errlen, "%s: HTTP 429, rate-limited (an API key raises the limit)", url);
 	else if (status != 200)
-		set_err(err, errlen, "%s: HTTP %ld", url, status);
+		errbuf_set(err, errlen, "%s: HTTP %ld", url, status);
 	else
 		rc = 0;
 	curl.slist_free_all(headers);
@@ -382,7 +372,7 @@ static int fetch_into(struct pdb_builder *b, const struct pdb_fetch_opts *o, con
 		json_error_t jerr;
 		json_t *doc = json_loadb((const char *)body.data, body.len, JSON_DECODE_INT_AS_REAL, &jerr);
 		if (doc == NULL) {
-			set_err(err, errlen, "%s: line %d: %s", url, jerr.line, jerr.text);
+			errbuf_set(err, errlen, "%s: line %d: %s", url, jerr.line, jerr.text);
 			rc = -1;
 		} else {
 			rc = add_document(b, doc, url, err, errlen);
@@ -448,14 +438,14 @@ static struct pdb *load_cache(const struct pdb_fetch_opts *o, const char *why,
     char *err, size_t errlen)
 {
 	if (o->cache_dir == NULL) {
-		set_err(err, errlen, "%s", why);
+		errbuf_set(err, errlen, "%s", why);
 		return NULL;
 	}
 	char *path = cache_path(o->cache_dir, false);
 	char cerr[512];
 	struct pdb *db = pdb_load_file(path, cerr, sizeof(cerr));
 	if (db == NULL) {
-		set_err(err, errlen, "%s; no cache to fall back to: %s", why, cerr);
+		errbuf_set(err, errlen, "%s; no cache to fall back to: %s", why, cerr);
 	} else {
 		db->from_cache = true;
 		log_warn("PeeringDB unreachable (%s): using %s, %ld minutes old", why, path,

@@ -193,10 +193,7 @@ struct change_vec {
 static void change_push(struct change_vec *cv, const struct prefix *p, const struct vrp_entry *e,
     bool added)
 {
-	if (cv->n == cv->cap) {
-		cv->cap = cv->cap ? cv->cap * 2 : 64;
-		cv->v = xrealloc(cv->v, cv->cap * sizeof(cv->v[0]));
-	}
+	XGROW(cv->v, cv->n, cv->cap, 64);
 	cv->v[cv->n++] = (struct vrp_change){
 		.vrp = { .prefix = *p, .asn = e->asn, .max_len = e->max_len }, .added = added,
 	};
@@ -847,10 +844,7 @@ static bool json_asn(const json_t *j, uint32_t *out)
 
 static void aspa_push(struct load *l, uint32_t customer, size_t first)
 {
-	if (l->n_aspa == l->cap_aspa) {
-		l->cap_aspa = l->cap_aspa ? l->cap_aspa * 2 : 64;
-		l->aspa = xrealloc(l->aspa, l->cap_aspa * sizeof(l->aspa[0]));
-	}
+	XGROW(l->aspa, l->n_aspa, l->cap_aspa, 64);
 	/* providers points into l->prov, which may still move: kept as an
 	 * offset until the table is built. */
 	l->aspa[l->n_aspa++] = (struct aspa){
@@ -861,10 +855,7 @@ static void aspa_push(struct load *l, uint32_t customer, size_t first)
 
 static void prov_push(struct load *l, uint32_t asn)
 {
-	if (l->n_prov == l->cap_prov) {
-		l->cap_prov = l->cap_prov ? l->cap_prov * 2 : 256;
-		l->prov = xrealloc(l->prov, l->cap_prov * sizeof(l->prov[0]));
-	}
+	XGROW(l->prov, l->n_prov, l->cap_prov, 256);
 	l->prov[l->n_prov++] = asn;
 }
 

@@ -20,6 +20,13 @@ void *xcalloc(size_t nmemb, size_t size) { return nonnull(calloc(nmemb ? nmemb :
 void *xrealloc(void *p, size_t n) { return nonnull(realloc(p, n ? n : 1)); }
 char *xstrdup(const char *s) { return nonnull(strdup(s)); }
 
+void *xreallocarray(void *p, size_t nmemb, size_t size)
+{
+	if (size && nmemb > SIZE_MAX / size)
+		fatalx("allocation of %zu elements of %zu bytes overflows", nmemb, size);
+	return xrealloc(p, nmemb * size);
+}
+
 void wbuf_reserve(struct wbuf *w, size_t extra)
 {
 	if (w->len + extra <= w->cap)

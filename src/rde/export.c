@@ -32,10 +32,7 @@ struct op_vec {
 
 static void op_push(struct op_vec *o, const struct prefix *p, struct attr_set *attrs, uint32_t id)
 {
-	if (o->n == o->cap) {
-		o->cap = o->cap ? o->cap * 2 : 256;
-		o->v = xrealloc(o->v, o->cap * sizeof(*o->v));
-	}
+	XGROW(o->v, o->n, o->cap, 256);
 	o->v[o->n++] = (struct op){ p, attrs, id };
 }
 
@@ -206,10 +203,7 @@ static bool has_export_ctl(const struct path *v, size_t n)
 static void pers_push(struct batch_state *b, uint32_t peer, const struct prefix *p,
     struct attr_set *attrs)
 {
-	if (b->npers == b->perscap) {
-		b->perscap = b->perscap ? b->perscap * 2 : 256;
-		b->pers = xrealloc(b->pers, b->perscap * sizeof(*b->pers));
-	}
+	XGROW(b->pers, b->npers, b->perscap, 256);
 	b->pers[b->npers++] = (struct personal){ peer, p, attrs };
 }
 
@@ -239,10 +233,7 @@ static struct group *group_for(struct batch_state *b, enum family fam)
 	memcpy(g->excl, b->excl, b->nexcl * sizeof(*b->excl));
 	g->hnext = *bucket;
 	*bucket = g;
-	if (b->ngroups == b->groupcap) {
-		b->groupcap = b->groupcap ? b->groupcap * 2 : 64;
-		b->groups = xrealloc(b->groups, b->groupcap * sizeof(*b->groups));
-	}
+	XGROW(b->groups, b->ngroups, b->groupcap, 64);
 	b->groups[b->ngroups++] = g;
 	return g;
 }
@@ -504,10 +495,7 @@ void export_table(struct rde *rde, struct rde_peer *peer)
 	for (size_t k = 0; k < rde->ndumping; k++)
 		if (rde->dumping[k] == peer->id)
 			return;
-	if (rde->ndumping == rde->dumping_cap) {
-		rde->dumping_cap = rde->dumping_cap ? rde->dumping_cap * 2 : 64;
-		rde->dumping = xrealloc(rde->dumping, rde->dumping_cap * sizeof(*rde->dumping));
-	}
+	XGROW(rde->dumping, rde->ndumping, rde->dumping_cap, 64);
 	rde->dumping[rde->ndumping++] = peer->id;
 }
 

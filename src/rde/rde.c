@@ -84,10 +84,7 @@ void rde_touch(struct rde *rde, struct rib_entry *re)
 {
 	if (re->in_batch)
 		return;
-	if (rde->nchanges == rde->changes_cap) {
-		rde->changes_cap = rde->changes_cap ? rde->changes_cap * 2 : 1024;
-		rde->changes = xrealloc(rde->changes, rde->changes_cap * sizeof(*rde->changes));
-	}
+	XGROW(rde->changes, rde->nchanges, rde->changes_cap, 1024);
 	struct change *c = &rde->changes[rde->nchanges++];
 	c->re = re;
 	c->nold = re->npaths;
