@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 #include "xalloc.h"
 
-#include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
