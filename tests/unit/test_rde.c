@@ -134,7 +134,51 @@ static void refresh_marker(uint32_t id, uint32_t gen, uint8_t subtype)
 	ipc_push(&in, ipc_msg_new(IPC_REFRESH, id, gen, &r, sizeof(r)));
 }
 
-/* What `peer` was sent during the next `ms` milliseconds. */
+/* What the RDE sends `peer` during the next `ms` milliseconds: on_reset
+ * for each IPC_RESET, on_update for each UPDATE decoded (as a 4-octet-AS
+ * IPv4 member decodes it).  Everything taken off the queue is freed. */
+struct pump {
+	uint32_t peer;
+	void (*on_reset)(const struct ipc_reset *r, void *arg);
+	void (*on_update)(const struct update_decoded *u, void *arg);
+	void *arg;
+};
+
+static void pump_send(const struct pump *pu, const struct ipc_msg *m)
+{
+	for (uint32_t t = 0; t < m->n_targets; t++) {
+		if (m->targets[t].peer != pu->peer)
+			continue;
+		for (size_t o = 0; o + 19 <= m->msg->len; o += get_u16(m->msg->data + o + 16)) {
+			if (m->msg->data[o + 18] != BGP_UPDATE)
+				continue;
+			struct update_ctx ctx = { .peer_as4 = true, .families = 1 };
+			struct update_decoded u;
+			update_decoded_init(&u);
+			bgp_update_decode(&ctx, m->msg->data + o + 19, get_u16(m->msg->data + o + 16) - 19u, &u);
+			pu->on_update(&u, pu->arg);
+			update_decoded_free(&u);
+		}
+	}
+}
+
+static void pump(const struct pump *pu, int ms)
+{
+	uint64_t end = now_ms() + (uint64_t)ms;
+	for (uint64_t now = now_ms(); now < end; now = now_ms()) {
+		struct pollfd pfd = { to_se.efd, POLLIN, 0 };
+		poll(&pfd, 1, (int)(end - now));
+		for (struct ipc_msg *m = ipc_take_all(&to_se), *n; m; m = n) {
+			n = m->next;
+			if (m->type == IPC_RESET && m->peer == pu->peer && pu->on_reset)
+				pu->on_reset((const struct ipc_reset *)m->body, pu->arg);
+			if (m->type == IPC_SEND)
+				pump_send(pu, m);
+			ipc_msg_free(m);
+		}
+	}
+}
+
 struct seen {
 	int announced, withdrawn, resets;
 	bool gshut;                  /* an announcement carried GRACEFUL_SHUTDOWN */
@@ -143,46 +187,32 @@ struct seen {
 	uint32_t otc_value;
 };
 
+static void seen_reset(const struct ipc_reset *rs, void *arg)
+{
+	struct seen *s = arg;
+	s->resets++;
+	s->max_prefix_reset |= rs->max_prefix && rs->notify.code == ERR_CEASE &&
+	    rs->notify.subcode == ERR_CEASE_MAX_PREFIX;
+}
+
+static void seen_update(const struct update_decoded *u, void *arg)
+{
+	struct seen *s = arg;
+	s->announced += (int)u->announced.n;
+	s->withdrawn += (int)u->withdrawn.n;
+	if (u->announced.n && u->info.has_otc) {
+		s->otc = true;
+		s->otc_value = u->info.otc;
+	}
+	if (u->announced.n)
+		s->gshut |= comm_present(&comm_gshut, u->attrs.data, u->attrs.len);
+}
+
+/* What `peer` was sent during the next `ms` milliseconds. */
 static struct seen collect(uint32_t peer, int ms)
 {
 	struct seen s = { 0 };
-	uint64_t end = now_ms() + (uint64_t)ms;
-	for (uint64_t now = now_ms(); now < end; now = now_ms()) {
-		struct pollfd pfd = { to_se.efd, POLLIN, 0 };
-		poll(&pfd, 1, (int)(end - now));
-		for (struct ipc_msg *m = ipc_take_all(&to_se), *n; m; m = n) {
-			n = m->next;
-			if (m->type == IPC_RESET && m->peer == peer) {
-				const struct ipc_reset *rs = (const struct ipc_reset *)m->body;
-				s.resets++;
-				s.max_prefix_reset |= rs->max_prefix && rs->notify.code == ERR_CEASE &&
-				    rs->notify.subcode == ERR_CEASE_MAX_PREFIX;
-			}
-			for (uint32_t t = 0; m->type == IPC_SEND && t < m->n_targets; t++) {
-				if (m->targets[t].peer != peer)
-					continue;
-				for (size_t o = 0; o + 19 <= m->msg->len; o += get_u16(m->msg->data + o + 16)) {
-					if (m->msg->data[o + 18] != BGP_UPDATE)
-						continue;
-					struct update_ctx ctx = { .peer_as4 = true, .families = 1 };
-					struct update_decoded u;
-					update_decoded_init(&u);
-					bgp_update_decode(&ctx, m->msg->data + o + 19,
-					    get_u16(m->msg->data + o + 16) - 19u, &u);
-					s.announced += (int)u.announced.n;
-					s.withdrawn += (int)u.withdrawn.n;
-					if (u.announced.n && u.info.has_otc) {
-						s.otc = true;
-						s.otc_value = u.info.otc;
-					}
-					if (u.announced.n)
-						s.gshut |= comm_present(&comm_gshut, u.attrs.data, u.attrs.len);
-					update_decoded_free(&u);
-				}
-			}
-			ipc_msg_free(m);
-		}
-	}
+	pump(&(struct pump){ peer, seen_reset, seen_update, &s }, ms);
 	return s;
 }
 
@@ -522,46 +552,30 @@ static void table_update(uint32_t id, uint32_t gen, uint32_t first, uint32_t n, 
 	wbuf_free(&w);
 }
 
-/* Which table prefixes `peer` holds after what it is sent for `ms`
- * milliseconds (bit k: table_prefix(k)), and whether End-of-RIB came. */
-static bool collect_table(uint32_t peer, int ms, uint8_t held[8192])
+/* Which table prefixes a member holds (bit k: table_prefix(k)), and
+ * whether End-of-RIB came. */
+struct held {
+	uint8_t bits[8192];
+	bool eor;
+};
+
+static void held_update(const struct update_decoded *u, void *arg)
 {
-	bool eor = false;
-	uint64_t end = now_ms() + (uint64_t)ms;
-	for (uint64_t now = now_ms(); now < end; now = now_ms()) {
-		struct pollfd pfd = { to_se.efd, POLLIN, 0 };
-		poll(&pfd, 1, (int)(end - now));
-		for (struct ipc_msg *m = ipc_take_all(&to_se), *n; m; m = n) {
-			n = m->next;
-			for (uint32_t t = 0; m->type == IPC_SEND && t < m->n_targets; t++) {
-				if (m->targets[t].peer != peer)
-					continue;
-				for (size_t o = 0; o + 19 <= m->msg->len; o += get_u16(m->msg->data + o + 16)) {
-					struct update_ctx ctx = { .peer_as4 = true, .families = 1 };
-					struct update_decoded u;
-					update_decoded_init(&u);
-					bgp_update_decode(&ctx, m->msg->data + o + 19, get_u16(m->msg->data + o + 16) - 19u, &u);
-					eor |= u.eor_family >= 0;
-					for (uint32_t i = 0; i < u.withdrawn.n; i++) {
-						const uint8_t *a = u.withdrawn.v[i].addr;
-						held[(a[1] << 8 | a[2]) / 8] &= (uint8_t)~(1u << (a[2] % 8));
-					}
-					for (uint32_t i = 0; i < u.announced.n; i++) {
-						const uint8_t *a = u.announced.v[i].addr;
-						held[(a[1] << 8 | a[2]) / 8] |= (uint8_t)(1u << (a[2] % 8));
-					}
-					update_decoded_free(&u);
-				}
-			}
-			ipc_msg_free(m);
-		}
+	struct held *h = arg;
+	h->eor |= u->eor_family >= 0;
+	for (uint32_t i = 0; i < u->withdrawn.n; i++) {
+		const uint8_t *a = u->withdrawn.v[i].addr;
+		h->bits[(a[1] << 8 | a[2]) / 8] &= (uint8_t)~(1u << (a[2] % 8));
 	}
-	return eor;
+	for (uint32_t i = 0; i < u->announced.n; i++) {
+		const uint8_t *a = u->announced.v[i].addr;
+		h->bits[(a[1] << 8 | a[2]) / 8] |= (uint8_t)(1u << (a[2] % 8));
+	}
 }
 
-static bool holds(const uint8_t held[8192], uint32_t k)
+static bool holds(const struct held *h, uint32_t k)
 {
-	return held[k / 8] & (1u << (k % 8));
+	return h->bits[k / 8] & (1u << (k % 8));
 }
 
 /* A new session gets the table a part per turn of the RDE (more entries
@@ -582,22 +596,22 @@ TEST(a_new_sessions_table_comes_in_parts_with_every_change_made_meanwhile)
 		poll(NULL, 0, 20);
 	CHECK_EQ_INT(route_count("192.0.2.11", "received"), N);
 	peer_up(1, 2, false, false);
-	static uint8_t held[8192];
-	memset(held, 0, sizeof(held));
+	static struct held held;
+	memset(&held, 0, sizeof(held));
+	struct pump pu = { 1, NULL, held_update, &held };
 	/* the walk's first part is out (it starts at the first entry) ... */
-	bool eor = false;
-	for (int i = 0; i < 200 && !holds(held, 0); i++)
-		eor |= collect_table(1, 1, held);
-	CHECK(holds(held, 0) && !eor);
+	for (int i = 0; i < 200 && !holds(&held, 0); i++)
+		pump(&pu, 1);
+	CHECK(holds(&held, 0) && !held.eor);
 	/* ... so these changes are behind the walk, those ahead of it */
 	table_update(0, 1, 0, 2000, false);
 	table_update(0, 1, N - 1000, 1000, false);
 	table_update(0, 1, N, 500, true);
-	eor |= collect_table(1, 1500, held);
-	CHECK(eor);
+	pump(&pu, 1500);
+	CHECK(held.eor);
 	int wrong = 0;
 	for (uint32_t k = 0; k < N + 500; k++)
-		wrong += holds(held, k) != (k >= 2000 && (k < N - 1000 || k >= N));
+		wrong += holds(&held, k) != (k >= 2000 && (k < N - 1000 || k >= N));
 	CHECK_EQ_INT(wrong, 0);
 	CHECK_EQ_INT(route_count("192.0.2.12", "exported"), N - 3000 + 500);
 	stop();
