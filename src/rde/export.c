@@ -142,6 +142,16 @@ static void send_to_peer(struct rde *rde, struct rde_peer *p, struct wbuf *w)
 	send_bytes(rde, w, t, 1);
 }
 
+/* A member's own op list, encoded for it and sent; the list is emptied. */
+static void send_ops_to_peer(struct rde *rde, struct rde_peer *p, struct op_vec *ops)
+{
+	struct wbuf w = { 0 };
+	encode_ops(ops, p->fam, &p->sc, &w);
+	send_to_peer(rde, p, &w);
+	wbuf_free(&w);
+	ops->n = 0;
+}
+
 /* --- batch export ------------------------------------------------------- */
 
 /* A member's own result for one change (it is in that change's E). */
@@ -358,10 +368,7 @@ static void send_personal(struct batch_state *b)
 		struct op_vec ops = { 0 };
 		for (; i < b->npers && b->pers[i].peer == p->id; i++)
 			op_push(&ops, b->pers[i].prefix, b->pers[i].attrs, 0);
-		struct wbuf w = { 0 };
-		encode_ops(&ops, p->fam, &p->sc, &w);
-		send_to_peer(b->rde, p, &w);
-		wbuf_free(&w);
+		send_ops_to_peer(b->rde, p, &ops);
 		free(ops.v);
 	}
 }
@@ -405,10 +412,7 @@ static void send_addpath(struct rde *rde)
 			if (c->re->prefix.afi == family_afi(p->fam) && dump_passed(p, c->re))
 				addpath_diff(p, c, &ops);
 		}
-		struct wbuf w = { 0 };
-		encode_ops(&ops, p->fam, &p->sc, &w);
-		send_to_peer(rde, p, &w);
-		wbuf_free(&w);
+		send_ops_to_peer(rde, p, &ops);
 		free(ops.v);
 	}
 }
@@ -452,11 +456,7 @@ struct dump_state {
 
 static void dump_flush(struct dump_state *d)
 {
-	struct wbuf w = { 0 };
-	encode_ops(&d->ops, d->peer->fam, &d->peer->sc, &w);
-	send_to_peer(d->rde, d->peer, &w);
-	wbuf_free(&w);
-	d->ops.n = 0;
+	send_ops_to_peer(d->rde, d->peer, &d->ops);
 }
 
 static void dump_entry(struct rib_entry *re, void *arg)

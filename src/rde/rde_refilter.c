@@ -212,6 +212,14 @@ static void note_vrp_change(struct rde *rde, const struct prefix *p)
 	pfxtree_insert(rde->rov_changed, p, NULL);
 }
 
+/* The first RPKI data: every route's validation may change. */
+static void note_all_prefixes_changed(struct rde *rde)
+{
+	struct prefix all4 = { .afi = AFI_IPV4 }, all6 = { .afi = AFI_IPV6 };
+	note_vrp_change(rde, &all4);
+	note_vrp_change(rde, &all6);
+}
+
 /* A whole new VRP/ASPA set (a file read): only routes under VRPs that
  * differ are validated again; an ASPA change re-checks everything. */
 void rde_set_rpki_data(struct rde *rde, const struct rpki_update *d)
@@ -222,11 +230,8 @@ void rde_set_rpki_data(struct rde *rde, const struct rpki_update *d)
 	} else if (d->vrps) {
 		struct vrp_change *ch = NULL;
 		size_t n = rde->vrps ? vrp_table_diff(rde->vrps, d->vrps, &ch) : 0;
-		if (!rde->vrps) {        /* first data: everything may change */
-			struct prefix all4 = { .afi = AFI_IPV4 }, all6 = { .afi = AFI_IPV6 };
-			note_vrp_change(rde, &all4);
-			note_vrp_change(rde, &all6);
-		}
+		if (!rde->vrps)
+			note_all_prefixes_changed(rde);
 		for (size_t i = 0; i < n; i++)
 			note_vrp_change(rde, &ch[i].vrp.prefix);
 		free(ch);
@@ -253,10 +258,8 @@ void rde_drain_rtr(struct rde *rde)
 	size_t n = rpki_rtr_drain(rde->rtr, &ch);
 	if (n == 0)
 		return;
-	if (!rde->vrps) {            /* first data: every route may change */
-		struct prefix all4 = { .afi = AFI_IPV4 }, all6 = { .afi = AFI_IPV6 };
-		note_vrp_change(rde, &all4);
-		note_vrp_change(rde, &all6);
+	if (!rde->vrps) {
+		note_all_prefixes_changed(rde);
 		rde->vrps = vrp_table_new();
 		rde->pd.vrps = rde->vrps;
 	}
