@@ -75,6 +75,14 @@ LOG_FN(log_warn, LOG_LVL_WARN)
 LOG_FN(log_info, LOG_LVL_INFO)
 LOG_FN(log_debug, LOG_LVL_DEBUG)
 
+const char *log_peer_name(const struct ip_addr *addr, uint32_t asn)
+{
+	static __thread char buf[INET6_ADDRSTRLEN + 24];
+	char a[INET6_ADDRSTRLEN];
+	snprintf(buf, sizeof(buf), "%s AS%u", ip_addr_str(addr, a, sizeof(a)), asn);
+	return buf;
+}
+
 static void __attribute__((noreturn)) die(const char *why, const char *fmt, va_list ap)
 {
 	char text[1024];

@@ -6,6 +6,9 @@
 #ifndef IXPD_LOG_H
 #define IXPD_LOG_H
 #include <stdarg.h>
+#include <stdint.h>
+
+#include "addr.h"
 
 enum log_level { LOG_LVL_ERR, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
 
@@ -18,6 +21,10 @@ void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* How log lines name a member: "ADDR ASn".  The text is in a buffer of
+ * the calling thread, valid until its next call. */
+const char *log_peer_name(const struct ip_addr *addr, uint32_t asn);
 
 /* A broken invariant -- a reference count below zero, an id beyond its
  * table, the event machinery failing: the process cannot be trusted to go

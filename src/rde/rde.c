@@ -32,10 +32,7 @@ const struct decision_peer *rde_decision_peer(uint32_t id, void *arg)
 
 const char *rde_peer_name(const struct rde_peer *p)
 {
-	static __thread char buf[INET6_ADDRSTRLEN + 24];
-	char a[INET6_ADDRSTRLEN];
-	snprintf(buf, sizeof(buf), "%s AS%u", ip_addr_str(&p->addr, a, sizeof(a)), p->asn);
-	return buf;
+	return log_peer_name(&p->addr, p->asn);
 }
 
 /* The path snapshots of a batch come from chunks that are reused batch

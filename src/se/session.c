@@ -34,10 +34,7 @@ const char *fsm_state_name(enum fsm_state s)
 
 static const char *peer_name(const struct session *s)
 {
-	static __thread char buf[INET6_ADDRSTRLEN + 24];
-	char a[INET6_ADDRSTRLEN];
-	snprintf(buf, sizeof(buf), "%s AS%u", ip_addr_str(&s->addr, a, sizeof(a)), s->asn);
-	return buf;
+	return log_peer_name(&s->addr, s->asn);
 }
 
 struct session *session_new(uint32_t id, struct session_env *env, const struct ipc_peer_session *m)
