@@ -6,6 +6,7 @@
 
 #include "bgp.h"
 #include "bgp_update.h"
+#include "u32set.h"
 #include "xalloc.h"
 
 /* arouteserver's as_path_contains_invalid_asn() (templates/bird/common.j2),
@@ -43,30 +44,18 @@ const size_t asn_transit_free_reference_n =
 
 /* --- sets ------------------------------------------------------------------ */
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 void asn_set_add(struct asn_set *s, const uint32_t *v, size_t n)
 {
 	if (n == 0)
 		return;
 	s->v = xrealloc(s->v, (s->n + n) * sizeof(*s->v));
 	memcpy(s->v + s->n, v, n * sizeof(*v));
-	s->n += n;
-	qsort(s->v, s->n, sizeof(*s->v), cmp_u32);
-	size_t out = 1;
-	for (size_t i = 1; i < s->n; i++)
-		if (s->v[i] != s->v[out - 1])
-			s->v[out++] = s->v[i];
-	s->n = out;
+	s->n = u32_sort_unique(s->v, s->n + n);
 }
 
 bool asn_set_has(const struct asn_set *s, uint32_t asn)
 {
-	return s->n && bsearch(&asn, s->v, s->n, sizeof(*s->v), cmp_u32) != NULL;
+	return u32_contains(s->v, s->n, asn);
 }
 
 void asn_set_free(struct asn_set *s)

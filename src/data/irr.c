@@ -30,6 +30,7 @@
 #include "htab.h"
 #include "log.h"
 #include "monotime.h"
+#include "u32set.h"
 #include "xalloc.h"
 
 #define LINE_MAX_BYTES (64u * 1024)        /* longer RPSL lines skip their object */
@@ -185,24 +186,6 @@ int irr_client_names(const struct ixpd_config *cfg, const struct cfg_client *c, 
 
 /* ---- members ---- */
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return (x > y) - (x < y);
-}
-
-static void sort_unique_u32(uint32_t *v, size_t *n)
-{
-	if (*n == 0)
-		return;
-	qsort(v, *n, sizeof(*v), cmp_u32);
-	size_t k = 1;
-	for (size_t i = 1; i < *n; i++)
-		if (v[i] != v[k - 1])
-			v[k++] = v[i];
-	*n = k;
-}
-
 static void push_u32(uint32_t **v, size_t *n, size_t *cap, uint32_t x)
 {
 	if (*n == *cap) {
@@ -246,10 +229,9 @@ unsigned irr_check(const struct irr_member *m, const struct prefix *p, uint32_t 
     bool allow_longer)
 {
 	unsigned r = 0;
-	/* origins is NULL in a member no ASN was added to, and bsearch() may
-	 * not be given NULL even for no elements (found by fuzz_bgpq4). */
-	if (m->n_origins > 0 &&
-	    bsearch(&origin_as, m->origins, m->n_origins, sizeof(*m->origins), cmp_u32) != NULL)
+	/* origins is NULL in a member no ASN was added to (found by
+	 * fuzz_bgpq4: bsearch() may not be given NULL; u32_contains may) */
+	if (u32_contains(m->origins, m->n_origins, origin_as))
 		r |= IRR_ORIGIN_OK;
 	if (allow_longer ? pfxtree_covers(m->prefixes, p) : pfxtree_find(m->prefixes, p) != NULL)
 		r |= IRR_PREFIX_OK;
@@ -808,7 +790,7 @@ struct irr_member *irr_db_expand(const struct irr_db *db, const char *const *nam
 			queue_set(&x, (uint32_t)s, 1);
 	}
 	expand_queue(&x);
-	sort_unique_u32(x.origins, &x.n_origins);
+	x.n_origins = u32_sort_unique(x.origins, x.n_origins);
 	x.m->origins = x.origins;
 	x.m->n_origins = x.n_origins;
 	collect_prefixes(db, x.m);
@@ -831,7 +813,7 @@ static int parse_asn_list(struct irr_member *m, const json_t *a, char *err, size
 			return errbuf_set(err, errlen, "entry %zu is not an ASN", i);
 		m->origins[m->n_origins++] = (uint32_t)v;
 	}
-	sort_unique_u32(m->origins, &m->n_origins);
+	m->n_origins = u32_sort_unique(m->origins, m->n_origins);
 	return 0;
 }
 

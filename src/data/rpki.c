@@ -15,6 +15,7 @@
 
 #include "log.h"
 #include "pfxtree.h"
+#include "u32set.h"
 #include "xalloc.h"
 
 /* --- VRP table ----------------------------------------------------------- */
@@ -313,21 +314,6 @@ size_t aspa_table_count(const struct aspa_table *t)
 	return t->n;
 }
 
-static bool u32_bsearch(const uint32_t *v, size_t n, uint32_t key)
-{
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (v[mid] == key)
-			return true;
-		if (v[mid] < key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return false;
-}
-
 enum aspa_hop aspa_hop_check(const struct aspa_table *t, uint32_t customer, uint32_t provider)
 {
 	size_t lo = 0, hi = t->n;
@@ -336,7 +322,7 @@ enum aspa_hop aspa_hop_check(const struct aspa_table *t, uint32_t customer, uint
 		const struct aspa_customer *c = &t->c[mid];
 		if (c->customer == customer) {
 			/* AS0 stands for "no provider": never a provider. */
-			return provider != 0 && u32_bsearch(t->prov + c->first, c->n, provider) ?
+			return provider != 0 && u32_contains(t->prov + c->first, c->n, provider) ?
 			    ASPA_PROVIDER : ASPA_NOT_PROVIDER;
 		}
 		if (c->customer < customer)

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "policy.h"
 #include "rde.h"
+#include "u32set.h"
 #include "xalloc.h"
 
 struct op {
@@ -217,16 +218,10 @@ static void pers_push(struct batch_state *b, uint32_t peer, const struct prefix 
 	b->pers[b->npers++] = (struct personal){ peer, p, attrs };
 }
 
-static int u32_order(const void *x, const void *y)
-{
-	uint32_t a = *(const uint32_t *)x, c = *(const uint32_t *)y;
-	return a < c ? -1 : a > c;
-}
-
 static struct group *group_for(struct batch_state *b, enum family fam)
 {
 	if (b->nexcl > 1)
-		qsort(b->excl, b->nexcl, sizeof(*b->excl), u32_order);
+		qsort(b->excl, b->nexcl, sizeof(*b->excl), u32_cmp);
 	uint32_t h = 2166136261u ^ fam;
 	for (uint32_t i = 0; i < b->nexcl; i++)
 		h = (h ^ b->excl[i]) * 16777619u;
@@ -324,7 +319,7 @@ static void batch_change(struct batch_state *b, const struct change *c)
 
 static bool excluded(const struct group *g, uint32_t id)
 {
-	return g->nexcl && bsearch(&id, g->excl, g->nexcl, sizeof(*g->excl), u32_order) != NULL;
+	return u32_contains(g->excl, g->nexcl, id);
 }
 
 /* One group: encoded once per send class, shared by its receivers. */

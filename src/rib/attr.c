@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "hash.h"
+#include "u32set.h"
 #include "xalloc.h"
 
 static struct attr_set **table;
@@ -99,18 +100,12 @@ void export_ctl_free(struct export_ctl *ctl)
 	free(ctl);
 }
 
-static int asn_order(const void *x, const void *y)
-{
-	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-	return a < b ? -1 : a > b;
-}
-
 bool export_ctl_allows(const struct export_ctl *ctl, uint32_t asn)
 {
 	if (!ctl)
 		return true;
 	/* asns is sorted (export_ctl.c builds it from an ASN set). */
-	bool listed = ctl->n && bsearch(&asn, ctl->asns, ctl->n, sizeof(*ctl->asns), asn_order) != NULL;
+	bool listed = u32_contains(ctl->asns, ctl->n, asn);
 	return ctl->only_listed ? listed : !listed;
 }
 
