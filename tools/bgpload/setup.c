@@ -17,6 +17,7 @@
 #include "options.h"
 #include "sink.h"
 #include "table.h"
+#include "u32set.h"
 #include "util.h"
 #include "xalloc.h"
 
@@ -294,7 +295,7 @@ static void setup_tables(void)
 		bl.feeder_asns[bl.nfeeder_asns++] = s->asn;
 	}
 	if (bl.nfeeder_asns)
-		qsort(bl.feeder_asns, bl.nfeeder_asns, sizeof(*bl.feeder_asns), cmp_u32);
+		qsort(bl.feeder_asns, bl.nfeeder_asns, sizeof(*bl.feeder_asns), u32_cmp);
 }
 
 void setup(void)

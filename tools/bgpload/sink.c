@@ -12,6 +12,7 @@
 #include "dcache.h"
 #include "pset.h"
 #include "table.h"
+#include "u32set.h"
 #include "util.h"
 #include "xalloc.h"
 
@@ -43,17 +44,7 @@ void digest_add(uint64_t *d, const struct update_decoded *u)
 
 static bool is_feeder_asn(uint32_t as)
 {
-	size_t a = 0, b = bl.nfeeder_asns;
-	while (a < b) {
-		size_t m = (a + b) / 2;
-		if (bl.feeder_asns[m] == as)
-			return true;
-		if (bl.feeder_asns[m] < as)
-			a = m + 1;
-		else
-			b = m;
-	}
-	return false;
+	return u32_contains(bl.feeder_asns, bl.nfeeder_asns, as);
 }
 
 bool sink_all_complete(void)

@@ -68,8 +68,3 @@ uint64_t hash_bytes(const uint8_t *p, size_t n)
 	return mix64(h ^ v);
 }
 
-int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return x < y ? -1 : x > y;
-}

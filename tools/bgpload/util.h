@@ -62,6 +62,4 @@ static inline double rng_unit(struct rng *r)
 	return (double)(rng_next(r) >> 11) / 9007199254740992.0;
 }
 
-/* qsort() comparison of uint32_t. */
-int cmp_u32(const void *a, const void *b);
 #endif
