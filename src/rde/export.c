@@ -190,16 +190,24 @@ struct batch_state {
 /* A member that gets the overall best like everybody, unless it is an
  * exception.  One whose table is on its way is handled apart (see
  * consider_dumping). */
+/* A new session's table on its way: until the walk has passed a prefix,
+ * the member holds nothing of it.  (A refresh walk re-sends what the
+ * member holds, which batches keep up to date as for anyone.) */
+static bool session_walk(const struct rde_peer *p)
+{
+	return p->dumping && !p->dump_refresh;
+}
+
 static bool plain_receiver(const struct rde_peer *p, enum family fam)
 {
-	return p && p->up && p->fam == fam && !p->addpath && !p->dumping;
+	return p && p->up && p->fam == fam && !p->addpath && !session_walk(p);
 }
 
 /* Has the table walk of p already sent prefix entry re?  Only then does a
  * change of re concern p: otherwise the walk sends re as it is then. */
 static bool dump_passed(const struct rde_peer *p, const struct rib_entry *re)
 {
-	return !p->dumping || re->idx < p->dump_cursor;
+	return !session_walk(p) || re->idx < p->dump_cursor;
 }
 
 /* Paths some receivers may not get, or get in another form. */
@@ -273,7 +281,7 @@ static void consider_dumping(struct batch_state *b, const struct change *c, enum
 	struct rde *rde = b->rde;
 	for (size_t k = 0; k < rde->ndumping; k++) {
 		struct rde_peer *p = rde->peers[rde->dumping[k]];
-		if (!p || !p->up || !p->dumping || p->fam != fam || p->addpath || !dump_passed(p, c->re))
+		if (!p || !p->up || !session_walk(p) || p->fam != fam || p->addpath || !dump_passed(p, c->re))
 			continue;
 		const struct path *po = rib_best(c->old, c->nold, &p->dp, rde_decision_peer, rde);
 		const struct path *pn = rib_best(c->re->paths, c->re->npaths, &p->dp, rde_decision_peer, rde);
@@ -478,20 +486,48 @@ static void dump_entry(struct rib_entry *re, void *arg)
 		dump_flush(d);
 }
 
-/* RIB entries a new session's table walk looks at per turn: a 700-member
- * restart is 700 walks, interleaved with everything else. */
+/* RIB entries a table walk looks at per turn: a 700-member restart is
+ * 700 walks, interleaved with everything else. */
 #define TABLE_SCAN_BUDGET 32768
 
-void export_table(struct rde *rde, struct rde_peer *peer)
+static void walk_start(struct rde *rde, struct rde_peer *peer, bool refresh)
 {
 	peer->dumping = true;
+	peer->dump_refresh = refresh;
 	peer->dump_cursor = 0;
-	peer->count.exported = 0;
 	for (size_t k = 0; k < rde->ndumping; k++)
 		if (rde->dumping[k] == peer->id)
 			return;
 	XGROW(rde->dumping, rde->ndumping, rde->dumping_cap, 64);
 	rde->dumping[rde->ndumping++] = peer->id;
+}
+
+void export_table(struct rde *rde, struct rde_peer *peer)
+{
+	peer->dump_eorr = false;
+	peer->count.exported = 0;
+	walk_start(rde, peer, false);
+}
+
+static void send_marker(struct rde *rde, struct rde_peer *peer, int subtype)
+{
+	struct wbuf w = { 0 };
+	if (subtype < 0)
+		bgp_update_encode_eor(&w, peer->fam);
+	else
+		bgp_route_refresh_encode(&w, peer->fam, (uint8_t)subtype);
+	send_to_peer(rde, peer, &w);
+	wbuf_free(&w);
+}
+
+void export_refresh(struct rde *rde, struct rde_peer *peer, bool enhanced)
+{
+	if (enhanced)           /* RFC 7313 §4: the walk's routes, then EoRR */
+		send_marker(rde, peer, RR_BEGIN);
+	peer->dump_eorr |= enhanced;
+	if (session_walk(peer))  /* its table is on its way anyway */
+		return;
+	walk_start(rde, peer, true);
 }
 
 /* One turn of peer's walk; true when the table is out. */
@@ -507,13 +543,16 @@ static bool table_turn(struct rde *rde, struct rde_peer *peer)
 	if (d.ops.n)
 		dump_flush(&d);
 	free(d.ops.v);
-	peer->count.exported += d.exported;
+	/* a refresh re-sends what the member holds: its count stands */
+	if (!peer->dump_refresh)
+		peer->count.exported += d.exported;
 	if (peer->dump_cursor < rde->rib.used)
 		return false;
-	struct wbuf w = { 0 };
-	bgp_update_encode_eor(&w, peer->fam);
-	send_to_peer(rde, peer, &w);
-	wbuf_free(&w);
+	if (!peer->dump_refresh || !peer->dump_eorr)
+		send_marker(rde, peer, -1);
+	if (peer->dump_eorr)
+		send_marker(rde, peer, RR_END);
+	peer->dump_eorr = false;
 	return true;
 }
 
@@ -521,8 +560,7 @@ bool export_tables_run(struct rde *rde)
 {
 	for (size_t k = 0; k < rde->ndumping;) {
 		struct rde_peer *p = rde->peers[rde->dumping[k]];
-		/* gone, down, or its table sent at once meanwhile (route refresh) */
-		bool done = !p || !p->up || !p->dumping || table_turn(rde, p);
+		bool done = !p || !p->up || !p->dumping || table_turn(rde, p);    /* gone, or down */
 		if (done) {
 			if (p)
 				p->dumping = false;
@@ -532,26 +570,4 @@ bool export_tables_run(struct rde *rde)
 		}
 	}
 	return rde->ndumping > 0;
-}
-
-void export_full(struct rde *rde, struct rde_peer *peer, bool enhanced_refresh)
-{
-	struct dump_state d = { .rde = rde, .peer = peer };
-	peer->dumping = false;       /* this sends everything: a walk under way is moot */
-	struct wbuf w = { 0 };
-	if (enhanced_refresh) {
-		bgp_route_refresh_encode(&w, peer->fam, RR_BEGIN);
-		send_to_peer(rde, peer, &w);
-		w.len = 0;
-	}
-	rib_walk(&rde->rib, dump_entry, &d);
-	dump_flush(&d);
-	peer->count.exported = d.exported;
-	if (enhanced_refresh)
-		bgp_route_refresh_encode(&w, peer->fam, RR_END);
-	else
-		bgp_update_encode_eor(&w, peer->fam);
-	send_to_peer(rde, peer, &w);
-	wbuf_free(&w);
-	free(d.ops.v);
 }

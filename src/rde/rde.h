@@ -48,8 +48,10 @@ struct rde_peer {
 	uint64_t stale_deadline;     /* ms */
 	uint8_t refresh_stale;       /* families in an enhanced route refresh */
 	uint32_t mark;               /* export: stamp of the last change it was considered for */
-	bool dumping;                /* a new session's table is on its way (export_table) */
-	uint32_t dump_cursor;        /* the table up to this RIB entry (slab index) is sent */
+	bool dumping;                /* a table walk is on its way (export_table, export_refresh) */
+	bool dump_refresh;           /* ... for a route refresh, not a new session */
+	bool dump_eorr;              /* ... and ends with an RFC 7313 EoRR */
+	uint32_t dump_cursor;        /* the walk has sent the table up to this RIB entry (slab index) */
 	struct decision_peer dp;
 	uint8_t addr_bytes[16];
 	struct peer_policy pol;      /* import policy */
@@ -119,15 +121,16 @@ uint32_t rde_now_s(void);
 
 /* export.c */
 void export_batch(struct rde *rde);
-/* Sends peer the whole table at once (a route refresh: the member holds
- * routes already, and every change must reach it). */
-void export_full(struct rde *rde, struct rde_peer *peer, bool enhanced_refresh);
 /* Starts sending a new session its table, a part per turn of the thread
  * (export_tables_run), then End-of-RIB: 700 sessions coming up together
  * never stop import, export or the other sessions' tables.  Until the walk
  * has passed a prefix, the batches leave it to the walk; behind it, the
  * member gets its changes like any other. */
 void export_table(struct rde *rde, struct rde_peer *peer);
+/* A ROUTE-REFRESH: the table again, by the same walk (BoRR first and
+ * EoRR last when enhanced, RFC 7313); the member keeps getting every
+ * change meanwhile, as it holds routes already. */
+void export_refresh(struct rde *rde, struct rde_peer *peer, bool enhanced);
 /* One turn of every table on its way; true if some are not finished. */
 bool export_tables_run(struct rde *rde);
 

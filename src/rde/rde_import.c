@@ -230,7 +230,7 @@ void rde_handle_refresh(struct rde *rde, struct rde_peer *p, const struct ipc_re
 	switch (r->subtype) {
 	case RR_NORMAL:
 		rde_flush_batch(rde);
-		export_full(rde, p, p->enhanced_rr);
+		export_refresh(rde, p, p->enhanced_rr);
 		break;
 	case RR_BEGIN:       /* RFC 7313 §4: the member re-sends everything */
 		rde_purge_paths(rde, p->id, fam, 0, PATH_REFRESH_STALE);

@@ -136,12 +136,14 @@ static void refresh_marker(uint32_t id, uint32_t gen, uint8_t subtype)
 
 /* What the RDE sends `peer` during the next `ms` milliseconds: on_reset
  * for each IPC_RESET, on_update for each UPDATE decoded (as a 4-octet-AS
- * IPv4 member decodes it).  Everything taken off the queue is freed. */
+ * IPv4 member decodes it), on_refresh for each ROUTE-REFRESH (its
+ * subtype).  Everything taken off the queue is freed. */
 struct pump {
 	uint32_t peer;
 	void (*on_reset)(const struct ipc_reset *r, void *arg);
 	void (*on_update)(const struct update_decoded *u, void *arg);
 	void *arg;
+	void (*on_refresh)(uint8_t subtype, void *arg);
 };
 
 static void pump_send(const struct pump *pu, const struct ipc_msg *m)
@@ -150,6 +152,8 @@ static void pump_send(const struct pump *pu, const struct ipc_msg *m)
 		if (m->targets[t].peer != pu->peer)
 			continue;
 		for (size_t o = 0; o + 19 <= m->msg->len; o += get_u16(m->msg->data + o + 16)) {
+			if (m->msg->data[o + 18] == BGP_ROUTE_REFRESH && pu->on_refresh && o + 23 <= m->msg->len)
+				pu->on_refresh(m->msg->data[o + 21], pu->arg);
 			if (m->msg->data[o + 18] != BGP_UPDATE)
 				continue;
 			struct update_ctx ctx = { .peer_as4 = true, .families = 1 };
@@ -212,7 +216,7 @@ static void seen_update(const struct update_decoded *u, void *arg)
 static struct seen collect(uint32_t peer, int ms)
 {
 	struct seen s = { 0 };
-	pump(&(struct pump){ peer, seen_reset, seen_update, &s }, ms);
+	pump(&(struct pump){ peer, seen_reset, seen_update, &s, NULL }, ms);
 	return s;
 }
 
@@ -556,13 +560,15 @@ static void table_update(uint32_t id, uint32_t gen, uint32_t first, uint32_t n, 
  * whether End-of-RIB came. */
 struct held {
 	uint8_t bits[8192];
-	bool eor;
+	bool eor, eorr;              /* End-of-RIB, RFC 7313 End-of-Route-Refresh */
+	long announced;              /* announcements seen, repeats included */
 };
 
 static void held_update(const struct update_decoded *u, void *arg)
 {
 	struct held *h = arg;
 	h->eor |= u->eor_family >= 0;
+	h->announced += u->announced.n;
 	for (uint32_t i = 0; i < u->withdrawn.n; i++) {
 		const uint8_t *a = u->withdrawn.v[i].addr;
 		h->bits[(a[1] << 8 | a[2]) / 8] &= (uint8_t)~(1u << (a[2] % 8));
@@ -571,6 +577,11 @@ static void held_update(const struct update_decoded *u, void *arg)
 		const uint8_t *a = u->announced.v[i].addr;
 		h->bits[(a[1] << 8 | a[2]) / 8] |= (uint8_t)(1u << (a[2] % 8));
 	}
+}
+
+static void held_refresh(uint8_t subtype, void *arg)
+{
+	((struct held *)arg)->eorr |= subtype == RR_END;
 }
 
 static bool holds(const struct held *h, uint32_t k)
@@ -598,7 +609,7 @@ TEST(a_new_sessions_table_comes_in_parts_with_every_change_made_meanwhile)
 	peer_up(1, 2, false, false);
 	static struct held held;
 	memset(&held, 0, sizeof(held));
-	struct pump pu = { 1, NULL, held_update, &held };
+	struct pump pu = { 1, NULL, held_update, &held, NULL };
 	/* the walk's first part is out (it starts at the first entry) ... */
 	for (int i = 0; i < 200 && !holds(&held, 0); i++)
 		pump(&pu, 1);
@@ -609,6 +620,45 @@ TEST(a_new_sessions_table_comes_in_parts_with_every_change_made_meanwhile)
 	table_update(0, 1, N, 500, true);
 	pump(&pu, 1500);
 	CHECK(held.eor);
+	int wrong = 0;
+	for (uint32_t k = 0; k < N + 500; k++)
+		wrong += holds(&held, k) != (k >= 2000 && (k < N - 1000 || k >= N));
+	CHECK_EQ_INT(wrong, 0);
+	CHECK_EQ_INT(route_count("192.0.2.12", "exported"), N - 3000 + 500);
+	stop();
+}
+
+/* A ROUTE-REFRESH is answered by the same walk, a part per turn; the
+ * member already holds the table, so every change made meanwhile --
+ * ahead of the walk too -- must reach it, and its count must stand
+ * (RFC 2918 §4). */
+TEST(a_route_refresh_walks_the_table_while_every_change_reaches_the_member_rfc2918_4)
+{
+	start();
+	rde->table_scan_budget = 8;
+	add_peer(0, 52001, "192.0.2.11");
+	add_peer(1, 52002, "192.0.2.12");
+	peer_up(0, 1, false, false);
+	peer_up(1, 2, false, false);
+	enum { N = 60000 };
+	static struct held held;
+	memset(&held, 0, sizeof(held));
+	struct pump pu = { 1, NULL, held_update, &held, held_refresh };
+	for (uint32_t k = 0; k < N; k += 500)
+		table_update(0, 1, k, 500, true);
+	for (int i = 0; i < 300 && held.announced < N; i++)
+		pump(&pu, 10);
+	CHECK_EQ_INT(held.announced, N);
+	refresh_marker(1, 2, RR_NORMAL);
+	for (int i = 0; i < 200 && held.announced == N; i++)   /* the walk has begun */
+		pump(&pu, 1);
+	held.eor = false;
+	table_update(0, 1, 0, 2000, false);                     /* behind the walk */
+	table_update(0, 1, N - 1000, 1000, false);              /* ahead of it */
+	table_update(0, 1, N, 500, true);
+	pump(&pu, 1500);
+	CHECK(held.eorr);                                       /* it negotiated enhanced refresh */
+	CHECK(held.announced > N + 500);                        /* the table was sent again */
 	int wrong = 0;
 	for (uint32_t k = 0; k < N + 500; k++)
 		wrong += holds(&held, k) != (k >= 2000 && (k < N - 1000 || k >= N));
