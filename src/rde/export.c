@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
+#include "htab.h"
 #include "log.h"
 #include "policy.h"
 #include "rde.h"
@@ -164,8 +166,6 @@ struct personal {
 
 /* The default ops of the changes sharing one exception set. */
 struct group {
-	struct group *hnext;
-	uint32_t hash;
 	enum family fam;
 	uint32_t nexcl;
 	uint32_t *excl;              /* sorted peer ids */
@@ -173,11 +173,9 @@ struct group {
 	int exported_delta;          /* effect on each receiver's exported count */
 };
 
-#define GROUP_BUCKETS 1024
-
 struct batch_state {
 	struct rde *rde;
-	struct group *buckets[GROUP_BUCKETS];
+	struct htab index;           /* groups by (family, E) */
 	struct group **groups;
 	size_t ngroups, groupcap;
 	struct personal *pers;
@@ -226,28 +224,39 @@ static void pers_push(struct batch_state *b, uint32_t peer, const struct prefix 
 	b->pers[b->npers++] = (struct personal){ peer, p, attrs };
 }
 
+/* The key group_for looks a group up by. */
+struct group_key {
+	enum family fam;
+	uint32_t nexcl;
+	const uint32_t *excl;
+};
+
+static bool group_has_key(const void *batch, uint32_t i, const void *key)
+{
+	const struct group *g = ((const struct batch_state *)batch)->groups[i];
+	const struct group_key *k = key;
+	return g->fam == k->fam && g->nexcl == k->nexcl &&
+	    memcmp(g->excl, k->excl, k->nexcl * sizeof(*k->excl)) == 0;
+}
+
+/* The group of this change's family and exception set E (b->excl). */
 static struct group *group_for(struct batch_state *b, enum family fam)
 {
 	if (b->nexcl > 1)
 		qsort(b->excl, b->nexcl, sizeof(*b->excl), u32_cmp);
-	uint32_t h = 2166136261u ^ fam;
-	for (uint32_t i = 0; i < b->nexcl; i++)
-		h = (h ^ b->excl[i]) * 16777619u;
-	struct group **bucket = &b->buckets[h % GROUP_BUCKETS];
-	for (struct group *g = *bucket; g; g = g->hnext)
-		if (g->hash == h && g->fam == fam && g->nexcl == b->nexcl &&
-		    memcmp(g->excl, b->excl, b->nexcl * sizeof(*b->excl)) == 0)
-			return g;
+	struct group_key key = { fam, b->nexcl, b->excl };
+	uint32_t h = (uint32_t)hash_bytes(hash_seed ^ fam, b->excl, b->nexcl * sizeof(*b->excl));
+	int64_t i = htab_find(&b->index, h, group_has_key, b, &key);
+	if (i >= 0)
+		return b->groups[i];
 	struct group *g = xcalloc(1, sizeof(*g));
-	g->hash = h;
 	g->fam = fam;
 	g->nexcl = b->nexcl;
 	g->excl = xmalloc((b->nexcl ? b->nexcl : 1) * sizeof(*g->excl));
 	memcpy(g->excl, b->excl, b->nexcl * sizeof(*b->excl));
-	g->hnext = *bucket;
-	*bucket = g;
 	XGROW(b->groups, b->ngroups, b->groupcap, 64);
 	b->groups[b->ngroups++] = g;
+	htab_insert(&b->index, h, (uint32_t)(b->ngroups - 1), group_has_key, b, &key);
 	return g;
 }
 
@@ -441,6 +450,7 @@ void export_batch(struct rde *rde)
 	send_personal(b);
 	send_addpath(rde);
 	free(b->groups);
+	htab_free(&b->index);
 	free(b->pers);
 	free(b->excl);
 	free(b);
