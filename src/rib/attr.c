@@ -5,31 +5,44 @@
 #include <string.h>
 
 #include "hash.h"
+#include "htab.h"
 #include "u32set.h"
 #include "xalloc.h"
 
-static struct attr_set **table;
-static size_t table_size, table_count, table_bytes;
+/* The intern table: sets by id, found by content through the shared
+ * index (a keyed hash: the content is chosen by members). */
+static struct htab intern_index;
+static struct attr_set **by_id;
+static uint32_t nids, ids_cap;
+static uint32_t *free_ids;       /* ids of freed sets, reused first */
+static uint32_t nfree, free_cap;
+static size_t table_count, table_bytes;
+
+struct content {
+	const struct path_info *info;
+	const uint8_t *data;
+	size_t len;
+};
+
+static bool has_content(const void *owner, uint32_t id, const void *key)
+{
+	(void)owner;
+	const struct attr_set *a = by_id[id];
+	const struct content *c = key;
+	return a->len == c->len && memcmp(&a->info, c->info, sizeof(*c->info)) == 0 &&
+	    memcmp(a->data, c->data, c->len) == 0;
+}
+
+static bool is_id(const void *owner, uint32_t id, const void *key)
+{
+	(void)owner;
+	return id == *(const uint32_t *)key;
+}
 
 static uint32_t attr_hash(const struct path_info *info, const uint8_t *data, size_t len)
 {
 	uint64_t h = hash_bytes(hash_seed, info, sizeof(*info));
 	return (uint32_t)hash_bytes(h, data, len);
-}
-
-static void grow(void)
-{
-	size_t nsize = table_size ? table_size * 2 : 1024;
-	struct attr_set **nt = xcalloc(nsize, sizeof(*nt));
-	for (size_t i = 0; i < table_size; i++)
-		for (struct attr_set *a = table[i], *next; a; a = next) {
-			next = a->hnext;
-			a->hnext = nt[a->hash & (nsize - 1)];
-			nt[a->hash & (nsize - 1)] = a;
-		}
-	free(table);
-	table = nt;
-	table_size = nsize;
 }
 
 static struct attr_set *set_new(const struct path_info *info, const uint8_t *data, size_t len)
@@ -47,19 +60,21 @@ static struct attr_set *set_new(const struct path_info *info, const uint8_t *dat
 struct attr_set *attr_intern(const struct path_info *info, const uint8_t *data, size_t len)
 {
 	uint32_t h = attr_hash(info, data, len);
-	if (table_size) {
-		for (struct attr_set *a = table[h & (table_size - 1)]; a; a = a->hnext)
-			if (a->hash == h && a->len == len && memcmp(&a->info, info, sizeof(*info)) == 0 &&
-			    memcmp(a->data, data, len) == 0)
-				return attr_ref(a);
-	}
-	if (table_count >= table_size)
-		grow();
+	struct content key = { info, data, len };
+	int64_t found = htab_find(&intern_index, h, has_content, NULL, &key);
+	if (found >= 0)
+		return attr_ref(by_id[found]);
 	struct attr_set *a = set_new(info, data, len);
 	a->interned = true;
 	a->hash = h;
-	a->hnext = table[h & (table_size - 1)];
-	table[h & (table_size - 1)] = a;
+	if (nfree) {
+		a->id = free_ids[--nfree];
+	} else {
+		XGROW(by_id, nids, ids_cap, 1024);
+		a->id = nids++;
+	}
+	by_id[a->id] = a;
+	htab_insert(&intern_index, h, a->id, has_content, NULL, &key);
 	table_count++;
 	return a;
 }
@@ -128,10 +143,10 @@ void attr_unref(struct attr_set *a)
 		*pp = a->sibling;
 		attr_unref(a->origin);
 	} else if (a->interned) {
-		struct attr_set **pp = &table[a->hash & (table_size - 1)];
-		while (*pp != a)
-			pp = &(*pp)->hnext;
-		*pp = a->hnext;
+		htab_remove(&intern_index, a->hash, is_id, NULL, &a->id);
+		by_id[a->id] = NULL;
+		XGROW(free_ids, nfree, free_cap, 1024);
+		free_ids[nfree++] = a->id;
 		table_count--;
 	}
 	table_bytes -= sizeof(*a) + a->len + a->as2_len;
@@ -154,4 +169,8 @@ const uint8_t *attr_as2(struct attr_set *a, size_t *len)
 }
 
 size_t attr_count(void) { return table_count; }
-size_t attr_memory(void) { return table_bytes + table_size * sizeof(*table); }
+size_t attr_memory(void)
+{
+	return table_bytes + intern_index.nslots * sizeof(*intern_index.slots) +
+	    ids_cap * sizeof(*by_id) + free_cap * sizeof(*free_ids);
+}

@@ -54,7 +54,7 @@ void export_ctl_free(struct export_ctl *ctl);
  * by `tags` (the per-route outcome of the import policy) and the policy
  * generation. */
 struct attr_set {
-	struct attr_set *hnext;
+	uint32_t id;                 /* interned: its index in the intern table */
 	uint32_t hash;
 	uint32_t refcnt;
 	struct path_info info;
