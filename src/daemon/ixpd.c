@@ -312,8 +312,8 @@ static int setup_signals(void)
 	sigaddset(&set, SIGINT);
 	/* Blocked before the threads start, so they inherit the mask and only
 	 * the main thread's signalfd sees these. */
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0 || signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+		return -1;
 	return signalfd(-1, &set, SFD_CLOEXEC);
 }
 
@@ -324,15 +324,11 @@ static int daemonize(void)
 		return -1;
 	if (pid > 0)
 		_exit(0);
-	setsid();
 	int fd = open("/dev/null", O_RDWR);
-	if (fd >= 0) {
-		dup2(fd, 0);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		if (fd > 2)
-			close(fd);
-	}
+	if (setsid() < 0 || fd < 0 || dup2(fd, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+		return -1;
+	if (fd > 2)
+		close(fd);
 	return 0;
 }
 
@@ -341,6 +337,10 @@ static int run(struct daemon *d)
 	char err[512];
 	hash_seed_init();            /* before any table holds a member's key */
 	int sfd = setup_signals();
+	if (sfd < 0) {
+		log_err("signals: %s", strerror(errno));
+		return 1;
+	}
 	if (ipc_queue_init(&d->q_se) < 0 || ipc_queue_init(&d->q_rde) < 0 || ipc_queue_init(&d->q_main) < 0)
 		return 1;
 	d->ctl = (struct control){ .listen_fd = -1, .ro_listen_fd = -1, .to_se = &d->q_se, .to_rde = &d->q_rde,
@@ -461,7 +461,7 @@ int main(int argc, char **argv)
 	}
 	log_init("ixpd", detach || cfg->log_syslog, cfg->log_level);
 	if (detach && daemonize() < 0) {
-		fprintf(stderr, "ixpd: fork: %s\n", strerror(errno));
+		fprintf(stderr, "ixpd: cannot detach: %s\n", strerror(errno));
 		return 1;
 	}
 	/* libcurl (and its TLS library, several MB) is initialised before any
