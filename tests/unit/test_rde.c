@@ -589,6 +589,25 @@ static bool holds(const struct held *h, uint32_t k)
 	return h->bits[k / 8] & (1u << (k % 8));
 }
 
+/* The changes both walk tests make to a table of n prefixes: the first
+ * 2,000 and the last 1,000 withdrawn, 500 new ones after them. */
+static void change_table(uint32_t n)
+{
+	table_update(0, 1, 0, 2000, false);
+	table_update(0, 1, n - 1000, 1000, false);
+	table_update(0, 1, n, 500, true);
+}
+
+/* Prefixes a member holds that it should not after change_table(n), or
+ * lacks that it should have. */
+static int table_mismatches(const struct held *h, uint32_t n)
+{
+	int wrong = 0;
+	for (uint32_t k = 0; k < n + 500; k++)
+		wrong += holds(h, k) != (k >= 2000 && (k < n - 1000 || k >= n));
+	return wrong;
+}
+
 /* A new session gets the table a part per turn of the RDE (more entries
  * than one turn's walk), while the table changes ahead of the walk and
  * behind it: it must end with exactly the table as it is then, its
@@ -615,15 +634,10 @@ TEST(a_new_sessions_table_comes_in_parts_with_every_change_made_meanwhile)
 		pump(&pu, 1);
 	CHECK(holds(&held, 0) && !held.eor);
 	/* ... so these changes are behind the walk, those ahead of it */
-	table_update(0, 1, 0, 2000, false);
-	table_update(0, 1, N - 1000, 1000, false);
-	table_update(0, 1, N, 500, true);
+	change_table(N);
 	pump(&pu, 1500);
 	CHECK(held.eor);
-	int wrong = 0;
-	for (uint32_t k = 0; k < N + 500; k++)
-		wrong += holds(&held, k) != (k >= 2000 && (k < N - 1000 || k >= N));
-	CHECK_EQ_INT(wrong, 0);
+	CHECK_EQ_INT(table_mismatches(&held, N), 0);
 	CHECK_EQ_INT(route_count("192.0.2.12", "exported"), N - 3000 + 500);
 	stop();
 }
@@ -653,16 +667,11 @@ TEST(a_route_refresh_walks_the_table_while_every_change_reaches_the_member_rfc29
 	for (int i = 0; i < 200 && held.announced == N; i++)   /* the walk has begun */
 		pump(&pu, 1);
 	held.eor = false;
-	table_update(0, 1, 0, 2000, false);                     /* behind the walk */
-	table_update(0, 1, N - 1000, 1000, false);              /* ahead of it */
-	table_update(0, 1, N, 500, true);
+	change_table(N);                /* behind the walk and ahead of it */
 	pump(&pu, 1500);
 	CHECK(held.eorr);                                       /* it negotiated enhanced refresh */
 	CHECK(held.announced > N + 500);                        /* the table was sent again */
-	int wrong = 0;
-	for (uint32_t k = 0; k < N + 500; k++)
-		wrong += holds(&held, k) != (k >= 2000 && (k < N - 1000 || k >= N));
-	CHECK_EQ_INT(wrong, 0);
+	CHECK_EQ_INT(table_mismatches(&held, N), 0);
 	CHECK_EQ_INT(route_count("192.0.2.12", "exported"), N - 3000 + 500);
 	stop();
 }
