@@ -36,9 +36,10 @@ uses_ctl     := lib bgp ipc
 uses_datasrc := lib bgp config rib data policy ipc
 uses_se      := lib bgp ipc ctl
 uses_rde     := lib bgp config rib data policy ipc ctl
-uses_daemon  := lib bgp config rib data policy ipc ctl datasrc se rde
+uses_mrt     := lib bgp
+uses_daemon  := lib bgp config rib data policy ipc ctl datasrc se rde mrt
 uses_ixpctl  := lib bgp ctl
-LAYERS := lib bgp config rib data policy ipc ctl datasrc se rde daemon ixpctl
+LAYERS := lib bgp config rib data policy ipc ctl datasrc se rde mrt daemon ixpctl
 # -I flags of directory $(1)
 includes = $(foreach d,$(1) $(uses_$(1)),-Isrc/$(d))
 ALL_INCLUDES := $(foreach d,$(LAYERS),-Isrc/$(d))
