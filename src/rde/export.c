@@ -496,9 +496,12 @@ static void dump_entry(struct rib_entry *re, void *arg)
 		dump_flush(d);
 }
 
-/* RIB entries a table walk looks at per turn: a 700-member restart is
- * 700 walks, interleaved with everything else. */
+/* RIB entries all table walks together look at per turn of the RDE,
+ * WALK_SHARE at most for one walk before the next gets its go: a
+ * 700-member restart is 700 walks, taking turns with each other and with
+ * import rather than 700 x a turn's worth between two batches. */
 #define TABLE_SCAN_BUDGET 32768
+#define WALK_SHARE 4096
 
 static void walk_start(struct rde *rde, struct rde_peer *peer, bool refresh)
 {
@@ -540,11 +543,10 @@ void export_refresh(struct rde *rde, struct rde_peer *peer, bool enhanced)
 	walk_start(rde, peer, true);
 }
 
-/* One turn of peer's walk; true when the table is out. */
-static bool table_turn(struct rde *rde, struct rde_peer *peer)
+/* budget entries of peer's walk; true when the table is out. */
+static bool table_turn(struct rde *rde, struct rde_peer *peer, uint32_t budget)
 {
 	struct dump_state d = { .rde = rde, .peer = peer };
-	uint32_t budget = rde->table_scan_budget ? rde->table_scan_budget : TABLE_SCAN_BUDGET;
 	for (uint32_t n = 0; n < budget && peer->dump_cursor < rde->rib.used; n++) {
 		struct rib_entry *re = rib_entry_at(&rde->rib, peer->dump_cursor++);
 		if (re)
@@ -568,15 +570,20 @@ static bool table_turn(struct rde *rde, struct rde_peer *peer)
 
 bool export_tables_run(struct rde *rde)
 {
-	for (size_t k = 0; k < rde->ndumping;) {
+	uint32_t budget = rde->table_scan_budget ? rde->table_scan_budget : TABLE_SCAN_BUDGET;
+	for (size_t tries = rde->ndumping; tries && budget && rde->ndumping; tries--) {
+		size_t k = rde->dump_next < rde->ndumping ? rde->dump_next : 0;
 		struct rde_peer *p = rde->peers[rde->dumping[k]];
-		bool done = !p || !p->up || !p->dumping || table_turn(rde, p);    /* gone, or down */
-		if (done) {
+		uint32_t share = budget < WALK_SHARE ? budget : WALK_SHARE;
+		bool done = !p || !p->up || !p->dumping || table_turn(rde, p, share);  /* gone, or down */
+		budget -= share;
+		if (done) {          /* the last walk moves to k: it goes next */
 			if (p)
 				p->dumping = false;
 			rde->dumping[k] = rde->dumping[--rde->ndumping];
+			rde->dump_next = k;
 		} else {
-			k++;
+			rde->dump_next = k + 1;
 		}
 	}
 	return rde->ndumping > 0;

@@ -100,6 +100,7 @@ struct rde {
 	struct snap_arena snaps;     /* the changes' `old` arrays */
 	struct route_dump *dumps;    /* route listings streaming to control clients (rde_query.c) */
 	uint32_t *dumping;           /* ids of peers being sent their table (export.c) */
+	size_t dump_next;            /* the walk whose go is next */
 	uint32_t table_scan_budget;  /* RIB entries a table walk looks at per turn; 0: default */
 	size_t ndumping, dumping_cap;
 	uint32_t stamp;               /* export: last visit stamp handed out */
