@@ -63,6 +63,15 @@ static void usage(FILE *out)
 	    "Signals: SIGHUP reloads the configuration, SIGTERM/SIGINT stop.\n");
 }
 
+/* The registry entry of the member at addr, or d->nreg. */
+static size_t registry_find(const struct daemon *d, const struct ip_addr *addr)
+{
+	size_t k = 0;
+	while (k < d->nreg && !ip_addr_equal(&d->reg[k].addr, addr))
+		k++;
+	return k;
+}
+
 static void peer_cfg_from(const struct ixpd_config *cfg, const struct policy_global *g,
     const struct pdb *pdb, const struct cfg_member *m, struct rde_peer_cfg *out)
 {
@@ -96,9 +105,7 @@ static unsigned apply_members(struct daemon *d, const struct ixpd_config *cfg,
 	for (int i = 0; i < cfg->n_members; i++) {
 		struct rde_peer_cfg pc;
 		peer_cfg_from(cfg, g, d->pdb, &cfg->members[i], &pc);
-		size_t k = 0;
-		while (k < d->nreg && !ip_addr_equal(&d->reg[k].addr, &pc.session.addr))
-			k++;
+		size_t k = registry_find(d, &pc.session.addr);
 		reg[i].addr = pc.session.addr;
 		reg[i].cfg = pc;
 		if (k < d->nreg) {
@@ -138,12 +145,8 @@ static const char *ids_exhausted(const struct daemon *d, const struct ixpd_confi
     size_t len)
 {
 	uint32_t fresh = 0;
-	for (int i = 0; i < cfg->n_members; i++) {
-		size_t k = 0;
-		while (k < d->nreg && !ip_addr_equal(&d->reg[k].addr, &cfg->members[i].addr))
-			k++;
-		fresh += k == d->nreg;
-	}
+	for (int i = 0; i < cfg->n_members; i++)
+		fresh += registry_find(d, &cfg->members[i].addr) == d->nreg;
 	if (d->next_id + fresh <= MAX_PEERS)
 		return NULL;
 	snprintf(buf, len, "%u new neighbors, but only %u of the %u neighbor ids are left "
