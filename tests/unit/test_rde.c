@@ -20,15 +20,23 @@
 static struct rde *rde;
 static struct ipc_queue in, to_se, to_main;
 
-static void start_with(struct policy_global *g)
+/* scan_budget: the RDE's table_scan_budget knob, set before its thread
+ * starts (0: the default) */
+static void start_walking(struct policy_global *g, uint32_t scan_budget)
 {
 	log_set_level(LOG_LVL_ERR);
 	rde = calloc(1, sizeof(*rde));
+	rde->table_scan_budget = scan_budget;
 	ipc_queue_init(&in);
 	ipc_queue_init(&to_se);
 	ipc_queue_init(&to_main);
 	rde_start(rde, 59900, &in, &to_se, &to_main);
 	ipc_push(&in, ipc_msg_new(IPC_POLICY_GLOBAL, 0, 0, &g, sizeof(g)));   /* the RDE owns it */
+}
+
+static void start_with(struct policy_global *g)
+{
+	start_walking(g, 0);
 }
 
 static void start(void)
@@ -614,8 +622,7 @@ static int table_mismatches(const struct held *h, uint32_t n)
  * exported count right, and End-of-RIB (RFC 4724 §2). */
 TEST(a_new_sessions_table_comes_in_parts_with_every_change_made_meanwhile)
 {
-	start();
-	rde->table_scan_budget = 8;        /* many turns: changes land between them */
+	start_walking(fixture_policy(), 8);   /* many turns: changes land between them */
 	add_peer(0, 52001, "192.0.2.11");
 	add_peer(1, 52002, "192.0.2.12");
 	peer_up(0, 1, false, false);
@@ -648,8 +655,7 @@ TEST(a_new_sessions_table_comes_in_parts_with_every_change_made_meanwhile)
  * (RFC 2918 §4). */
 TEST(a_route_refresh_walks_the_table_while_every_change_reaches_the_member_rfc2918_4)
 {
-	start();
-	rde->table_scan_budget = 8;
+	start_walking(fixture_policy(), 8);
 	add_peer(0, 52001, "192.0.2.11");
 	add_peer(1, 52002, "192.0.2.12");
 	peer_up(0, 1, false, false);
