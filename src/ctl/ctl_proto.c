@@ -71,11 +71,23 @@ enum {
 	ARG_GRACEFUL = 1u << 6,
 	ARG_LIMIT = 1u << 7,
 	ARG_AFTER = 1u << 8,
+	ARG_ACCEPTED = 1u << 9,
+	ARG_FAMILY = 1u << 10,
+	ARG_MATCH = 1u << 11,
+	ARG_NOT_EXPORTED_TO = 1u << 12,
+	ARG_RESTRICTED = 1u << 13,
+	ARG_COMMUNITY = 1u << 14,
+	ARG_ORIGIN_AS = 1u << 15,
+	ARG_LINES = 1u << 16,
 };
 
 /* Indexed by bit number of the ARG_ flags. */
 static const char *const arg_names[] = { "address", "prefix", "neighbor", "all", "rejected", "message",
-	"graceful", "limit", "after" };
+	"graceful", "limit", "after", "accepted", "family", "match", "not_exported_to", "restricted",
+	"community", "origin_as", "lines" };
+#define ROUTE_ARGS (ARG_PREFIX | ARG_NEIGHBOR | ARG_ALL | ARG_REJECTED | ARG_LIMIT | ARG_AFTER | \
+	ARG_ACCEPTED | ARG_FAMILY | ARG_MATCH | ARG_NOT_EXPORTED_TO | ARG_RESTRICTED | ARG_COMMUNITY | \
+	ARG_ORIGIN_AS | ARG_LINES)
 #define N_ARGS (sizeof(arg_names) / sizeof(arg_names[0]))
 
 static const struct command_spec {
@@ -86,8 +98,7 @@ static const struct command_spec {
 	[CTL_CMD_SHOW_STATUS] = { "show status", 0, 0 },
 	[CTL_CMD_SHOW_NEIGHBORS] = { "show neighbors", 0, 0 },
 	[CTL_CMD_SHOW_NEIGHBOR] = { "show neighbor", ARG_ADDRESS, ARG_ADDRESS },
-	[CTL_CMD_SHOW_ROUTES] = { "show routes",
-		ARG_PREFIX | ARG_NEIGHBOR | ARG_ALL | ARG_REJECTED | ARG_LIMIT | ARG_AFTER, 0 },
+	[CTL_CMD_SHOW_ROUTES] = { "show routes", ROUTE_ARGS, 0 },
 	[CTL_CMD_NEIGHBOR_DOWN] = { "neighbor down", ARG_ADDRESS | ARG_MESSAGE | ARG_GRACEFUL, ARG_ADDRESS },
 	[CTL_CMD_NEIGHBOR_UP] = { "neighbor up", ARG_ADDRESS, ARG_ADDRESS },
 	[CTL_CMD_NEIGHBOR_REFRESH] = { "neighbor refresh", ARG_ADDRESS, ARG_ADDRESS },
@@ -142,27 +153,110 @@ static int parse_message(const json_t *value, char out[CTL_SHUTDOWN_MSG_MAX + 1]
 	return 0;
 }
 
+/* A decimal number from 0 to max, all of text up to end (or its end). */
+static bool parse_number(const char *text, const char *end, uint64_t max, uint32_t *out)
+{
+	uint64_t v = 0;
+	if (text == end || (end - text) > 10)
+		return false;
+	for (const char *c = text; c < end; c++) {
+		if (*c < '0' || *c > '9')
+			return false;
+		v = v * 10 + (uint64_t)(*c - '0');
+	}
+	*out = (uint32_t)v;
+	return v <= max;
+}
+
+/* "A:B" (RFC 1997, 16-bit parts) or "A:B:C" (RFC 8092, 32-bit parts), in
+ * wire form. */
+static int parse_community(const char *text, struct ctl_request *out, char *err, size_t errlen)
+{
+	uint32_t part[3];
+	unsigned n = 0;
+	const char *start = text;
+	for (const char *c = text;; c++) {
+		if (*c != ':' && *c != '\0')
+			continue;
+		if (n == 3 || !parse_number(start, c, UINT32_MAX, &part[n++]))
+			break;
+		if (*c == '\0') {
+			if (n == 2 && part[0] <= 0xffff && part[1] <= 0xffff) {
+				out->community_len = 4;
+				put_u16(out->community, (uint16_t)part[0]);
+				put_u16(out->community + 2, (uint16_t)part[1]);
+				return 0;
+			}
+			if (n == 3) {
+				out->community_len = 12;
+				for (unsigned i = 0; i < 3; i++)
+					put_u32(out->community + 4 * i, part[i]);
+				return 0;
+			}
+			break;
+		}
+		start = c + 1;
+	}
+	errbuf_set(err, errlen, "\"%s\" is not a community (A:B, each 0..65535) or a large community "
+	    "(A:B:C, each 0..4294967295)", text);
+	return -1;
+}
+
+/* "match": an address (the longest prefix covering it) or a prefix. */
+static int parse_match(const char *text, struct prefix *out, char *err, size_t errlen)
+{
+	if (strchr(text, '/'))
+		return parse_prefix(text, out, err, errlen);
+	struct ip_addr a;
+	if (parse_addr(text, &a, err, errlen) < 0)
+		return -1;
+	out->afi = a.family == AF_INET ? AFI_IPV4 : AFI_IPV6;
+	out->len = (uint8_t)afi_max_prefix_len(out->afi);
+	memset(out->addr, 0, sizeof(out->addr));
+	memcpy(out->addr, &a.u, out->afi == AFI_IPV4 ? 4 : 16);
+	return 0;
+}
+
+static int parse_family(const char *text, uint8_t *afi, char *err, size_t errlen)
+{
+	if (strcmp(text, "ipv4") == 0 || strcmp(text, "ipv6") == 0) {
+		*afi = text[3] == '4' ? AFI_IPV4 : AFI_IPV6;
+		return 0;
+	}
+	errbuf_set(err, errlen, "family \"%s\": expected ipv4 or ipv6", text);
+	return -1;
+}
+
+static int parse_integer_arg(unsigned arg, const json_t *value, struct ctl_request *out,
+    char *err, size_t errlen)
+{
+	json_int_t v = json_integer_value(value);
+	if (!json_is_integer(value) || v < 0 || v > UINT32_MAX) {
+		errbuf_set(err, errlen, "argument \"%s\" must be an integer from 0 to %u",
+		    arg_names[__builtin_ctz(arg)], UINT32_MAX);
+		return -1;
+	}
+	if (arg == ARG_LIMIT) {
+		out->has_limit = true;
+		out->limit = (uint32_t)v;
+	} else if (arg == ARG_ORIGIN_AS) {
+		out->has_origin_as = true;
+		out->origin_as = (uint32_t)v;
+	} else {
+		out->after = (uint32_t)v;
+	}
+	return 0;
+}
+
 /* Stores one argument whose presence the command allows. */
 static int parse_arg(unsigned arg, const json_t *value, struct ctl_request *out,
     char *err, size_t errlen)
 {
-	bool want_bool = arg == ARG_ALL || arg == ARG_REJECTED || arg == ARG_GRACEFUL;
+	const unsigned bools = ARG_ALL | ARG_REJECTED | ARG_GRACEFUL | ARG_ACCEPTED | ARG_RESTRICTED | ARG_LINES;
+	bool want_bool = (arg & bools) != 0;
 
-	if (arg == ARG_LIMIT || arg == ARG_AFTER) {
-		json_int_t v = json_integer_value(value);
-		if (!json_is_integer(value) || v < 0 || v > UINT32_MAX) {
-			errbuf_set(err, errlen, "argument \"%s\" must be an integer from 0 to %u",
-			    arg_names[__builtin_ctz(arg)], UINT32_MAX);
-			return -1;
-		}
-		if (arg == ARG_LIMIT) {
-			out->has_limit = true;
-			out->limit = (uint32_t)v;
-		} else {
-			out->after = (uint32_t)v;
-		}
-		return 0;
-	}
+	if (arg == ARG_LIMIT || arg == ARG_AFTER || arg == ARG_ORIGIN_AS)
+		return parse_integer_arg(arg, value, out, err, errlen);
 	if (want_bool ? !json_is_boolean(value) : !json_is_string(value)) {
 		errbuf_set(err, errlen, "argument \"%s\" must be a %s", arg_names[__builtin_ctz(arg)],
 		    want_bool ? "boolean" : "string");
@@ -187,6 +281,25 @@ static int parse_arg(unsigned arg, const json_t *value, struct ctl_request *out,
 	case ARG_GRACEFUL:
 		out->graceful = json_is_true(value);
 		return 0;
+	case ARG_ACCEPTED:
+		out->accepted = json_is_true(value);
+		return 0;
+	case ARG_RESTRICTED:
+		out->restricted = json_is_true(value);
+		return 0;
+	case ARG_LINES:
+		out->lines = json_is_true(value);
+		return 0;
+	case ARG_FAMILY:
+		return parse_family(text, &out->afi, err, errlen);
+	case ARG_MATCH:
+		out->has_match = true;
+		return parse_match(text, &out->match, err, errlen);
+	case ARG_NOT_EXPORTED_TO:
+		out->has_not_exported_to = true;
+		return parse_addr(text, &out->not_exported_to, err, errlen);
+	case ARG_COMMUNITY:
+		return parse_community(text, out, err, errlen);
 	default:
 		return parse_message(value, out->message, err, errlen);
 	}
@@ -226,6 +339,14 @@ int ctl_request_parse(const json_t *request, struct ctl_request *out, char *err,
 		if (parse_arg(arg, value, out, err, errlen) < 0)
 			return -1;
 		seen |= arg;
+	}
+	if (out->accepted && out->rejected) {
+		errbuf_set(err, errlen, "\"accepted\" and \"rejected\" exclude each other");
+		return -1;
+	}
+	if (out->has_prefix && out->has_match) {
+		errbuf_set(err, errlen, "\"prefix\" (exact) and \"match\" (longest match) exclude each other");
+		return -1;
 	}
 	unsigned missing = spec->required & ~seen;
 	if (missing) {
@@ -435,15 +556,31 @@ static int route_option(json_t *req, int argc, char *const argv[], int *i, char 
 {
 	const char *opt = argv[*i];
 
-	if (strcmp(opt, "--all") == 0)
-		return json_object_set_new(req, "all", json_true());
-	if (strcmp(opt, "--rejected") == 0)
-		return json_object_set_new(req, "rejected", json_true());
+	static const char *const flags[] = { "all", "rejected", "accepted", "restricted" };
+	/* passed on as strings: the server checks them and says what is wrong */
+	static const char *const texts[] = { "family", "match", "community", "not-exported-to" };
+
+	for (size_t k = 0; k < N_KW(flags); k++)
+		if (strncmp(opt, "--", 2) == 0 && strcmp(opt + 2, flags[k]) == 0)
+			return json_object_set_new(req, flags[k], json_true());
+	for (size_t k = 0; k < N_KW(texts); k++) {
+		if (strncmp(opt, "--", 2) != 0 || strcmp(opt + 2, texts[k]) != 0)
+			continue;
+		if (++*i >= argc) {
+			errbuf_set(err, errlen, "%s needs a value", opt);
+			return -1;
+		}
+		char key[32];
+		snprintf(key, sizeof(key), "%s", texts[k]);
+		for (char *c = key; *c; c++)
+			*c = *c == '-' ? '_' : *c;
+		return json_object_set_new(req, key, json_string(argv[*i]));
+	}
 	if (strcmp(opt, "--neighbor") == 0) {
 		++*i;
 		return set_canonical_neighbor(req, *i < argc ? argv[*i] : NULL, err, errlen);
 	}
-	if (strcmp(opt, "--limit") == 0 || strcmp(opt, "--after") == 0) {
+	if (strcmp(opt, "--limit") == 0 || strcmp(opt, "--after") == 0 || strcmp(opt, "--origin-as") == 0) {
 		++*i;
 		char *end;
 		unsigned long long v = *i < argc ? strtoull(argv[*i], &end, 10) : 0;
@@ -451,7 +588,7 @@ static int route_option(json_t *req, int argc, char *const argv[], int *i, char 
 			errbuf_set(err, errlen, "%s needs a number from 0 to %u", opt, UINT32_MAX);
 			return -1;
 		}
-		return json_object_set_new(req, opt + 2, json_integer((json_int_t)v));
+		return json_object_set_new(req, opt[2] == 'o' ? "origin_as" : opt + 2, json_integer((json_int_t)v));
 	}
 	if (opt[0] == '-') {
 		errbuf_set(err, errlen, "unknown option \"%s\" for show routes "

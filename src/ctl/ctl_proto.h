@@ -65,6 +65,18 @@ struct ctl_request {
 	bool has_limit;             /* show routes: "limit" given (0: no limit) */
 	uint32_t limit;             /* show routes: at most this many prefixes */
 	uint32_t after;             /* show routes: continue where "next" said */
+	bool accepted;              /* show routes: only paths the import policy accepted */
+	uint8_t afi;                /* show routes "family": AFI_IPV4 or AFI_IPV6; 0: both */
+	bool has_match;             /* show routes "match": the longest prefix covering this */
+	struct prefix match;
+	bool has_not_exported_to;   /* show routes: accepted paths this neighbour may not have */
+	struct ip_addr not_exported_to;
+	bool restricted;            /* show routes: paths some members may not have */
+	uint8_t community_len;      /* show routes "community": 4 standard, 12 large; 0: none */
+	uint8_t community[12];      /* wire form */
+	bool has_origin_as;         /* show routes: paths whose origin AS is this */
+	uint32_t origin_as;
+	bool lines;                 /* show routes: a route per line (docs/control-protocol.md) */
 	char message[CTL_SHUTDOWN_MSG_MAX + 1]; /* neighbor down: "" when none */
 };
 

@@ -63,6 +63,14 @@ const char *reject_reason_str(uint16_t reason);
 /* arouteserver's reject cause code for the reason (65535 = unknown). */
 uint16_t policy_reject_code(uint16_t reason);
 
+/* What community value v means to this route server (g: its policy; NULL:
+ * the well-known ones only), in words -- "do not announce to peer AS64500",
+ * "rpki bgp origin validation valid", "BLACKHOLE (RFC 7999)" -- or NULL
+ * when it gives v no meaning.  The text may be in buf. */
+struct policy_global;
+const char *policy_community_meaning(const struct policy_global *g, const struct comm_value *v,
+    char *buf, size_t len);
+
 /* Outcome of the informational checks, kept with the path. */
 enum policy_rov { POL_ROV_NOT_CHECKED, POL_ROV_VALID, POL_ROV_UNKNOWN, POL_ROV_INVALID };
 const char *policy_rov_str(uint8_t rov);

@@ -14,6 +14,15 @@
 
 #define SHOW_ROUTES_MAX 10000   /* prefixes per reply unless one is asked for */
 
+/* Why a path is not exported to a member: the codes of "not_exported_code"
+ * (docs/control-protocol.md; the looking glass shows them as
+ * rs_as:65521:<code>) */
+enum {
+	NOEXPORT_ACTION = 1,         /* a "do not announce to" action community names it */
+	NOEXPORT_NOT_LISTED = 2,     /* "announce only to" action communities name others */
+	NOEXPORT_BLACKHOLE = 3,      /* a blackhole route; it does not take them */
+};
+
 json_t *json_as_path(const uint8_t *attrs, size_t len)
 {
 	struct rbuf v;
@@ -70,6 +79,81 @@ json_t *json_communities(const uint8_t *attrs, size_t len, uint8_t type)
 	return a;
 }
 
+/* Adds the communities of the attributes that mean something to the
+ * route server, with their meaning, to o. */
+static void add_meanings(json_t *o, const struct rde *rde, const uint8_t *data, size_t len)
+{
+	struct attr_iter it;
+	struct rbuf v;
+	uint8_t type, flags;
+	attr_iter_init(&it, data, len);
+	while (attr_iter_next(&it, &flags, &type, &v) == 1) {
+		enum comm_kind kind = type == ATTR_COMMUNITIES ? COMM_STD :
+		    type == ATTR_EXT_COMMUNITIES ? COMM_EXT : type == ATTR_LARGE_COMMUNITIES ? COMM_LRG : COMM_KINDS;
+		if (kind == COMM_KINDS)
+			continue;
+		size_t unit = comm_len(kind);
+		for (size_t off = 0; off + unit <= v.len; off += unit) {
+			struct comm_value cv = { .kind = (uint8_t)kind };
+			memcpy(cv.b, v.p + off, unit);
+			char text[160], name[64];
+			const char *m = policy_community_meaning(rde->g, &cv, text, sizeof(text));
+			if (m && comm_value_str(&cv, name, sizeof(name)) > 0)
+				json_object_set_new(o, name, json_string(m));
+		}
+	}
+}
+
+/* The communities the member sent and those the route server added (the
+ * action communities are scrubbed on the way in, but the looking glass
+ * explains them), each with what it means to the route server. */
+static json_t *json_community_meanings(const struct rde *rde, const struct attr_set *a)
+{
+	json_t *o = json_object();
+	if (a->origin)
+		add_meanings(o, rde, a->origin->data, a->origin->len);
+	add_meanings(o, rde, a->data, a->len);
+	return o;
+}
+
+/* Who may not have the path, or gets it changed: its action communities
+ * decoded (NULL when there are none). */
+static json_t *json_export_control(const struct attr_set *a)
+{
+	const struct export_ctl *ctl = a->ctl;
+	if (!ctl)
+		return NULL;
+	json_t *o = json_object(), *asns = json_array(), *acts = json_array();
+	for (uint16_t i = 0; i < ctl->n; i++)
+		json_array_append_new(asns, json_integer(ctl->asns[i]));
+	json_object_set_new(o, ctl->only_listed ? "only_to" : "not_to", asns);
+	for (uint16_t i = 0; i < ctl->nact; i++) {
+		const struct peer_action *pa = &ctl->acts[i];
+		json_array_append_new(acts, json_pack("{s:I, s:i, s:b, s:b}", "asn", (json_int_t)pa->asn,
+		    "prepend", pa->prepend, "no_export", pa->no_export, "no_advertise", pa->no_advertise));
+	}
+	json_object_set_new(o, "actions", acts);
+	return o;
+}
+
+/* Why an accepted path from another member is not exported to receiver
+ * r, with its code (the looking glass's `rs_as:65521:<code>`), or NULL
+ * when r may have it. */
+static const char *not_exported_reason(const struct path *p, const struct rde_peer *r, unsigned *code)
+{
+	const struct attr_set *a = p->attrs;
+	if (a->blackhole && r->dp.no_blackhole) {
+		*code = NOEXPORT_BLACKHOLE;
+		return "blackhole route: this member does not take blackhole routes";
+	}
+	if (!export_ctl_allows(a->ctl, r->asn)) {
+		*code = a->ctl->only_listed ? NOEXPORT_NOT_LISTED : NOEXPORT_ACTION;
+		return a->ctl->only_listed ? "announced only to other members (action community)" :
+		    "do not announce to this member (action community)";
+	}
+	return NULL;
+}
+
 static json_t *json_path(struct rde *rde, const struct path *p, bool best, uint32_t now)
 {
 	const struct rde_peer *peer = rde->peers[p->peer];
@@ -105,31 +189,93 @@ static json_t *json_path(struct rde *rde, const struct path *p, bool best, uint3
 	json_object_set_new(o, "large_communities", json_communities(a->data, a->len, ATTR_LARGE_COMMUNITIES));
 	json_object_set_new(o, "otc", a->info.has_otc ? json_integer(a->info.otc) : json_null());
 	json_object_set_new(o, "age", json_integer(now - p->since));
+	json_object_set_new(o, "community_meanings", json_community_meanings(rde, a));
+	json_t *ctl = json_export_control(a);
+	if (ctl)
+		json_object_set_new(o, "export_control", ctl);
 	return o;
 }
 
 struct route_filter {
-	bool all, rejected;
+	bool all, rejected, accepted, restricted;
 	bool by_neighbor;
 	uint32_t neighbor;
 	bool by_prefix;
 	struct prefix prefix;
+	uint8_t afi;                 /* 0: both */
+	const struct rde_peer *not_exported_to;
+	uint8_t community_len;
+	uint8_t community[12];
+	bool by_origin_as;
+	uint32_t origin_as;
 };
 
-/* Which paths of an entry to show: best only (default), all, or rejected;
- * restricted to one neighbour's Adj-RIB-In if asked. */
+static bool set_carries(const struct attr_set *a, const uint8_t *c, uint8_t len)
+{
+	struct rbuf v;
+	if (attr_find(a->data, a->len, len == 4 ? ATTR_COMMUNITIES : ATTR_LARGE_COMMUNITIES, &v) < 0)
+		return false;
+	for (size_t o = 0; o + len <= v.len; o += len)
+		if (memcmp(v.p + o, c, len) == 0)
+			return true;
+	return false;
+}
+
+/* As the member sent it, or as the route server made it. */
+static bool carries_community(const struct attr_set *a, const uint8_t *c, uint8_t len)
+{
+	return set_carries(a, c, len) || (a->origin && set_carries(a->origin, c, len));
+}
+
+/* Does the filter show path p (best: the entry's best path)? */
+static bool path_shown(const struct route_filter *f, const struct path *p, const struct path *best)
+{
+	if (f->by_neighbor && p->peer != f->neighbor)
+		return false;
+	if ((f->rejected && !p->reject) || (f->accepted && p->reject))
+		return false;
+	if (f->restricted && !p->attrs->ctl && !p->attrs->blackhole)
+		return false;
+	if (f->community_len && !carries_community(p->attrs, f->community, f->community_len))
+		return false;
+	if (f->by_origin_as && p->attrs->info.origin_as != f->origin_as)
+		return false;
+	if (f->not_exported_to) {
+		unsigned code;
+		return !p->reject && p->peer != f->not_exported_to->id &&
+		    not_exported_reason(p, f->not_exported_to, &code);
+	}
+	/* without a filter that picks paths, a prefix shows its best path */
+	bool picks = f->all || f->rejected || f->accepted || f->by_neighbor || f->restricted ||
+	    f->community_len || f->by_origin_as;
+	return picks || p == best;
+}
+
+static json_t *json_shown_path(struct rde *rde, const struct route_filter *f, const struct path *p,
+    bool best, uint32_t now)
+{
+	json_t *o = json_path(rde, p, best, now);
+	unsigned code;
+	const char *why = f->not_exported_to ? not_exported_reason(p, f->not_exported_to, &code) : NULL;
+	if (why) {
+		json_object_set_new(o, "not_exported_reason", json_string(why));
+		json_object_set_new(o, "not_exported_code", json_integer(code));
+	}
+	return o;
+}
+
+/* The entry with the paths the filter shows, or NULL if none. */
 static json_t *json_entry(struct rde *rde, const struct rib_entry *re, const struct route_filter *f,
     uint32_t now)
 {
+	if (f->afi && re->prefix.afi != f->afi)
+		return NULL;
 	const struct path *best = rib_best(re->paths, re->npaths, NULL, rde_decision_peer, rde);
 	json_t *paths = json_array();
 	for (uint16_t i = 0; i < re->npaths; i++) {
 		const struct path *p = &re->paths[i];
-		if (f->by_neighbor && p->peer != f->neighbor)
-			continue;
-		if (f->rejected ? !p->reject : (!f->all && !f->by_neighbor && p != best))
-			continue;
-		json_array_append_new(paths, json_path(rde, p, p == best, now));
+		if (path_shown(f, p, best))
+			json_array_append_new(paths, json_shown_path(rde, f, p, p == best, now));
 	}
 	if (json_array_size(paths) == 0) {
 		json_decref(paths);
@@ -168,6 +314,7 @@ struct route_dump {
 	uint32_t shown;
 	bool credit;                 /* may make the next piece */
 	bool started;                /* the reply's head is out */
+	bool lines;                  /* a route per line, then the result's line */
 };
 
 #define DUMP_PIECE_BYTES (64 * 1024)   /* a piece ends after this much text */
@@ -191,9 +338,11 @@ static void put_entry(struct rde *rde, struct route_dump *d, const struct rib_en
 	json_t *e = json_entry(rde, re, &d->f, now);
 	if (!e)
 		return;
-	if (d->shown++)
+	if (d->shown++ && !d->lines)
 		put_text(w, ",");
 	json_dump_callback(e, wbuf_sink, w, JSON_COMPACT);
+	if (d->lines)
+		put_text(w, "\n");
 	json_decref(e);
 }
 
@@ -201,10 +350,9 @@ static void put_entry(struct rde *rde, struct route_dump *d, const struct rib_en
 static bool dump_piece(struct rde *rde, struct route_dump *d, struct wbuf *w)
 {
 	uint32_t now = rde_now_s();
-	if (!d->started) {
+	if (!d->started && !d->lines)
 		put_text(w, "{\"ok\":true,\"result\":{\"routes\":[");
-		d->started = true;
-	}
+	d->started = true;
 	if (d->f.by_prefix) {
 		struct rib_entry *re = rib_lookup(&rde->rib, &d->f.prefix);
 		if (re)
@@ -220,13 +368,28 @@ static bool dump_piece(struct rde *rde, struct route_dump *d, struct wbuf *w)
 	bool truncated = d->limit && d->shown >= d->limit && d->cursor < rde->rib.used;
 	if (!truncated && d->cursor < rde->rib.used)
 		return false;
-	char tail[96];
+	char tail[128], next[32] = "";
 	if (truncated)
-		snprintf(tail, sizeof(tail), "],\"truncated\":true,\"next\":%u}}\n", d->cursor);
-	else
-		snprintf(tail, sizeof(tail), "],\"truncated\":false}}\n");
+		snprintf(next, sizeof(next), ",\"next\":%u", d->cursor);
+	snprintf(tail, sizeof(tail), "%s\"truncated\":%s%s}}\n",
+	    d->lines ? "{\"ok\":true,\"result\":{" : "],", truncated ? "true" : "false", next);
 	put_text(w, tail);
 	return true;
+}
+
+/* The longest prefix in the RIB covering p, by exact lookups from p's
+ * length down: at most 129 hash lookups, no second index to keep. */
+static bool longest_match(struct rde *rde, const struct prefix *p, struct prefix *found)
+{
+	for (int len = p->len; len >= 0; len--) {
+		struct prefix q = *p;
+		prefix_truncate(&q, (unsigned)len);
+		if (rib_lookup(&rde->rib, &q)) {
+			*found = q;
+			return true;
+		}
+	}
+	return false;
 }
 
 static void show_routes(struct rde *rde, const struct ipc_msg *m, const struct ctl_request *req)
@@ -235,18 +398,37 @@ static void show_routes(struct rde *rde, const struct ipc_msg *m, const struct c
 	d->client = m->client;
 	d->f.all = req->all;
 	d->f.rejected = req->rejected;
+	d->f.accepted = req->accepted;
+	d->f.restricted = req->restricted;
 	d->f.by_prefix = req->has_prefix;
 	d->f.prefix = req->prefix;
-	if (req->has_neighbor) {
-		if (find_neighbor(rde, &req->neighbor, &d->f.neighbor) < 0) {
-			free(d);
-			control_reply(rde->to_main, m->client, NULL, "no such neighbor");
-			return;
-		}
-		d->f.by_neighbor = true;
+	d->f.afi = req->afi;
+	d->f.community_len = req->community_len;
+	memcpy(d->f.community, req->community, sizeof(d->f.community));
+	d->f.by_origin_as = req->has_origin_as;
+	d->f.origin_as = req->origin_as;
+	d->lines = req->lines;
+	uint32_t id;
+	const char *missing = NULL;
+	if (req->has_neighbor && find_neighbor(rde, &req->neighbor, &d->f.neighbor) < 0)
+		missing = "no such neighbor";
+	d->f.by_neighbor = req->has_neighbor;
+	if (req->has_not_exported_to && find_neighbor(rde, &req->not_exported_to, &id) < 0)
+		missing = "no such neighbor (not_exported_to)";
+	if (req->has_not_exported_to && !missing)
+		d->f.not_exported_to = rde->peers[id];
+	if (missing) {
+		free(d);
+		control_reply(rde->to_main, m->client, NULL, missing);
+		return;
 	}
 	d->limit = req->has_limit ? req->limit : SHOW_ROUTES_MAX;
 	d->cursor = req->after;
+	if (req->has_match) {        /* an exact lookup of the longest covering prefix */
+		d->f.by_prefix = longest_match(rde, &req->match, &d->f.prefix);
+		if (!d->f.by_prefix)
+			d->cursor = UINT32_MAX;
+	}
 	d->credit = true;
 	d->next = rde->dumps;
 	rde->dumps = d;

@@ -11,11 +11,6 @@
 #include "ctl_proto.h"
 #include "testlib.h"
 
-#define CHECK_CONTAINS(hay, needle) do { const char *_h = (hay); \
-	if (_h == NULL || strstr(_h, needle) == NULL) { \
-	fprintf(stderr, "  %s:%d: \"%s\" does not contain \"%s\"\n", __FILE__, __LINE__, \
-	    _h ? _h : "(null)", needle); \
-	test_case_failed = 1; } } while (0)
 
 /* ---- ixpctl grammar ---- */
 
@@ -88,6 +83,16 @@ TEST(build_show_routes)
 	    "{\"command\":\"show routes\",\"prefix\":\"10.128.0.0/9\",\"all\":false,\"rejected\":false}");
 	check_build(WORDS("show", "routes", "0.0.0.0/0"),
 	    "{\"command\":\"show routes\",\"prefix\":\"0.0.0.0/0\",\"all\":false,\"rejected\":false}");
+}
+
+TEST(build_show_routes_lookups)
+{
+	check_build((char *[]){ "show", "routes", "--match", "45.65.1.7", "--family", "ipv4", "--accepted",
+	    "--community", "65535:666", "--origin-as", "52001", "--not-exported-to", "192.0.2.12", NULL },
+	    "{\"command\":\"show routes\",\"all\":false,\"rejected\":false,\"match\":\"45.65.1.7\","
+	    "\"family\":\"ipv4\",\"accepted\":true,\"community\":\"65535:666\",\"origin_as\":52001,"
+	    "\"not_exported_to\":\"192.0.2.12\"}");
+	check_build_error((char *[]){ "show", "routes", "--community", NULL }, "--community needs a value");
 }
 
 TEST(build_neighbor_actions)
@@ -202,6 +207,45 @@ TEST(parse_show_routes)
 
 	CHECK_EQ_INT(parse_text("{\"command\":\"show routes\",\"prefix\":null}", &req, err, sizeof(err)), 0);
 	CHECK(!req.has_prefix && !req.has_neighbor && !req.all);
+}
+
+TEST(parse_show_routes_lookups_and_filters)
+{
+	struct ctl_request req;
+	char err[256];
+
+	CHECK_EQ_INT(parse_text("{\"command\":\"show routes\",\"match\":\"45.65.1.7\",\"family\":\"ipv4\","
+	    "\"accepted\":true,\"lines\":true}", &req, err, sizeof(err)), 0);
+	CHECK(req.has_match && req.match.afi == AFI_IPV4 && req.match.len == 32 && req.match.addr[3] == 7);
+	CHECK(req.afi == AFI_IPV4 && req.accepted && req.lines && !req.has_prefix);
+	CHECK_EQ_INT(parse_text("{\"command\":\"show routes\",\"match\":\"2001:db8::/48\","
+	    "\"community\":\"65535:666\",\"origin_as\":52001}", &req, err, sizeof(err)), 0);
+	CHECK(req.has_match && req.match.afi == AFI_IPV6 && req.match.len == 48);
+	CHECK_EQ_INT(req.community_len, 4);
+	CHECK(req.community[0] == 0xff && req.community[1] == 0xff && req.community[2] == 0x02 &&
+	    req.community[3] == 0x9a);
+	CHECK(req.has_origin_as && req.origin_as == 52001);
+	CHECK_EQ_INT(parse_text("{\"command\":\"show routes\",\"community\":\"59900:65520:4294967295\","
+	    "\"not_exported_to\":\"2001:db8::12\",\"restricted\":true}", &req, err, sizeof(err)), 0);
+	CHECK_EQ_INT(req.community_len, 12);
+	CHECK(req.community[8] == 0xff && req.community[11] == 0xff);
+	CHECK(req.has_not_exported_to && req.not_exported_to.family == AF_INET6 && req.restricted);
+}
+
+TEST(parse_show_routes_lookup_errors)
+{
+	check_parse_error("{\"command\":\"show routes\",\"community\":\"65536:1\"}", "is not a community");
+	check_parse_error("{\"command\":\"show routes\",\"community\":\"1:2:3:4\"}", "is not a community");
+	check_parse_error("{\"command\":\"show routes\",\"community\":\"1::3\"}", "is not a community");
+	check_parse_error("{\"command\":\"show routes\",\"community\":\"4294967296:1:1\"}", "is not a community");
+	check_parse_error("{\"command\":\"show routes\",\"community\":\"-1:1\"}", "is not a community");
+	check_parse_error("{\"command\":\"show routes\",\"family\":\"inet\"}", "expected ipv4 or ipv6");
+	check_parse_error("{\"command\":\"show routes\",\"origin_as\":-5}", "\"origin_as\" must be an integer");
+	check_parse_error("{\"command\":\"show routes\",\"match\":\"45.65.1.0/22\"}", "host bits set");
+	check_parse_error("{\"command\":\"show routes\",\"match\":\"45.65.0.0/22\",\"prefix\":\"45.65.0.0/22\"}",
+	    "exclude each other");
+	check_parse_error("{\"command\":\"show routes\",\"accepted\":true,\"rejected\":true}", "exclude each other");
+	check_parse_error("{\"command\":\"show routes\",\"not_exported_to\":\"rs1\"}", "is not an IPv4");
 }
 
 TEST(parse_neighbor_down)

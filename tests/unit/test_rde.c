@@ -705,3 +705,132 @@ TEST(policy_reload_refilters_stored_routes_without_session_reset)
 	CHECK_EQ_INT(collect(1, 300).announced, 1);
 	stop();
 }
+
+/* --- route queries (show routes) ------------------------------------------ */
+
+/* Runs a `show routes` request (JSON text) as the control path does --
+ * the listing comes in pieces, each asked for with a credit -- and
+ * returns the reply's text (malloc'd). */
+static char *query(const char *json)
+{
+	struct ctl_request req;
+	char err[256];
+	json_t *j = json_loads(json, 0, NULL);
+	CHECK(j && ctl_request_parse(j, &req, err, sizeof(err)) == 0);
+	json_decref(j);
+	struct ipc_msg *q = ipc_msg_new(IPC_CONTROL, 0, 0, &req, sizeof(req));
+	q->client = 7;
+	ipc_push(&in, q);
+	struct wbuf text = { 0 };
+	struct pollfd pfd = { .fd = to_main.efd, .events = POLLIN };
+	bool done = false;
+	while (!done && poll(&pfd, 1, 2000) > 0)
+		for (struct ipc_msg *m = ipc_take_all(&to_main), *n; m; m = n) {
+			n = m->next;
+			if (m->type == IPC_CONTROL && m->gen == CTL_PART_BYTES) {
+				struct ctl_bytes b;
+				memcpy(&b, m->body, sizeof(b));
+				wbuf_put(&text, b.data, b.len);
+				free(b.data);
+				done = b.last;
+				struct ipc_msg *c = ipc_msg_new(IPC_CONTROL_CREDIT, 0, 0, NULL, 0);
+				c->client = 7;
+				if (!done)
+					ipc_push(&in, c);
+				else
+					ipc_msg_free(c);
+			} else if (m->type == IPC_CONTROL) {
+				json_t *reply;
+				memcpy(&reply, m->body, sizeof(reply));
+				char *s = json_dumps(reply, JSON_COMPACT);
+				wbuf_put(&text, s, strlen(s));
+				free(s);
+				json_decref(reply);
+				done = true;
+			}
+			ipc_msg_free(m);
+		}
+	wbuf_put(&text, "", 1);
+	return (char *)text.data;
+}
+
+/* How many paths the listing shows (one JSON reply, or a route per line). */
+static int paths_listed(const char *reply)
+{
+	int n = 0;
+	for (const char *p = reply; (p = strstr(p, "\"neighbor\":")); p++)
+		n++;
+	return n;
+}
+
+static struct policy_global *policy_with_std_actions(void)
+{
+	struct policy_global *g = fixture_policy();
+	struct cfg_community c = { .std = (char *)"0:peer_as", .lrg = (char *)"rs_as:0:peer_as" };
+	comm_def_compile(&g->comm[CFG_COMM_DO_NOT_ANNOUNCE_TO_PEER], &c, g->rs_as);
+	g->scrub = xcalloc(CFG_COMM_COUNT, sizeof(*g->scrub));
+	for (int i = 0; i < CFG_COMM_COUNT; i++)       /* the route server's own */
+		if (!comm_def_empty(&g->comm[i]))
+			g->scrub[g->n_scrub++] = g->comm[i];
+	return g;
+}
+
+/* The looking glass's lookups: routes not exported to a member with the
+ * reason, the longest match of an address, by community, by origin AS,
+ * and the listing a route per line. */
+TEST(show_routes_finds_not_exported_routes_with_reason_and_looks_up_by_address_community_origin)
+{
+	start_with(policy_with_std_actions());
+	add_peer(0, 52001, "192.0.2.11");
+	add_peer(1, 52002, "192.0.2.12");
+	add_peer(2, 52003, "192.0.2.13");
+	peer_up(0, 1, false, false);
+	peer_up(1, 2, false, false);
+	peer_up(2, 3, false, false);
+	announce_with(0, 1, "45.65.0.0/22", 52001, "192.0.2.11", 0, 52002);   /* 0:52002 */
+	announce(2, 3, "45.65.8.0/22", 52003, "192.0.2.13", 0);
+	CHECK_EQ_INT(collect(2, 300).announced, 1);
+
+	char *r = query("{\"command\":\"show routes\",\"not_exported_to\":\"192.0.2.12\"}");
+	CHECK_EQ_INT(paths_listed(r), 1);
+	CHECK_CONTAINS(r, "\"prefix\":\"45.65.0.0/22\"");
+	CHECK_CONTAINS(r, "\"not_exported_reason\":\"do not announce to this member (action community)\"");
+	CHECK_CONTAINS(r, "\"not_exported_code\":1");
+	CHECK_CONTAINS(r, "\"export_control\":{\"not_to\":[52002]");
+	CHECK_CONTAINS(r, "\"0:52002\":\"do not announce to peer AS52002\"");
+	free(r);
+	r = query("{\"command\":\"show routes\",\"not_exported_to\":\"192.0.2.13\"}");
+	CHECK_EQ_INT(paths_listed(r), 0);
+	free(r);
+	r = query("{\"command\":\"show routes\",\"match\":\"45.65.2.9\"}");
+	CHECK_EQ_INT(paths_listed(r), 1);
+	CHECK_CONTAINS(r, "45.65.0.0/22");
+	free(r);
+	r = query("{\"command\":\"show routes\",\"match\":\"45.65.12.1\"}");
+	CHECK_EQ_INT(paths_listed(r), 0);
+	free(r);
+	r = query("{\"command\":\"show routes\",\"community\":\"0:52002\"}");
+	CHECK_EQ_INT(paths_listed(r), 1);
+	free(r);
+	r = query("{\"command\":\"show routes\",\"origin_as\":52003,\"family\":\"ipv4\"}");
+	CHECK_EQ_INT(paths_listed(r), 1);
+	CHECK_CONTAINS(r, "45.65.8.0/22");
+	free(r);
+	r = query("{\"command\":\"show routes\",\"family\":\"ipv6\"}");
+	CHECK_EQ_INT(paths_listed(r), 0);
+	free(r);
+	r = query("{\"command\":\"show routes\",\"lines\":true,\"accepted\":true}");
+	CHECK_EQ_INT(paths_listed(r), 2);
+	int lines = 0;
+	for (char *line = strtok(r, "\n"); line; line = strtok(NULL, "\n"), lines++) {
+		json_t *j = json_loads(line, 0, NULL);
+		CHECK(j != NULL);
+		json_decref(j);
+	}
+	CHECK_EQ_INT(lines, 3);             /* two routes, then the result */
+	free(r);
+	r = query("{\"command\":\"show routes\",\"not_exported_to\":\"192.0.2.99\"}");
+	CHECK_CONTAINS(r, "no such neighbor");
+	free(r);
+	stop();
+}

@@ -39,6 +39,12 @@ static int test_count;
 	fprintf(stderr, "  %s:%d: %s == \"%s\", expected \"%s\"\n", __FILE__, __LINE__, #a, _a ? _a : "(null)", _b ? _b : "(null)"); \
 	test_case_failed = 1; } } while (0)
 
+#define CHECK_CONTAINS(hay, needle) do { const char *_h = (hay); \
+	if (_h == NULL || strstr(_h, needle) == NULL) { \
+	fprintf(stderr, "  %s:%d: \"%s\" does not contain \"%s\"\n", __FILE__, __LINE__, \
+	    _h ? _h : "(null)", needle); \
+	test_case_failed = 1; } } while (0)
+
 static void test_alarm(int sig) { (void)sig; }
 
 /* Runs one test in a child; returns NULL if it passed, "" if it failed a
