@@ -37,9 +37,10 @@ uses_datasrc := lib bgp config rib data policy ipc
 uses_se      := lib bgp ipc ctl
 uses_rde     := lib bgp config rib data policy ipc ctl
 uses_mrt     := lib bgp
-uses_daemon  := lib bgp config rib data policy ipc ctl datasrc se rde mrt
+uses_http    := lib bgp ctl
+uses_daemon  := lib bgp config rib data policy ipc ctl datasrc se rde mrt http
 uses_ixpctl  := lib bgp ctl
-LAYERS := lib bgp config rib data policy ipc ctl datasrc se rde mrt daemon ixpctl
+LAYERS := lib bgp config rib data policy ipc ctl datasrc se rde mrt http daemon ixpctl
 # -I flags of directory $(1)
 includes = $(foreach d,$(1) $(uses_$(1)),-Isrc/$(d))
 ALL_INCLUDES := $(foreach d,$(LAYERS),-Isrc/$(d))
@@ -54,7 +55,7 @@ TOOL_DIRS := $(sort $(patsubst tools/%/,%,$(dir $(wildcard tools/*/*.c))))
 TOOLS    := $(patsubst tools/%.c,$(BUILD)/%,$(wildcard tools/*.c)) $(TOOL_DIRS:%=$(BUILD)/%)
 # What each program links beyond the library: ixpctl speaks JSON to the
 # control socket and needs nothing else (no YAML loader, no UPDATE codec).
-DAEMON_LIBS := -lyaml -ljansson -lpthread -ldl
+DAEMON_LIBS := -lyaml -ljansson -lmicrohttpd -lpthread -ldl
 IXPCTL_LIBS := -ljansson
 
 all: $(BUILD)/ixpd $(BUILD)/ixpctl $(TESTS) $(TOOLS)

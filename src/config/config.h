@@ -283,6 +283,13 @@ struct ixpd_config {
 	struct cfg_prefix_list bogons;   /* bogons_path's `bogons:` entries */
 	bool communities_defaults;   /* fill unset cfg.communities (default true) */
 	struct {
+		struct cfg_str_list listen;  /* "ADDRESS:PORT"; none: no HTTP server */
+		uint32_t max_clients;        /* connections at once */
+		uint32_t max_clients_per_address;
+		uint32_t requests_per_second, burst;  /* per client address */
+		uint32_t timeout;            /* seconds a connection may stall */
+	} http;
+	struct {
 		struct cfg_str_list rtr;     /* "host:port" RTR caches, preferred first */
 		char *vrp_file;              /* JSON export; or cfg.rpki_roas's local path */
 		uint32_t refresh;            /* seconds between vrp_file reads */

@@ -131,6 +131,7 @@ enum {
 	F_PATH = 1 << 8,          /* string list of file names */
 	F_HOST_PORT = 1 << 9,     /* string list of "host:port" */
 	F_URL = 1 << 10,          /* word that is an http(s) URL */
+	F_ADDR_PORT = 1 << 11,    /* string list of "ADDRESS:PORT", "[IPv6 ADDRESS]:PORT" */
 	F_REJECT_CODES = 1 << 11, /* community map keyed by reject codes */
 };
 

@@ -99,6 +99,12 @@ const struct opt opts[] = {
 	{ "peeringdb.api_key", .type = &t_secret, IXPD(peeringdb.api_key), YES },
 	{ "peeringdb.file", .type = &t_path, IXPD(peeringdb.file), YES },
 	{ "peeringdb.refresh", U32(60, 2592000, CFG_DEFAULT_PEERINGDB_REFRESH), IXPD(peeringdb.refresh), YES },
+	{ "http.listen", STR_LIST(NULL), .flags = F_ADDR_PORT, IXPD(http.listen), YES },
+	{ "http.max_clients", U32(1, 1000, 32), IXPD(http.max_clients), YES },
+	{ "http.max_clients_per_address", U32(1, 1000, 8), IXPD(http.max_clients_per_address), YES },
+	{ "http.requests_per_second", U32(1, 100000, 20), IXPD(http.requests_per_second), YES },
+	{ "http.burst", U32(1, 100000, 40), IXPD(http.burst), YES },
+	{ "http.timeout", U32(1, 3600, 30), IXPD(http.timeout), YES },
 
 	/* the bogons file: arouteserver's bogons.yml format */
 	{ "bogons", .type = &t_prefix_list, .sub = S_PREFIX, .scope = S_BOGONS, .base = B_CONFIG,

@@ -630,6 +630,11 @@ static int parse_str_list(struct ctx *c, const struct opt *o, const struct ynode
 		if ((o->flags & F_HOST_PORT) && !host_port_valid(s))
 			return fail_at(c, it->line, o->path,
 			    "expected \"host:port\", \"[IPv6 address]:port\" or a host name, got '%s'", s);
+		struct ip_addr a;
+		uint16_t port;
+		if ((o->flags & F_ADDR_PORT) && ip_addr_port_parse(s, &a, &port) < 0)
+			return fail_at(c, it->line, o->path,
+			    "expected \"ADDRESS:PORT\" or \"[IPv6 ADDRESS]:PORT\", got '%s'", s);
 	}
 	return 0;
 }

@@ -918,3 +918,34 @@ enum ctl_reply_status ctl_reply_check(const json_t *reply, const json_t **result
 		*error = "the server reported a failure without a reason";
 	return CTL_REPLY_ERROR;
 }
+
+int ctl_channel_connect(int channel, char *err, size_t errlen)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		errbuf_set(err, errlen, "control channel: %s", strerror(errno));
+		return -1;
+	}
+	char one = 0;
+	union { struct cmsghdr h; char buf[CMSG_SPACE(sizeof(int))]; } u;
+	memset(&u, 0, sizeof(u));
+	struct iovec iov = { &one, 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+		.msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &sv[1], sizeof(int));
+	ssize_t n;
+	while ((n = sendmsg(channel, &mh, MSG_NOSIGNAL)) < 0 && errno == EINTR)
+		;
+	int saved = errno;
+	close(sv[1]);                /* the server has its own reference now */
+	if (n < 0) {
+		close(sv[0]);
+		errbuf_set(err, errlen, "control channel: %s", strerror(saved));
+		return -1;
+	}
+	return sv[0];
+}

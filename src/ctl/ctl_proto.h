@@ -125,6 +125,11 @@ json_t *ctl_recv(int fd, size_t max, int timeout_ms, bool stop_at_newline,
  * or shut down fd.  Returns 0, or -1 with a message in err. */
 int ctl_send(int fd, const json_t *msg, int timeout_ms, char *err, size_t errlen);
 
+/* Client side, inside the daemon: a new connection to the control server
+ * through its local channel (control_local_channel), used like one to its
+ * socket.  Thread-safe.  Returns the fd (blocking), or -1 with err. */
+int ctl_channel_connect(int channel, char *err, size_t errlen);
+
 /* {"ok": true, "result": result}; steals the reference to result (NULL
  * means an empty object).  Returns NULL only when out of memory. */
 json_t *ctl_reply_ok(json_t *result);

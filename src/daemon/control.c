@@ -2,6 +2,7 @@
 #include "control.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +90,7 @@ static int listen_unix(const char *path, mode_t mode, char *err, size_t errlen)
 int control_open(struct control *ctl, const char *path, const char *ro_path, char *err, size_t errlen)
 {
 	ctl->ro_listen_fd = -1;
+	ctl->channel_fd = -1;
 	if ((ctl->listen_fd = listen_unix(path, 0660, err, errlen)) < 0)
 		return -1;
 	ctl->path = xstrdup(path);
@@ -99,6 +101,9 @@ int control_open(struct control *ctl, const char *path, const char *ro_path, cha
 	}
 	return 0;
 }
+
+/* poll entries before the clients': the two sockets and the local channel */
+#define LISTENERS 3
 
 /* --- clients ----------------------------------------------------------------- */
 
@@ -155,11 +160,36 @@ static void queue_reply(struct ctl_client *c, json_t *reply)
 	c->state = CL_CLOSING;
 }
 
+/* A connection handed over the local channel (ctl_channel_connect). */
+static int adopt(int chan)
+{
+	char data[1];
+	union { struct cmsghdr h; char buf[CMSG_SPACE(sizeof(int))]; } u;
+	struct iovec iov = { data, sizeof(data) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+		.msg_controllen = sizeof(u.buf) };
+	ssize_t n = recvmsg(chan, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+	struct cmsghdr *cm = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL;
+	if (!cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS ||
+	    cm->cmsg_len != CMSG_LEN(sizeof(int))) {
+		if (n < 0 && errno != EAGAIN && errno != EINTR)
+			log_warn("control: local channel: %s", strerror(errno));
+		return -1;
+	}
+	int fd;
+	memcpy(&fd, CMSG_DATA(cm), sizeof(fd));
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static void accept_client(struct control *ctl, int lfd, bool read_only)
 {
-	int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	int fd = lfd == ctl->channel_fd ? adopt(lfd) : accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (fd < 0) {
-		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+		if (lfd != ctl->channel_fd && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 			log_warn("control: accept: %s", strerror(errno));
 		return;
 	}
@@ -286,6 +316,8 @@ size_t control_pollfds(const struct control *ctl, struct pollfd *pfd, size_t max
 		pfd[n++] = (struct pollfd){ .fd = ctl->listen_fd, .events = POLLIN };
 	if (n < max)
 		pfd[n++] = (struct pollfd){ .fd = ctl->ro_listen_fd, .events = POLLIN };
+	if (n < max)
+		pfd[n++] = (struct pollfd){ .fd = ctl->channel_fd, .events = POLLIN };
 	for (size_t k = 0; k < ctl->nclients && n < max; k++) {
 		const struct ctl_client *c = ctl->clients[k];
 		short ev = c->state == CL_READING ? POLLIN : c->head ? POLLOUT : 0;
@@ -297,9 +329,9 @@ size_t control_pollfds(const struct control *ctl, struct pollfd *pfd, size_t max
 void control_events(struct control *ctl, const struct pollfd *pfd, size_t n)
 {
 	uint64_t now = now_ms();
-	/* clients first: pfd[2 + k] is client k as control_pollfds listed them */
-	for (size_t i = n; i-- > 2;) {
-		size_t k = i - 2;
+	/* clients first: pfd[LISTENERS + k] is client k as control_pollfds listed them */
+	for (size_t i = n; i-- > LISTENERS;) {
+		size_t k = i - LISTENERS;
 		if (k >= ctl->nclients || ctl->clients[k]->fd != pfd[i].fd)
 			continue;
 		struct ctl_client *c = ctl->clients[k];
@@ -324,6 +356,20 @@ void control_events(struct control *ctl, const struct pollfd *pfd, size_t n)
 		accept_client(ctl, ctl->listen_fd, false);
 	if (n > 1 && ctl->ro_listen_fd >= 0 && (pfd[1].revents & POLLIN))
 		accept_client(ctl, ctl->ro_listen_fd, true);
+	if (n > 2 && ctl->channel_fd >= 0 && (pfd[2].revents & POLLIN))
+		accept_client(ctl, ctl->channel_fd, true);
+}
+
+int control_local_channel(struct control *ctl, char *err, size_t errlen)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		snprintf(err, errlen, "control: local channel: %s", strerror(errno));
+		return -1;
+	}
+	fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
+	ctl->channel_fd = sv[0];
+	return sv[1];
 }
 
 int control_timeout_ms(const struct control *ctl)
@@ -424,6 +470,8 @@ void control_close(struct control *ctl)
 		close(ctl->ro_listen_fd);
 		unlink(ctl->ro_path);
 	}
+	if (ctl->channel_fd >= 0)
+		close(ctl->channel_fd);
 	free(ctl->path);
 	free(ctl->ro_path);
 }

@@ -20,6 +20,9 @@
 #include "ipc.h"
 
 #define CTL_MAX_CLIENTS 64
+/* poll entries control_pollfds may fill: the listeners, the local
+ * channel, the clients */
+#define CTL_POLLFDS (3 + CTL_MAX_CLIENTS)
 #define CTL_REQUEST_TIMEOUT_MS 5000
 #define CTL_WRITE_TIMEOUT_MS 30000
 
@@ -28,6 +31,7 @@ struct ctl_client;
 struct control {
 	int listen_fd;               /* read-write socket */
 	int ro_listen_fd;            /* read-only socket, or -1 */
+	int channel_fd;              /* local channel (read-only clients), or -1 */
 	char *path, *ro_path;
 	struct ipc_queue *to_se, *to_rde;
 	/* the daemon answers these itself */
@@ -43,6 +47,10 @@ struct control {
  * the read-only one (mode 0666). */
 int control_open(struct control *ctl, const char *path, const char *ro_path, char *err, size_t errlen);
 void control_close(struct control *ctl);
+/* Opens the local channel: the daemon's own read-only clients (the HTTP
+ * server) connect through the returned fd with ctl_channel_connect(), no
+ * socket file involved.  Returns the fd for them, or -1 with err. */
+int control_local_channel(struct control *ctl, char *err, size_t errlen);
 
 /* The event loop's view: control_pollfds fills at most max entries (the
  * listeners, then one per client) and returns how many; control_events

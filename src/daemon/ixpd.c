@@ -20,13 +20,13 @@
 #include "control.h"
 #include "datasrc.h"
 #include "hash.h"
+#include "http.h"
 #include "peeringdb.h"
 #include "log.h"
 #include "rde.h"
 #include "se.h"
+#include "version.h"
 #include "xalloc.h"
-
-#define IXPD_VERSION "0.1.0"
 
 /* Peer ids are stable for the life of the process: a member keeps its id
  * across reloads (matched by address) and ids are never reused, so a late
@@ -48,6 +48,7 @@ struct daemon {
 	struct control ctl;
 	struct datasrc *data;
 	struct pdb *pdb;             /* PeeringDB data, or NULL */
+	struct http_server *http;    /* or NULL: http.listen is empty */
 	int64_t started, last_reload;
 };
 
@@ -156,6 +157,19 @@ static const char *ids_exhausted(const struct daemon *d, const struct ixpd_confi
 }
 
 /* What a reload cannot change without restarting the daemon. */
+static bool http_differs(const struct ixpd_config *a, const struct ixpd_config *b)
+{
+	if (a->http.listen.n != b->http.listen.n || a->http.max_clients != b->http.max_clients ||
+	    a->http.max_clients_per_address != b->http.max_clients_per_address ||
+	    a->http.requests_per_second != b->http.requests_per_second || a->http.burst != b->http.burst ||
+	    a->http.timeout != b->http.timeout)
+		return true;
+	for (int i = 0; i < a->http.listen.n; i++)
+		if (strcmp(a->http.listen.v[i], b->http.listen.v[i]) != 0)
+			return true;
+	return false;
+}
+
 static const char *needs_restart(const struct ixpd_config *a, const struct ixpd_config *b)
 {
 	if (a->rs_as != b->rs_as)
@@ -172,7 +186,7 @@ static const char *needs_restart(const struct ixpd_config *a, const struct ixpd_
 	if (!a->control_socket_ro != !b->control_socket_ro ||
 	    (a->control_socket_ro && strcmp(a->control_socket_ro, b->control_socket_ro) != 0))
 		return "control_socket_read_only";
-	return NULL;
+	return http_differs(a, b) ? "http" : NULL;
 }
 
 /* What the import policy runs without, said once at start and reload. */
@@ -220,6 +234,25 @@ static struct pdb *load_pdb(const struct ixpd_config *cfg)
 static void post_global_policy(struct daemon *d, struct policy_global *g)
 {
 	ipc_push(&d->q_rde, ipc_msg_new(IPC_POLICY_GLOBAL, 0, 0, &g, sizeof(g)));
+}
+
+/* The HTTP server, if http.listen asks for one: a client of the control
+ * server through its local channel, bound now (before any privilege
+ * is dropped). */
+static int start_http(struct daemon *d, char *err, size_t errlen)
+{
+	const struct ixpd_config *cfg = d->cfg;
+	if (cfg->http.listen.n == 0)
+		return 0;
+	int chan = control_local_channel(&d->ctl, err, errlen);
+	if (chan < 0)
+		return -1;
+	struct http_settings hs = { .listen = cfg->http.listen.v, .nlisten = (size_t)cfg->http.listen.n,
+		.max_clients = cfg->http.max_clients, .max_per_address = cfg->http.max_clients_per_address,
+		.rate = cfg->http.requests_per_second, .burst = cfg->http.burst, .timeout_s = cfg->http.timeout,
+		.ctl_channel = chan };
+	d->http = http_start(&hs, err, errlen);
+	return d->http ? 0 : -1;
 }
 
 static json_t *reload(void *arg, char *err, size_t errlen)
@@ -357,6 +390,10 @@ static int run(struct daemon *d)
 		log_err("%s", err);
 		return 1;
 	}
+	if (start_http(d, err, sizeof(err)) < 0) {
+		log_err("%s", err);
+		return 1;
+	}
 	d->pdb = load_pdb(d->cfg);
 	struct policy_global *g = policy_global_build(d->cfg, d->pdb, err, sizeof(err));
 	if (!g) {
@@ -383,8 +420,8 @@ static int run(struct daemon *d)
 	    d->cfg->rs_as, d->cfg->n_members, d->cfg->control_socket);
 	for (bool running = true; running;) {
 		/* the signals, the queue, then the control sockets and clients */
-		struct pollfd pfd[2 + 2 + CTL_MAX_CLIENTS] = { { sfd, POLLIN, 0 }, { d->q_main.efd, POLLIN, 0 } };
-		size_t nctl = control_pollfds(&d->ctl, pfd + 2, 2 + CTL_MAX_CLIENTS);
+		struct pollfd pfd[2 + CTL_POLLFDS] = { { sfd, POLLIN, 0 }, { d->q_main.efd, POLLIN, 0 } };
+		size_t nctl = control_pollfds(&d->ctl, pfd + 2, CTL_POLLFDS);
 		if (poll(pfd, 2 + nctl, control_timeout_ms(&d->ctl)) < 0 && errno != EINTR) {
 			log_err("poll: %s", strerror(errno));
 			break;
@@ -411,6 +448,7 @@ static int run(struct daemon *d)
 		control_events(&d->ctl, pfd + 2, nctl);
 	}
 	log_info("shutting down");
+	http_stop(d->http);
 	datasrc_stop(d->data);
 	se_stop(&d->se);
 	rde_stop(&d->rde);

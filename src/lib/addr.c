@@ -78,3 +78,29 @@ void ip_addr_from_sockaddr(const struct sockaddr_storage *ss, struct ip_addr *a)
 		a->u.v6 = *v6;
 	}
 }
+
+int ip_addr_port_parse(const char *text, struct ip_addr *out, uint16_t *port)
+{
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *colon = text[0] == '[' ? strstr(text, "]:") : strrchr(text, ':');
+	if (!colon || (text[0] != '[' && strchr(text, ':') != colon))
+		return -1;
+	size_t hlen = text[0] == '[' ? (size_t)(colon - text - 1) : (size_t)(colon - text);
+	const char *digits = colon + (text[0] == '[' ? 2 : 1);
+	if (hlen == 0 || hlen >= sizeof(host) || !*digits || strlen(digits) > 5)
+		return -1;
+	unsigned long v = 0;
+	for (const char *c = digits; *c; c++) {
+		if (*c < '0' || *c > '9')
+			return -1;
+		v = v * 10 + (unsigned long)(*c - '0');
+	}
+	memcpy(host, text + (text[0] == '['), hlen);
+	host[hlen] = '\0';
+	struct ip_addr a;
+	if (v == 0 || v > 65535 || ip_addr_parse(host, &a) < 0 || (text[0] == '[') != (a.family == AF_INET6))
+		return -1;
+	*out = a;
+	*port = (uint16_t)v;
+	return 0;
+}

@@ -20,6 +20,9 @@ struct ip_addr {
 
 /* 0, or -1 if text is not an IPv4/IPv6 address (out untouched). */
 int ip_addr_parse(const char *text, struct ip_addr *out);
+/* "192.0.2.1:8080" or "[2001:db8::1]:8080" (the port is required,
+ * 1..65535).  0, or -1 if text is not one. */
+int ip_addr_port_parse(const char *text, struct ip_addr *out, uint16_t *port);
 /* Returns buf; "" if len is too small. */
 const char *ip_addr_str(const struct ip_addr *addr, char *buf, size_t len);
 bool ip_addr_equal(const struct ip_addr *a, const struct ip_addr *b);

@@ -168,7 +168,11 @@ static json_t *neighbor_json(const struct session *s)
 	json_object_set_new(msgs, "sent", json_integer((json_int_t)s->stats.msgs_out));
 	json_object_set_new(msgs, "updates_received", json_integer((json_int_t)s->stats.updates_in));
 	json_object_set_new(msgs, "updates_sent", json_integer((json_int_t)s->stats.updates_out));
+	json_object_set_new(msgs, "notifications_received", json_integer((json_int_t)s->stats.notifications_in));
+	json_object_set_new(msgs, "notifications_sent", json_integer((json_int_t)s->stats.notifications_out));
 	json_object_set_new(o, "messages", msgs);
+	json_object_set_new(o, "established_count", json_integer((json_int_t)s->stats.established));
+	json_object_set_new(o, "output_queue_bytes", json_integer(s->conn[0] ? (json_int_t)s->conn[0]->oq_bytes : 0));
 	return o;
 }
 

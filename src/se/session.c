@@ -122,6 +122,7 @@ static void send_notification(struct session *s, struct conn *c, const struct bg
 {
 	struct wbuf w = { 0 };
 	bgp_notification_encode(&w, n);
+	s->stats.notifications_out++;
 	conn_send_bytes(s, c, &w);
 	wbuf_free(&w);
 }
@@ -426,6 +427,7 @@ static void become_established(struct session *s, struct conn *c, uint64_t now)
 	}
 	negotiate(s, &c->peer_open);
 	c->state = FSM_ESTABLISHED;
+	s->stats.established++;
 	c->hold_deadline = s->hold_time ? now + (uint64_t)s->hold_time * 1000 : 0;
 	c->keepalive_due = s->keepalive ? now + (uint64_t)s->keepalive * 1000 : 0;
 	static uint32_t next_gen;     /* unique across sessions and reloads */
@@ -514,6 +516,7 @@ static int handle_message(struct session *s, struct conn *c, uint8_t type, const
 		}
 		break;
 	case BGP_NOTIFICATION:
+		s->stats.notifications_in++;
 		on_notification(s, c, body, len, now);
 		return -1;
 	case BGP_UPDATE:

@@ -51,6 +51,8 @@ struct session_env {
 
 struct session_stats {
 	uint64_t msgs_in, msgs_out, updates_in, updates_out;
+	uint64_t notifications_in, notifications_out;
+	uint64_t established;        /* times the session came up */
 };
 
 struct session {

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: ISC */
+/* metrics: /metrics in the Prometheus text exposition format 0.0.4 --
+ * names with the ixpd_ prefix and base units, counters ending in _total,
+ * label values escaped (a member's description may hold anything), per
+ * neighbour series labelled peer and peer_as, free text only in
+ * ixpd_peer_info.  Made from `show status` and `show neighbors` at each
+ * scrape; checked with `promtool check metrics` in the tests. */
+#include <stdio.h>
+#include <string.h>
+
+#include "http_int.h"
+#include "version.h"
+
+static void family(struct http_job *j, const char *name, const char *type, const char *help)
+{
+	job_printf(j, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* A label value, escaped as the format asks: \\, \" and \n. */
+static void label_value(struct http_job *j, const char *v)
+{
+	job_put(j, "\"");
+	for (const char *c = v ? v : ""; *c; c++) {
+		if (*c == '\\' || *c == '"')
+			job_printf(j, "\\%c", *c);
+		else if (*c == '\n')
+			job_put(j, "\\n");
+		else
+			job_printf(j, "%c", *c);
+	}
+	job_put(j, "\"");
+}
+
+static json_int_t field(const json_t *o, const char *a, const char *b)
+{
+	const json_t *v = json_object_get(o, a);
+	return json_integer_value(b ? json_object_get(v, b) : v);
+}
+
+/* name{peer="..",peer_as=".."[,extra] value */
+static void peer_sample(struct http_job *j, const char *name, const json_t *n, const char *extra, json_int_t v)
+{
+	job_printf(j, "%s{peer=", name);
+	label_value(j, json_string_value(json_object_get(n, "address")));
+	job_printf(j, ",peer_as=\"%lld\"%s%s} %lld\n", (long long)field(n, "asn", NULL), extra ? "," : "",
+	    extra ? extra : "", (long long)v);
+}
+
+static const char *afi_label(const json_t *n)
+{
+	const char *a = json_string_value(json_object_get(n, "address"));
+	return a && strchr(a, ':') ? "afi=\"ipv6\"" : "afi=\"ipv4\"";
+}
+
+static void peer_metrics(struct http_job *j, const json_t *neighbors)
+{
+	static const char *const states[] = { "Idle", "Connect", "Active", "OpenSent", "OpenConfirm", "Established" };
+	size_t i;
+	const json_t *n;
+	family(j, "ixpd_peer_info", "gauge", "A neighbour's description (value 1).");
+	json_array_foreach(neighbors, i, n) {
+		job_put(j, "ixpd_peer_info{peer=");
+		label_value(j, json_string_value(json_object_get(n, "address")));
+		job_printf(j, ",peer_as=\"%lld\",description=", (long long)field(n, "asn", NULL));
+		label_value(j, json_string_value(json_object_get(n, "description")));
+		job_put(j, "} 1\n");
+	}
+	family(j, "ixpd_peer_up", "gauge", "1 if the BGP session is Established.");
+	json_array_foreach(neighbors, i, n)
+		peer_sample(j, "ixpd_peer_up", n, NULL,
+		    strcmp(json_string_value(json_object_get(n, "state")) ? json_string_value(json_object_get(n, "state")) : "",
+		    "Established") == 0);
+	family(j, "ixpd_peer_state", "gauge", "The BGP FSM state (one series per state, 1 for the current one).");
+	json_array_foreach(neighbors, i, n) {
+		const char *st = json_string_value(json_object_get(n, "state"));
+		for (size_t k = 0; k < sizeof(states) / sizeof(states[0]); k++) {
+			char extra[40];
+			snprintf(extra, sizeof(extra), "state=\"%s\"", states[k]);
+			for (char *c = extra + 7; *c; c++)
+				*c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+			peer_sample(j, "ixpd_peer_state", n, extra, st && strcmp(st, states[k]) == 0);
+		}
+	}
+	family(j, "ixpd_peer_admin_down", "gauge", "1 if the operator took the session down.");
+	json_array_foreach(neighbors, i, n)
+		peer_sample(j, "ixpd_peer_admin_down", n, NULL, json_is_true(json_object_get(n, "admin_down")));
+	family(j, "ixpd_peer_last_state_change_timestamp_seconds", "gauge", "When the session entered its state.");
+	json_array_foreach(neighbors, i, n)
+		peer_sample(j, "ixpd_peer_last_state_change_timestamp_seconds", n, NULL, field(n, "since", NULL));
+	static const struct { const char *name, *key, *help; } prefixes[] = {
+		{ "ixpd_peer_prefixes_received", "received", "Paths received (accepted and filtered)." },
+		{ "ixpd_peer_prefixes_accepted", "accepted", "Paths the import policy accepted." },
+		{ "ixpd_peer_prefixes_filtered", "rejected", "Paths the import policy rejected." },
+		{ "ixpd_peer_prefixes_advertised", "exported", "Prefixes (paths with ADD-PATH) advertised to it." },
+	};
+	for (size_t k = 0; k < sizeof(prefixes) / sizeof(prefixes[0]); k++) {
+		family(j, prefixes[k].name, "gauge", prefixes[k].help);
+		json_array_foreach(neighbors, i, n)
+			peer_sample(j, prefixes[k].name, n, afi_label(n), field(n, "routes", prefixes[k].key));
+	}
+	static const struct { const char *name, *key, *help; } counters[] = {
+		{ "ixpd_peer_messages_received_total", "received", "BGP messages received." },
+		{ "ixpd_peer_messages_sent_total", "sent", "BGP messages sent." },
+		{ "ixpd_peer_updates_received_total", "updates_received", "UPDATE messages received." },
+		{ "ixpd_peer_updates_sent_total", "updates_sent", "UPDATE messages sent." },
+		{ "ixpd_peer_notifications_received_total", "notifications_received", "NOTIFICATION messages received." },
+		{ "ixpd_peer_notifications_sent_total", "notifications_sent", "NOTIFICATION messages sent." },
+	};
+	for (size_t k = 0; k < sizeof(counters) / sizeof(counters[0]); k++) {
+		family(j, counters[k].name, "counter", counters[k].help);
+		json_array_foreach(neighbors, i, n)
+			peer_sample(j, counters[k].name, n, NULL, field(n, "messages", counters[k].key));
+	}
+	family(j, "ixpd_peer_established_total", "counter", "Times the session became Established.");
+	json_array_foreach(neighbors, i, n)
+		peer_sample(j, "ixpd_peer_established_total", n, NULL, field(n, "established_count", NULL));
+	family(j, "ixpd_peer_output_queue_bytes", "gauge", "Bytes queued for the neighbour, not yet written.");
+	json_array_foreach(neighbors, i, n)
+		peer_sample(j, "ixpd_peer_output_queue_bytes", n, NULL, field(n, "output_queue_bytes", NULL));
+}
+
+static void gauge(struct http_job *j, const char *name, const char *help, json_int_t v)
+{
+	family(j, name, "gauge", help);
+	job_printf(j, "%s %lld\n", name, (long long)v);
+}
+
+static void daemon_metrics(struct http_job *j, const json_t *st)
+{
+	family(j, "ixpd_build_info", "gauge", "ixpd's version (value 1).");
+	job_printf(j, "ixpd_build_info{version=\"%s\"} 1\n", IXPD_VERSION);
+	gauge(j, "process_start_time_seconds", "When ixpd started (Unix time).", field(st, "started", NULL));
+	gauge(j, "ixpd_config_last_reload_success_timestamp_seconds", "When the configuration was last loaded.",
+	    field(st, "last_reload", NULL));
+	gauge(j, "ixpd_neighbors_configured", "Neighbours in the configuration.", field(st, "neighbors", "configured"));
+	gauge(j, "ixpd_neighbors_established", "Neighbours with an Established session.",
+	    field(st, "neighbors", "established"));
+	gauge(j, "ixpd_rib_prefixes", "Prefixes in the RIB.", field(st, "routes", "prefixes"));
+	gauge(j, "ixpd_rib_paths", "Paths in the RIB (all members' Adj-RIBs-In).", field(st, "routes", "paths"));
+	gauge(j, "ixpd_rib_paths_filtered", "Paths the import policy rejected (kept for the looking glass).",
+	    field(st, "routes", "rejected"));
+	gauge(j, "ixpd_rib_attribute_sets", "Distinct attribute sets.", field(st, "routes", "attribute_sets"));
+	family(j, "ixpd_memory_bytes", "gauge", "Memory held, by pool.");
+	job_printf(j, "ixpd_memory_bytes{pool=\"rib\"} %lld\n", (long long)field(st, "routes", "memory_bytes"));
+	const json_t *pd = json_object_get(st, "policy_data");
+	gauge(j, "ixpd_rpki_vrps", "Validated ROA payloads the import policy uses.", field(pd, "vrps", NULL));
+	if (json_object_get(pd, "rtr_connected"))
+		gauge(j, "ixpd_rpki_cache_up", "1 if the RTR cache session is up.",
+		    json_is_true(json_object_get(pd, "rtr_connected")));
+	gauge(j, "ixpd_irr_as_set_lists", "IRR AS-SET expansions loaded.", field(pd, "irr_as_set_lists", NULL));
+}
+
+static void http_metrics(struct http_job *j)
+{
+	static const char *const pages[] = { "lg", "birdwatcher", "metrics", "style", "invalid" };
+	struct http_stats s;
+	http_stats_get(j->srv, &s);
+	family(j, "ixpd_http_requests_total", "counter", "HTTP requests by endpoint.");
+	for (size_t k = 0; k < 5; k++)
+		job_printf(j, "ixpd_http_requests_total{endpoint=\"%s\"} %llu\n", pages[k],
+		    (unsigned long long)s.requests[k]);
+	family(j, "ixpd_http_responses_total", "counter", "HTTP responses by status class.");
+	for (size_t k = 1; k < 6; k++)
+		job_printf(j, "ixpd_http_responses_total{code=\"%zuxx\"} %llu\n", k,
+		    (unsigned long long)s.responses_by_class[k]);
+	family(j, "ixpd_http_rate_limited_total", "counter", "HTTP requests refused by the rate limit.");
+	job_printf(j, "ixpd_http_rate_limited_total %llu\n", (unsigned long long)s.rate_limited);
+	family(j, "ixpd_http_response_bytes_total", "counter", "Bytes of HTTP response bodies sent.");
+	job_printf(j, "ixpd_http_response_bytes_total %llu\n", (unsigned long long)s.bytes_sent);
+}
+
+static int metrics_begin(struct http_job *j)
+{
+	json_t *st = job_query(j, json_pack("{s:s}", "command", "show status"));
+	json_t *nb = st ? job_query(j, json_pack("{s:s}", "command", "show neighbors")) : NULL;
+	if (!nb) {
+		json_decref(st);
+		return 503;
+	}
+	daemon_metrics(j, st);
+	peer_metrics(j, json_object_get(nb, "neighbors"));
+	http_metrics(j);
+	json_decref(st);
+	json_decref(nb);
+	j->done = true;
+	return 200;
+}
+
+static void metrics_error(struct http_job *j, const char *message)
+{
+	job_printf(j, "# ixpd: %s\n", message);
+}
+
+const struct http_page metrics_page = {
+	.content_type = "text/plain; version=0.0.4; charset=utf-8",
+	.begin = metrics_begin,
+	.error = metrics_error,
+};
