@@ -52,6 +52,14 @@ void http_protocol_id(const struct ip_addr *a, char *id)
 {
 	char text[INET6_ADDRSTRLEN];
 	ip_addr_str(a, text, sizeof(text));
+	if (a->family == AF_INET6 && strchr(text, '.')) {
+		/* "::ffff:192.0.2.1" would read back as another address: the
+		 * eight groups instead */
+		const uint8_t *b = a->u.v6.s6_addr;
+		snprintf(text, sizeof(text), "%x:%x:%x:%x:%x:%x:%x:%x", b[0] << 8 | b[1], b[2] << 8 | b[3],
+		    b[4] << 8 | b[5], b[6] << 8 | b[7], b[8] << 8 | b[9], b[10] << 8 | b[11], b[12] << 8 | b[13],
+		    b[14] << 8 | b[15]);
+	}
 	id[0] = 'N';
 	size_t i = 0;
 	for (; text[i] && i < HTTP_ARG_MAX - 1; i++)
