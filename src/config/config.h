@@ -283,6 +283,12 @@ struct ixpd_config {
 	struct cfg_prefix_list bogons;   /* bogons_path's `bogons:` entries */
 	bool communities_defaults;   /* fill unset cfg.communities (default true) */
 	struct {
+		char *dir;                   /* where the MRT archive goes; NULL: no archive */
+		uint32_t rib_interval;       /* seconds between RIB dumps; 0: none */
+		uint32_t updates_interval;   /* seconds an update log covers; 0: no update log */
+		uint32_t keep;               /* files of each kind kept */
+	} mrt;
+	struct {
 		struct cfg_str_list listen;  /* "ADDRESS:PORT"; none: no HTTP server */
 		uint32_t max_clients;        /* connections at once */
 		uint32_t max_clients_per_address;

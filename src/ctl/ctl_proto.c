@@ -79,12 +79,13 @@ enum {
 	ARG_COMMUNITY = 1u << 14,
 	ARG_ORIGIN_AS = 1u << 15,
 	ARG_LINES = 1u << 16,
+	ARG_FILE = 1u << 17,
 };
 
 /* Indexed by bit number of the ARG_ flags. */
 static const char *const arg_names[] = { "address", "prefix", "neighbor", "all", "rejected", "message",
 	"graceful", "limit", "after", "accepted", "family", "match", "not_exported_to", "restricted",
-	"community", "origin_as", "lines" };
+	"community", "origin_as", "lines", "file" };
 #define ROUTE_ARGS (ARG_PREFIX | ARG_NEIGHBOR | ARG_ALL | ARG_REJECTED | ARG_LIMIT | ARG_AFTER | \
 	ARG_ACCEPTED | ARG_FAMILY | ARG_MATCH | ARG_NOT_EXPORTED_TO | ARG_RESTRICTED | ARG_COMMUNITY | \
 	ARG_ORIGIN_AS | ARG_LINES)
@@ -103,6 +104,7 @@ static const struct command_spec {
 	[CTL_CMD_NEIGHBOR_UP] = { "neighbor up", ARG_ADDRESS, ARG_ADDRESS },
 	[CTL_CMD_NEIGHBOR_REFRESH] = { "neighbor refresh", ARG_ADDRESS, ARG_ADDRESS },
 	[CTL_CMD_RELOAD] = { "reload", 0, 0 },
+	[CTL_CMD_DUMP_RIB] = { "dump rib", ARG_FILE, ARG_FILE },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -300,6 +302,13 @@ static int parse_arg(unsigned arg, const json_t *value, struct ctl_request *out,
 		return parse_addr(text, &out->not_exported_to, err, errlen);
 	case ARG_COMMUNITY:
 		return parse_community(text, out, err, errlen);
+	case ARG_FILE:
+		if (text[0] != '/' || strlen(text) >= sizeof(out->file) || json_string_length(value) != strlen(text)) {
+			errbuf_set(err, errlen, "file: an absolute path of at most %zu bytes", sizeof(out->file) - 1);
+			return -1;
+		}
+		strcpy(out->file, text);
+		return 0;
 	default:
 		return parse_message(value, out->message, err, errlen);
 	}
@@ -414,9 +423,9 @@ static int match_keyword(const char *word, const struct keyword *kw, size_t n,
 
 #define N_KW(kw) (sizeof(kw) / sizeof((kw)[0]))
 
-enum { TOP_SHOW, TOP_NEIGHBOR, TOP_RELOAD };
+enum { TOP_SHOW, TOP_NEIGHBOR, TOP_RELOAD, TOP_DUMP };
 static const struct keyword top_words[] = {
-	{ "show", TOP_SHOW }, { "neighbor", TOP_NEIGHBOR }, { "reload", TOP_RELOAD },
+	{ "show", TOP_SHOW }, { "neighbor", TOP_NEIGHBOR }, { "reload", TOP_RELOAD }, { "dump", TOP_DUMP },
 };
 
 enum { SHOW_STATUS, SHOW_NEIGHBORS, SHOW_ROUTES };
@@ -636,6 +645,26 @@ static json_t *build_show(int argc, char *const argv[], char *err, size_t errlen
 	}
 }
 
+/* dump rib FILE: a relative FILE is taken from ixpctl's directory (the
+ * daemon's is not the user's). */
+static json_t *build_dump(int argc, char *const argv[], char *err, size_t errlen)
+{
+	if (argc != 2 || strcmp(argv[0], "rib") != 0) {
+		errbuf_set(err, errlen, "usage: dump rib FILE");
+		return NULL;
+	}
+	char cwd[4096];
+	if (argv[1][0] != '/' && !getcwd(cwd, sizeof(cwd))) {
+		errbuf_set(err, errlen, "dump rib: %s", strerror(errno));
+		return NULL;
+	}
+	json_t *req = json_pack("{s:s, s:s++}", "command", ctl_command_name(CTL_CMD_DUMP_RIB), "file",
+	    argv[1][0] == '/' ? "" : cwd, argv[1][0] == '/' ? "" : "/", argv[1]);
+	if (!req)
+		errbuf_set(err, errlen, "dump rib: the file name is not valid UTF-8");
+	return req;
+}
+
 json_t *ctl_request_from_argv(int argc, char *const argv[], char *err, size_t errlen)
 {
 	/* Every failure below sets its own message, except running out of memory. */
@@ -653,6 +682,8 @@ json_t *ctl_request_from_argv(int argc, char *const argv[], char *err, size_t er
 		if (no_more_args(argc - 1, argv + 1, "reload", err, errlen) < 0)
 			return NULL;
 		return simple_request(CTL_CMD_RELOAD);
+	case TOP_DUMP:
+		return build_dump(argc - 1, argv + 1, err, errlen);
 	default:
 		return NULL;
 	}

@@ -49,6 +49,7 @@ enum ctl_command {
 	CTL_CMD_NEIGHBOR_UP,        /* "neighbor up": address */
 	CTL_CMD_NEIGHBOR_REFRESH,   /* "neighbor refresh": address */
 	CTL_CMD_RELOAD,             /* "reload" */
+	CTL_CMD_DUMP_RIB,           /* "dump rib": file (absolute path) */
 };
 
 /* A validated request.  Fields not used by the command are zero. */
@@ -77,6 +78,7 @@ struct ctl_request {
 	bool has_origin_as;         /* show routes: paths whose origin AS is this */
 	uint32_t origin_as;
 	bool lines;                 /* show routes: a route per line (docs/control-protocol.md) */
+	char file[256];             /* dump rib: where (an absolute path) */
 	char message[CTL_SHUTDOWN_MSG_MAX + 1]; /* neighbor down: "" when none */
 };
 

@@ -242,6 +242,9 @@ static void dispatch(struct control *ctl, struct ctl_client *c)
 	case CTL_CMD_SHOW_STATUS:
 		forward(ctl->to_rde, c, &req);
 		return;
+	case CTL_CMD_DUMP_RIB:
+		forward(ctl->to_archive, c, &req);
+		return;
 	case CTL_CMD_SHOW_ROUTES:
 		c->streaming = true;
 		forward(ctl->to_rde, c, &req);

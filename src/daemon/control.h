@@ -33,7 +33,7 @@ struct control {
 	int ro_listen_fd;            /* read-only socket, or -1 */
 	int channel_fd;              /* local channel (read-only clients), or -1 */
 	char *path, *ro_path;
-	struct ipc_queue *to_se, *to_rde;
+	struct ipc_queue *to_se, *to_rde, *to_archive;
 	/* the daemon answers these itself */
 	json_t *(*reload)(void *arg, char *err, size_t errlen);
 	void (*add_status)(void *arg, json_t *status);

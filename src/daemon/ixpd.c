@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "archive.h"
 #include "control.h"
 #include "datasrc.h"
 #include "hash.h"
@@ -49,6 +50,7 @@ struct daemon {
 	struct datasrc *data;
 	struct pdb *pdb;             /* PeeringDB data, or NULL */
 	struct http_server *http;    /* or NULL: http.listen is empty */
+	struct archive *archive;     /* MRT files */
 	int64_t started, last_reload;
 };
 
@@ -186,6 +188,10 @@ static const char *needs_restart(const struct ixpd_config *a, const struct ixpd_
 	if (!a->control_socket_ro != !b->control_socket_ro ||
 	    (a->control_socket_ro && strcmp(a->control_socket_ro, b->control_socket_ro) != 0))
 		return "control_socket_read_only";
+	if (!a->mrt.dir != !b->mrt.dir || (a->mrt.dir && strcmp(a->mrt.dir, b->mrt.dir) != 0) ||
+	    a->mrt.rib_interval != b->mrt.rib_interval || a->mrt.updates_interval != b->mrt.updates_interval ||
+	    a->mrt.keep != b->mrt.keep)
+		return "mrt";
 	return http_differs(a, b) ? "http" : NULL;
 }
 
@@ -382,9 +388,18 @@ static int run(struct daemon *d)
 	d->ctl = (struct control){ .listen_fd = -1, .ro_listen_fd = -1, .to_se = &d->q_se, .to_rde = &d->q_rde,
 		.reload = reload, .add_status = add_status, .arg = d };
 	const struct ixpd_config *cfg = d->cfg;
+	struct archive_settings as = { .dir = cfg->mrt.dir, .rib_interval = cfg->mrt.rib_interval,
+		.updates_interval = cfg->mrt.updates_interval, .keep = cfg->mrt.keep,
+		.collector_id = ntohl(cfg->router_id.s_addr) };
+	if (!(d->archive = archive_start(&as, &d->q_rde, &d->q_main, err, sizeof(err)))) {
+		log_err("%s", err);
+		return 1;
+	}
+	d->ctl.to_archive = d->rde.to_archive = archive_queue(d->archive);
 	struct se_settings set = { .local_as = cfg->rs_as, .router_id = ntohl(cfg->router_id.s_addr),
 		.hold_time = cfg->hold_time, .connect_retry = cfg->connect_retry, .port = cfg->port,
-		.listen = cfg->listen_addrs, .nlisten = cfg->n_listen_addrs };
+		.listen = cfg->listen_addrs, .nlisten = cfg->n_listen_addrs,
+		.archive = archive_logs_updates(d->archive) ? archive_queue(d->archive) : NULL };
 	if (control_open(&d->ctl, d->cfg->control_socket, d->cfg->control_socket_ro, err, sizeof(err)) < 0 ||
 	    se_start(&d->se, &set, &d->q_se, &d->q_rde, &d->q_main, err, sizeof(err)) != 0) {
 		log_err("%s", err);
@@ -452,6 +467,7 @@ static int run(struct daemon *d)
 	datasrc_stop(d->data);
 	se_stop(&d->se);
 	rde_stop(&d->rde);
+	archive_stop(d->archive);
 	control_close(&d->ctl);
 	ipc_queue_destroy(&d->q_se);
 	ipc_queue_destroy(&d->q_rde);

@@ -57,6 +57,10 @@ enum ipc_type {
 	IPC_PDB_DATA,        /* datasrc -> main: body = struct pdb * (handed over) */
 	IPC_PEER_GSHUT,      /* SE -> RDE: the operator shuts the session down gracefully */
 	IPC_SETTINGS,        /* main -> SE: body = struct ipc_settings */
+	IPC_MRT_RECORD,      /* SE -> archive: body = one MRT record (BGP4MP) */
+	IPC_MRT_DUMP,        /* archive -> RDE: body = struct ipc_mrt_dump, start a RIB dump */
+	IPC_MRT_PIECE,       /* RDE -> archive: body = struct ipc_mrt_piece */
+	IPC_MRT_CREDIT,      /* archive -> RDE: the piece is written, make the next */
 };
 
 /* A member's session settings: a change of them restarts the session. */
@@ -104,6 +108,18 @@ struct ipc_refresh {
 struct session_ref {
 	uint32_t peer;
 	uint32_t gen;
+};
+
+/* A TABLE_DUMP_V2 RIB dump: the RDE walks its table a part per turn and
+ * hands the archive thread a piece at a time, the next once the last is
+ * written (IPC_MRT_CREDIT), so a slow disk never holds more than a piece. */
+struct ipc_mrt_dump {
+	uint32_t collector_id;       /* the PEER_INDEX_TABLE's BGP ID (host order) */
+};
+struct ipc_mrt_piece {
+	uint8_t *data;               /* malloc'd MRT records, handed over */
+	size_t len;
+	bool last;                   /* the dump is complete */
 };
 
 struct ipc_msg {

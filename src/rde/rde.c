@@ -144,6 +144,14 @@ static void handle_msg(struct rde *rde, struct ipc_msg *m, unsigned *updates)
 		rde_query(rde, m);
 		return;
 	}
+	if (m->type == IPC_MRT_DUMP || m->type == IPC_MRT_CREDIT) {
+		rde_flush_batch(rde);
+		if (m->type == IPC_MRT_DUMP)
+			rde_mrt_start(rde, m);
+		else
+			rde_mrt_credit(rde);
+		return;
+	}
 	if (m->type == IPC_PEER_ADD || m->type == IPC_PEER_REMOVE) {
 		reconfigure(rde, m);
 		return;
@@ -246,6 +254,7 @@ static void *rde_main(void *arg)
 		rde_check_stale_timers(rde, now_ms());
 		busy = export_tables_run(rde);
 		busy |= rde_query_run(rde);
+		busy |= rde_mrt_run(rde);
 	}
 	return NULL;
 }
@@ -270,6 +279,7 @@ void rde_stop(struct rde *rde)
 	pthread_join(rde->thread, NULL);
 	rde_flush_batch(rde);
 	rde_query_free(rde);
+	rde_mrt_free(rde);
 	free(rde->dumping);
 	rib_destroy(&rde->rib);
 	update_decoded_free(&rde->dec);

@@ -81,6 +81,8 @@ struct snap_arena {
 	size_t nchunks, cur, used;
 };
 
+struct mrt_walk;
+
 struct rde {
 	struct rib rib;
 	uint32_t rs_as;
@@ -105,6 +107,8 @@ struct rde {
 	size_t ndumping, dumping_cap;
 	uint32_t stamp;               /* export: last visit stamp handed out */
 	struct ipc_queue *in, *to_se, *to_main;
+	struct ipc_queue *to_archive;    /* the MRT archive thread, or NULL (set before rde_start) */
+	struct mrt_walk *mrt;        /* a RIB dump on its way (rde_mrt.c) */
 	struct update_decoded dec;
 	unsigned purges_pending;     /* peers with purge_pending set */
 	pthread_t thread;

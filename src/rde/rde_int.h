@@ -43,4 +43,10 @@ void rde_set_global_policy(struct rde *rde, struct policy_global *g);
 void rde_set_irr_data(struct rde *rde, struct irr_member *m);
 void rde_set_rpki_data(struct rde *rde, const struct rpki_update *d);
 void rde_drain_rtr(struct rde *rde);
+/* rde_mrt.c: a TABLE_DUMP_V2 dump for the archive thread */
+void rde_mrt_start(struct rde *rde, const struct ipc_msg *m);
+void rde_mrt_credit(struct rde *rde);
+/* Makes the next piece if the last was written; true: call again soon. */
+bool rde_mrt_run(struct rde *rde);
+void rde_mrt_free(struct rde *rde);
 #endif

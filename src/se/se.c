@@ -399,7 +399,7 @@ int se_start(struct se *se, const struct se_settings *set, struct ipc_queue *in,
 	se->to_main = to_main;
 	se->env = (struct session_env){ .local_as = set->local_as, .router_id = set->router_id,
 		.hold_time = set->hold_time, .connect_retry = set->connect_retry, .port = set->port,
-		.to_rde = to_rde };
+		.to_rde = to_rde, .to_archive = set->archive };
 	if ((se->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0) {
 		snprintf(err, errlen, "SE: epoll_create1: %s", strerror(errno));
 		return -1;

@@ -36,6 +36,7 @@ struct se_settings {
 	uint16_t hold_time, connect_retry, port;
 	const struct ip_addr *listen; /* none: the dual-stack wildcard */
 	int nlisten;                 /* at most SE_MAX_LISTEN */
+	struct ipc_queue *archive;   /* the MRT update log, or NULL */
 };
 
 /* Opens the listening sockets (errors are returned, so ixpd can refuse to

@@ -14,6 +14,7 @@
 
 #include "log.h"
 #include "monotime.h"
+#include "mrt.h"
 #include "xalloc.h"
 
 #define RBUF_SIZE           (256 * 1024)
@@ -189,6 +190,49 @@ static void set_error(struct session *s, const char *fmt, const char *detail)
 	snprintf(s->last_error, sizeof(s->last_error), fmt, detail);
 }
 
+/* --- the MRT update log (archive.h) ------------------------------------------ */
+
+static void archive_record(struct session *s, struct wbuf *rec)
+{
+	ipc_push(s->env->to_archive, ipc_msg_new(IPC_MRT_RECORD, s->id, s->gen, rec->data, rec->len));
+	wbuf_free(rec);
+}
+
+static struct mrt_session mrt_session_of(const struct session *s)
+{
+	return (struct mrt_session){ .peer_as = s->asn, .local_as = s->env->local_as, .peer = s->addr,
+		.local = s->local.family ? s->local : s->addr };
+}
+
+/* A message the member sent, as BGP4MP_MESSAGE_AS4. */
+static void archive_message(struct session *s, uint8_t type, const uint8_t *body, size_t len)
+{
+	if (!s->env->to_archive)
+		return;
+	struct wbuf msg = { 0 }, rec = { 0 };
+	uint8_t marker[BGP_MARKER_LEN];
+	memset(marker, 0xff, sizeof(marker));
+	wbuf_put(&msg, marker, sizeof(marker));
+	wbuf_u16(&msg, (uint16_t)(len + BGP_HEADER_LEN));
+	wbuf_u8(&msg, type);
+	wbuf_put(&msg, body, len);
+	struct mrt_session ms = mrt_session_of(s);
+	mrt_bgp4mp_message(&rec, (uint32_t)wall_now(), &ms, msg.data, msg.len);
+	wbuf_free(&msg);
+	archive_record(s, &rec);
+}
+
+/* A session coming up or going down, as BGP4MP_STATE_CHANGE_AS4. */
+static void archive_state(struct session *s, uint16_t from, uint16_t to)
+{
+	if (!s->env->to_archive)
+		return;
+	struct wbuf rec = { 0 };
+	struct mrt_session ms = mrt_session_of(s);
+	mrt_bgp4mp_state_change(&rec, (uint32_t)wall_now(), &ms, from, to);
+	archive_record(s, &rec);
+}
+
 static void post_to_rde(struct session *s, enum ipc_type type, const void *body, size_t len)
 {
 	if (s->env->to_rde)
@@ -207,6 +251,7 @@ static void drop_conn(struct session *s, int idx, bool keep_stale, uint64_t now)
 			d.restart_time = s->caps.gr_time;
 		}
 		post_to_rde(s, IPC_PEER_DOWN, &d, sizeof(d));
+		archive_state(s, 6, 1);      /* RFC 4271 §8.2.2 numbering: Established -> Idle */
 		s->since = wall_now();
 		log_info("neighbor %s: session down (%s)%s", peer_name(s), s->last_error,
 		    d.keep_stale ? ", keeping its routes as stale (graceful restart)" : "");
@@ -428,6 +473,11 @@ static void become_established(struct session *s, struct conn *c, uint64_t now)
 	negotiate(s, &c->peer_open);
 	c->state = FSM_ESTABLISHED;
 	s->stats.established++;
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	if (getsockname(c->fd, (struct sockaddr *)&ss, &sl) == 0)
+		ip_addr_from_sockaddr(&ss, &s->local);
+	archive_state(s, 5, 6);          /* OpenConfirm -> Established */
 	c->hold_deadline = s->hold_time ? now + (uint64_t)s->hold_time * 1000 : 0;
 	c->keepalive_due = s->keepalive ? now + (uint64_t)s->keepalive * 1000 : 0;
 	static uint32_t next_gen;     /* unique across sessions and reloads */
@@ -525,6 +575,7 @@ static int handle_message(struct session *s, struct conn *c, uint8_t type, const
 			return -1;
 		}
 		s->stats.updates_in++;
+		archive_message(s, BGP_UPDATE, body, len);
 		post_to_rde(s, IPC_UPDATE, body, len);
 		break;
 	case BGP_ROUTE_REFRESH:

@@ -46,6 +46,7 @@ struct session_env {
 	uint16_t connect_retry;
 	uint16_t port;
 	struct ipc_queue *to_rde;   /* NULL in unit tests that do not need it */
+	struct ipc_queue *to_archive;   /* the MRT update log, or NULL (archive.h) */
 	bool input_paused;          /* RDE is behind: do not read UPDATEs */
 };
 
@@ -61,6 +62,7 @@ struct session {
 	/* configuration */
 	uint32_t asn;
 	struct ip_addr addr;
+	struct ip_addr local;        /* our address on the Established connection */
 	bool passive, add_path;
 	char *description;
 	/* state */

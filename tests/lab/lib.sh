@@ -367,7 +367,8 @@ _lab_start_rs_ixpd() {
 	log: { target: stderr, level: ${IXPD_LOG_LEVEL:-info} }
 	timers: { hold_time: $LAB_HOLD, connect_retry: 5 }
 	EOF
-	[ -n "${LAB_IXPD_EXTRA:-}" ] && printf '%s\n' "$LAB_IXPD_EXTRA" >> "$d/ixpd.yml"
+	# @LAB_DIR@: the lab's directory, not known yet when the test sets this
+	[ -n "${LAB_IXPD_EXTRA:-}" ] && printf '%s\n' "${LAB_IXPD_EXTRA//@LAB_DIR@/$LAB_DIR}" >> "$d/ixpd.yml"
 	if [ -n "${LAB_GENERAL_YML:-}" ]; then
 		printf '%s\n' "$LAB_GENERAL_YML" > "$d/general.yml"
 	else

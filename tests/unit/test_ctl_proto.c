@@ -132,7 +132,7 @@ TEST(build_shutdown_message_limits)
 TEST(build_errors)
 {
 	check_build_error((char *[]){ NULL }, "no command given");
-	check_build_error(WORDS("frob"), "unknown command \"frob\" (expected show, neighbor, reload)");
+	check_build_error(WORDS("frob"), "unknown command \"frob\" (expected show, neighbor, reload, dump)");
 	check_build_error(WORDS("show"), "show what?");
 	check_build_error(WORDS("show", "bananas"),
 	    "unknown show command \"bananas\" (expected status, neighbors, routes)");
@@ -141,7 +141,10 @@ TEST(build_errors)
 	check_build_error(WORDS("show", "neighbor", "fe80::1%eth0"), "is not an IPv4 or IPv6 address");
 	check_build_error(WORDS("show", "neighbor", "192.0.2.1", "x"), "unexpected \"x\"");
 	check_build_error(WORDS("reload", "now"), "unexpected \"now\" after \"reload\"");
+	check_build_error(WORDS("dump", "routes", "x"), "usage: dump rib FILE");
+	check_build_error(WORDS("dump", "rib"), "usage: dump rib FILE");
 }
+
 
 TEST(build_route_errors)
 {
@@ -246,6 +249,14 @@ TEST(parse_show_routes_lookup_errors)
 	    "exclude each other");
 	check_parse_error("{\"command\":\"show routes\",\"accepted\":true,\"rejected\":true}", "exclude each other");
 	check_parse_error("{\"command\":\"show routes\",\"not_exported_to\":\"rs1\"}", "is not an IPv4");
+}
+
+TEST(dump_rib_takes_an_absolute_path)
+{
+	check_build(WORDS("dump", "rib", "/var/tmp/rib.mrt"),
+	    "{\"command\":\"dump rib\",\"file\":\"/var/tmp/rib.mrt\"}");
+	check_parse_error("{\"command\":\"dump rib\",\"file\":\"rib.mrt\"}", "an absolute path");
+	check_parse_error("{\"command\":\"dump rib\"}", "needs argument \"file\"");
 }
 
 TEST(parse_neighbor_down)
