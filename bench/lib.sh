@@ -59,7 +59,7 @@ bench_bgpload_features() {
 # SCALE (default 1) multiplies every table size (W3/W5 scale-down).
 bench_workload() {
 	local w=$1 scale=${2:-1} i n=0
-	WL_NAME=$w WL_SCALE=$scale WL_CHURN=0 WL_RELOAD= WL_TIMEOUT=300 WL_WAIT=120 WL_FILTERS=
+	WL_NAME=$w WL_SCALE=$scale WL_CHURN=0 WL_RELOAD= WL_TIMEOUT=300 WL_WAIT=120 WL_FILTERS= WL_PROBE=
 	# W1F, W2F: the shape of W1, W2 with the IXP filter profile
 	# (bench_filter_data), ixpd and BIRD only
 	case $w in W1F|W2F) WL_FILTERS=1 w=${w%F} ;; esac
@@ -97,6 +97,11 @@ bench_workload() {
 	W3|W5) WL_DESC="700 members, 400,000 prefixes in total (20 x 10,000 + 180 x 750 + 500 x 130), every member receives all"
 		_tier 20 10000; _tier 180 750; _tier 500 130; WL_TIMEOUT=900 WL_WAIT=400
 		[ "$w" = W5 ] && { WL_RELOAD=1; WL_DESC="policy reload at W3 shape: new import filter rejects every /24"; } ;;
+	V1) WL_DESC="visibility at 700 members (20 x 10,000 + 680 x 100 prefixes): protocol listing, a 10,000-route neighbour listing, metrics"
+		_tier 20 10000; _tier 680 100; WL_TIMEOUT=900 WL_WAIT=400 WL_PROBE=V1 ;;
+	V2) WL_DESC="RIB dump of 1,000,000 paths (2 feeders x 500,000 prefixes, 1 sink) to an MRT file"
+		_feeders 2 "$(awk -v s="$scale" 'BEGIN { printf "%d", 500000 * s + 0.5 }')"
+		_sinks 1; WL_TIMEOUT=600 WL_PROBE=V2 ;;
 	W4) WL_DESC="W1 + churn: 1 % of the prefixes withdrawn and re-announced per second for ${BENCH_CHURN_S} s"
 		_tier 20 5000; WL_CHURN=1; WL_TIMEOUT=$((300 + BENCH_CHURN_S)) ;;
 	*) bench_log "unknown workload $w"; return 1 ;;
@@ -472,4 +477,27 @@ bench_versions() {
 	bgpd -V 2>&1 | head -1
 	/usr/lib/frr/bgpd --version 2>&1 | head -1 | sed 's/^bgpd version/FRR bgpd/'
 	gobgpd --version 2>&1 | head -1
+}
+
+# ---------------------------------------------------------------- visibility probes (V1, V2)
+
+# bench_probe RS — once every member is complete: how fast the route
+# server answers what a looking glass and a monitoring system ask
+# (bench/probe.py; ixpd over its HTTP server, BIRD over its control
+# socket, each request timed from send to the last byte), or how long a
+# RIB dump to an MRT file takes; figures to $RUN_DIR/extra.json
+bench_probe() {
+	local rs=$1 d=$LAB_DIR/rs big bigasn
+	# a member of the 10,000-prefix tier
+	big=$(awk '$4 == 10000 { print $2; exit }' "$RUN_DIR/members.tsv")
+	bigasn=$(awk '$4 == 10000 { print $3; exit }' "$RUN_DIR/members.tsv")
+	case $WL_PROBE:$rs in
+	V1:ixpd) lab_exec rs python3 "$BENCH_LIB/probe.py" http "http://192.0.2.1:29184" "$big" ;;
+	V1:bird) lab_exec rs python3 "$BENCH_LIB/probe.py" bird "$d/bird.ctl" "c$bigasn" ;;
+	V2:ixpd) lab_exec rs python3 "$BENCH_LIB/probe.py" dump-ixpd "$IXPCTL_BIN" "$d/ixpd.sock" "$d/rib.mrt" ;;
+	V2:bird) lab_exec rs python3 "$BENCH_LIB/probe.py" dump-bird "$d/bird.ctl" "$d/rib.mrt" ;;
+	*) echo '{"probe": null}' ;;
+	esac > "$RUN_DIR/extra.json" 2> "$RUN_DIR/probe.log" || echo '{"probe": null}' > "$RUN_DIR/extra.json"
+	rm -f "$d/rib.mrt"
+	bench_log "probe $WL_PROBE $rs: $(jq -c .probe "$RUN_DIR/extra.json")"
 }
