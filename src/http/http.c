@@ -75,16 +75,39 @@ void job_printf(struct http_job *j, const char *fmt, ...)
 	j->out.len += (size_t)n;
 }
 
-void job_html(struct http_job *j, const char *text)
+/* text with the characters `escape` has a replacement for replaced */
+static void put_escaped(struct http_job *j, const char *text, const char *(*escape)(char c))
 {
 	for (const char *c = text ? text : ""; *c; c++) {
-		const char *e = *c == '<' ? "&lt;" : *c == '>' ? "&gt;" : *c == '&' ? "&amp;" :
-		    *c == '"' ? "&quot;" : *c == '\'' ? "&#39;" : NULL;
+		const char *e = escape(*c);
 		if (e)
 			job_put(j, e);
 		else
 			wbuf_put(&j->out, c, 1);
 	}
+}
+
+static const char *html_escape(char c)
+{
+	return c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : c == '"' ? "&quot;" :
+	    c == '\'' ? "&#39;" : NULL;
+}
+
+static const char *label_escape(char c)
+{
+	return c == '\\' ? "\\\\" : c == '"' ? "\\\"" : c == '\n' ? "\\n" : NULL;
+}
+
+void job_html(struct http_job *j, const char *text)
+{
+	put_escaped(j, text, html_escape);
+}
+
+void job_label(struct http_job *j, const char *v)
+{
+	job_put(j, "\"");
+	put_escaped(j, v, label_escape);
+	job_put(j, "\"");
 }
 
 static int json_sink(const char *buf, size_t len, void *arg)

@@ -61,6 +61,8 @@ void job_put(struct http_job *j, const char *s);
 void job_printf(struct http_job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Text made safe for HTML (element content and attribute values). */
 void job_html(struct http_job *j, const char *text);
+/* A Prometheus label value, quoted and escaped (\\, \", \n). */
+void job_label(struct http_job *j, const char *v);
 /* A JSON value as compact JSON. */
 void job_json(struct http_job *j, const json_t *v);
 

@@ -16,21 +16,6 @@ static void family(struct http_job *j, const char *name, const char *type, const
 	job_printf(j, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-/* A label value, escaped as the format asks: \\, \" and \n. */
-static void label_value(struct http_job *j, const char *v)
-{
-	job_put(j, "\"");
-	for (const char *c = v ? v : ""; *c; c++) {
-		if (*c == '\\' || *c == '"')
-			job_printf(j, "\\%c", *c);
-		else if (*c == '\n')
-			job_put(j, "\\n");
-		else
-			job_printf(j, "%c", *c);
-	}
-	job_put(j, "\"");
-}
-
 static json_int_t field(const json_t *o, const char *a, const char *b)
 {
 	const json_t *v = json_object_get(o, a);
@@ -41,7 +26,7 @@ static json_int_t field(const json_t *o, const char *a, const char *b)
 static void peer_sample(struct http_job *j, const char *name, const json_t *n, const char *extra, json_int_t v)
 {
 	job_printf(j, "%s{peer=", name);
-	label_value(j, json_string_value(json_object_get(n, "address")));
+	job_label(j, json_string_value(json_object_get(n, "address")));
 	job_printf(j, ",peer_as=\"%lld\"%s%s} %lld\n", (long long)field(n, "asn", NULL), extra ? "," : "",
 	    extra ? extra : "", (long long)v);
 }
@@ -60,9 +45,9 @@ static void peer_metrics(struct http_job *j, const json_t *neighbors)
 	family(j, "ixpd_peer_info", "gauge", "A neighbour's description (value 1).");
 	json_array_foreach(neighbors, i, n) {
 		job_put(j, "ixpd_peer_info{peer=");
-		label_value(j, json_string_value(json_object_get(n, "address")));
+		job_label(j, json_string_value(json_object_get(n, "address")));
 		job_printf(j, ",peer_as=\"%lld\",description=", (long long)field(n, "asn", NULL));
-		label_value(j, json_string_value(json_object_get(n, "description")));
+		job_label(j, json_string_value(json_object_get(n, "description")));
 		job_put(j, "} 1\n");
 	}
 	family(j, "ixpd_peer_up", "gauge", "1 if the BGP session is Established.");
