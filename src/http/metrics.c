@@ -96,6 +96,10 @@ static void peer_metrics(struct http_job *j, const json_t *neighbors)
 		json_array_foreach(neighbors, i, n)
 			peer_sample(j, counters[k].name, n, NULL, field(n, "messages", counters[k].key));
 	}
+	family(j, "ixpd_peer_prefix_limit", "gauge", "The neighbour's max-prefix limit (only neighbours with one).");
+	json_array_foreach(neighbors, i, n)
+		if (json_is_integer(json_object_get(json_object_get(n, "routes"), "max_prefix")))
+			peer_sample(j, "ixpd_peer_prefix_limit", n, afi_label(n), field(n, "routes", "max_prefix"));
 	family(j, "ixpd_peer_established_total", "counter", "Times the session became Established.");
 	json_array_foreach(neighbors, i, n)
 		peer_sample(j, "ixpd_peer_established_total", n, NULL, field(n, "established_count", NULL));
@@ -125,6 +129,14 @@ static void daemon_metrics(struct http_job *j, const json_t *st)
 	gauge(j, "ixpd_rib_paths_filtered", "Paths the import policy rejected (kept for the looking glass).",
 	    field(st, "routes", "rejected"));
 	gauge(j, "ixpd_rib_attribute_sets", "Distinct attribute sets.", field(st, "routes", "attribute_sets"));
+	family(j, "ixpd_routes_filtered", "gauge", "Paths the import policy rejected, by reason (arouteserver's code).");
+	const char *reason;
+	json_t *r;
+	json_object_foreach(json_object_get(json_object_get(st, "routes"), "rejected_by_reason"), reason, r) {
+		job_put(j, "ixpd_routes_filtered{reason=");
+		job_label(j, reason);
+		job_printf(j, ",code=\"%lld\"} %lld\n", (long long)field(r, "code", NULL), (long long)field(r, "paths", NULL));
+	}
 	family(j, "ixpd_memory_bytes", "gauge", "Memory held, by pool.");
 	job_printf(j, "ixpd_memory_bytes{pool=\"rib\"} %lld\n", (long long)field(st, "routes", "memory_bytes"));
 	const json_t *pd = json_object_get(st, "policy_data");

@@ -513,6 +513,12 @@ static void show_status(struct rde *rde, const struct ipc_msg *m)
 	json_object_set_new(r, "prefixes", json_integer((json_int_t)rde->rib.count));
 	json_object_set_new(r, "paths", json_integer((json_int_t)rde->rib.npaths));
 	json_object_set_new(r, "rejected", json_integer((json_int_t)rde->rib.nrejected));
+	json_t *by = json_object();
+	for (uint16_t k = 1; k < RIB_REJECT_KINDS; k++)
+		if (rde->rib.rejected_by[k])
+			json_object_set_new(by, reject_reason_str(k), json_pack("{s:i, s:I}", "code", policy_reject_code(k),
+			    "paths", (json_int_t)rde->rib.rejected_by[k]));
+	json_object_set_new(r, "rejected_by_reason", by);
 	json_object_set_new(r, "attribute_sets", json_integer((json_int_t)attr_count()));
 	json_object_set_new(r, "memory_bytes", json_integer((json_int_t)(rib_memory(&rde->rib) + attr_memory())));
 	json_object_set_new(res, "routes", r);
@@ -535,6 +541,9 @@ static void neighbor_route_counts(struct rde *rde, const struct ipc_msg *m, cons
 		json_object_set_new(r, "accepted", json_integer(p->count.received - p->count.rejected));
 		json_object_set_new(r, "rejected", json_integer(p->count.rejected));
 		json_object_set_new(r, "exported", json_integer(p->up ? p->count.exported : 0));
+		uint32_t limit = p->fam == FAM_IPV6 ? p->pol.max_prefix_v6 : p->pol.max_prefix_v4;
+		json_object_set_new(r, "max_prefix", limit ? json_integer(limit) : json_null());
+		json_object_set_new(r, "max_prefix_hit", json_boolean(p->max_prefix_hit));
 		json_object_set_new(res, ip_addr_str(&p->addr, buf, sizeof(buf)), r);
 	}
 	control_reply_part(rde->to_main, m->client, CTL_PART_ROUTE_COUNTS, res);

@@ -57,10 +57,10 @@ static void refilter_path(struct refilter_ctx *rc, struct rib_entry *re, uint16_
 		return;
 	}
 	rde_touch(rde, re);          /* snapshots, never moves re->paths */
-	if (!v.reject != !path->reject) {
+	if (!v.reject != !path->reject)
 		p->count.rejected += v.reject ? 1u : (uint32_t)-1;
-		rde->rib.nrejected += v.reject ? 1 : (size_t)-1;
-	}
+	rib_count_reject(&rde->rib, path->reject, -1);
+	rib_count_reject(&rde->rib, v.reject, 1);
 	attr_unref(path->attrs);
 	path->attrs = attrs;
 	path->reject = v.reject;

@@ -150,7 +150,7 @@ struct path *rib_set_path(struct rib *r, struct rib_entry *re, uint32_t peer, st
 	if (p) {
 		if (p->attrs == attrs && p->reject == reject && !p->flags)
 			return p;    /* an unchanged re-announcement keeps its age */
-		r->nrejected -= p->reject != 0;
+		rib_count_reject(r, p->reject, -1);
 		attr_unref(p->attrs);
 	} else {
 		/* Keep paths ordered by peer so decisions never depend on arrival order. */
@@ -168,7 +168,7 @@ struct path *rib_set_path(struct rib *r, struct rib_entry *re, uint32_t peer, st
 	p->reject = reject;
 	p->flags = 0;
 	p->since = now;
-	r->nrejected += reject != 0;
+	rib_count_reject(r, reject, 1);
 	return p;
 }
 
@@ -177,7 +177,7 @@ bool rib_del_path(struct rib *r, struct rib_entry *re, uint32_t peer)
 	struct path *p = rib_find_path(re, peer);
 	if (!p)
 		return false;
-	r->nrejected -= p->reject != 0;
+	rib_count_reject(r, p->reject, -1);
 	attr_unref(p->attrs);
 	size_t i = (size_t)(p - re->paths);
 	memmove(&re->paths[i], &re->paths[i + 1], (re->npaths - i - 1) * sizeof(*re->paths));
@@ -356,4 +356,12 @@ size_t rib_memory(const struct rib *r)
 {
 	return r->index.nslots * sizeof(*r->index.slots) + (size_t)r->nslabs * SLAB_SIZE * sizeof(struct rib_entry) +
 	    r->npaths * sizeof(struct path);
+}
+
+void rib_count_reject(struct rib *r, uint16_t reject, int delta)
+{
+	if (!reject)
+		return;
+	r->nrejected += (size_t)(ssize_t)delta;
+	r->rejected_by[reject < RIB_REJECT_KINDS ? reject : RIB_REJECT_KINDS - 1] += (size_t)(ssize_t)delta;
 }

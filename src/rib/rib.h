@@ -45,6 +45,8 @@ struct rib_entry {
  * what keeps importing a million prefixes out of cache misses.  Entries
  * live in fixed-size slabs (stable addresses, no per-entry malloc), and
  * walks go through the slabs in memory order. */
+#define RIB_REJECT_KINDS 64
+
 struct rib {
 	struct htab index;           /* prefix -> slab index */
 	struct rib_entry **slabs;
@@ -54,6 +56,7 @@ struct rib {
 	size_t count;                /* entries */
 	size_t npaths;
 	size_t nrejected;
+	size_t rejected_by[RIB_REJECT_KINDS];   /* paths by their reject value (the last: that or above) */
 };
 
 void rib_init(struct rib *r);
@@ -107,4 +110,7 @@ const struct path *rib_best(const struct path *paths, size_t n, const struct dec
     peer_lookup_fn lookup, void *arg);
 
 size_t rib_memory(const struct rib *r);
+/* Counts a path with reject value `reject` (0: accepted, not counted) in
+ * or out (delta +1 / -1) of nrejected and rejected_by. */
+void rib_count_reject(struct rib *r, uint16_t reject, int delta);
 #endif

@@ -117,6 +117,9 @@ t_check "birdwatcher: an unknown protocol is an error Alice reads (api + error)"
 # --- metrics --------------------------------------------------------------------
 get "$BASE/metrics" > "$out/metrics.txt"
 t_check "/metrics passes promtool check metrics" eval 'promtool check metrics < $out/metrics.txt'
+t_check "metrics: rejected paths by reason, as ixpctl counts them (code 6 and 13: one each)" eval \
+	'grep -q "^ixpd_routes_filtered{reason=\"invalid prefix length\",code=\"13\"} 1$" $out/metrics.txt &&
+	 grep -q "^ixpd_routes_filtered{reason=\"left-most AS in AS_PATH is not the member.s AS\",code=\"6\"} 1$" $out/metrics.txt'
 t_check "metrics: every neighbour up, its state a stateset" eval \
 	'[ "$(grep -c "^ixpd_peer_up{.*} 1$" $out/metrics.txt)" = 10 ] && [ "$(grep -c "^ixpd_peer_state{.*state=\"established\"} 1$" $out/metrics.txt)" = 10 ]'
 
