@@ -24,6 +24,7 @@
 #include "http.h"
 #include "peeringdb.h"
 #include "log.h"
+#include "monotime.h"
 #include "rde.h"
 #include "se.h"
 #include "version.h"
@@ -52,6 +53,9 @@ struct daemon {
 	struct http_server *http;    /* or NULL: http.listen is empty */
 	struct archive *archive;     /* MRT files */
 	int64_t started, last_reload;
+	uint64_t reloads[2];         /* [0] refused, [1] applied */
+	bool reload_ok;              /* the last one was applied (or none yet) */
+	uint64_t reload_ms;          /* how long the last one took */
 };
 
 static void usage(FILE *out)
@@ -261,9 +265,8 @@ static int start_http(struct daemon *d, char *err, size_t errlen)
 	return d->http ? 0 : -1;
 }
 
-static json_t *reload(void *arg, char *err, size_t errlen)
+static json_t *reload_config(struct daemon *d, char *err, size_t errlen)
 {
-	struct daemon *d = arg;
 	char lerr[1024];
 	struct ixpd_config *cfg = config_load(d->cfg->path, lerr, sizeof(lerr));
 	if (!cfg) {
@@ -332,6 +335,19 @@ static void new_pdb(struct daemon *d, struct pdb *db)
 	log_info("PeeringDB: policies of %u neighbors changed", changed);
 }
 
+/* A reload (SIGHUP or `ixpctl reload`), counted and timed for the
+ * metrics. */
+static json_t *reload(void *arg, char *err, size_t errlen)
+{
+	struct daemon *d = arg;
+	uint64_t t0 = now_ms();
+	json_t *res = reload_config(d, err, errlen);
+	d->reload_ms = now_ms() - t0;
+	d->reload_ok = res != NULL;
+	d->reloads[d->reload_ok]++;
+	return res;
+}
+
 static void add_status(void *arg, json_t *status)
 {
 	struct daemon *d = arg;
@@ -343,6 +359,8 @@ static void add_status(void *arg, json_t *status)
 	json_object_set_new(status, "config", json_string(d->cfg->path));
 	json_object_set_new(status, "started", json_integer(d->started));
 	json_object_set_new(status, "last_reload", json_integer(d->last_reload));
+	json_object_set_new(status, "reloads", json_pack("{s:I, s:I, s:b, s:f}", "succeeded", (json_int_t)d->reloads[1],
+	    "failed", (json_int_t)d->reloads[0], "last_ok", d->reload_ok, "last_seconds", d->reload_ms / 1000.0));
 }
 
 static int setup_signals(void)
@@ -431,6 +449,7 @@ static int run(struct daemon *d)
 	apply_members(d, d->cfg, g, &added, &removed);
 	d->data = datasrc_start(d->cfg, g, &d->q_rde, &d->q_main);
 	d->started = d->last_reload = (int64_t)time(NULL);
+	d->reload_ok = true;
 	log_info("ixpd %s started: AS%u, %d neighbors, control socket %s", IXPD_VERSION,
 	    d->cfg->rs_as, d->cfg->n_members, d->cfg->control_socket);
 	for (bool running = true; running;) {

@@ -100,6 +100,13 @@ static void peer_metrics(struct http_job *j, const json_t *neighbors)
 	json_array_foreach(neighbors, i, n)
 		if (json_is_integer(json_object_get(json_object_get(n, "routes"), "max_prefix")))
 			peer_sample(j, "ixpd_peer_prefix_limit", n, afi_label(n), field(n, "routes", "max_prefix"));
+	family(j, "ixpd_peer_treat_as_withdraw_total", "counter",
+	    "UPDATEs whose errors made them withdrawals (RFC 7606 treat-as-withdraw).");
+	json_array_foreach(neighbors, i, n)
+		peer_sample(j, "ixpd_peer_treat_as_withdraw_total", n, NULL, field(n, "routes", "treat_as_withdraw"));
+	family(j, "ixpd_peer_attribute_discard_total", "counter", "UPDATEs with an attribute discarded (RFC 7606).");
+	json_array_foreach(neighbors, i, n)
+		peer_sample(j, "ixpd_peer_attribute_discard_total", n, NULL, field(n, "routes", "attribute_discard"));
 	family(j, "ixpd_peer_established_total", "counter", "Times the session became Established.");
 	json_array_foreach(neighbors, i, n)
 		peer_sample(j, "ixpd_peer_established_total", n, NULL, field(n, "established_count", NULL));
@@ -121,6 +128,14 @@ static void daemon_metrics(struct http_job *j, const json_t *st)
 	gauge(j, "process_start_time_seconds", "When ixpd started (Unix time).", field(st, "started", NULL));
 	gauge(j, "ixpd_config_last_reload_success_timestamp_seconds", "When the configuration was last loaded.",
 	    field(st, "last_reload", NULL));
+	const json_t *rl = json_object_get(st, "reloads");
+	gauge(j, "ixpd_config_last_reload_successful", "1 if the last reload was applied (or there was none).",
+	    json_is_true(json_object_get(rl, "last_ok")));
+	family(j, "ixpd_config_reloads_total", "counter", "Configuration reloads, by result.");
+	job_printf(j, "ixpd_config_reloads_total{result=\"success\"} %lld\nixpd_config_reloads_total{result=\"rejected\"} %lld\n",
+	    (long long)field(rl, "succeeded", NULL), (long long)field(rl, "failed", NULL));
+	family(j, "ixpd_config_last_reload_duration_seconds", "gauge", "How long the last reload took.");
+	job_printf(j, "ixpd_config_last_reload_duration_seconds %.3f\n", json_real_value(json_object_get(rl, "last_seconds")));
 	gauge(j, "ixpd_neighbors_configured", "Neighbours in the configuration.", field(st, "neighbors", "configured"));
 	gauge(j, "ixpd_neighbors_established", "Neighbours with an Established session.",
 	    field(st, "neighbors", "established"));
@@ -145,6 +160,10 @@ static void daemon_metrics(struct http_job *j, const json_t *st)
 		gauge(j, "ixpd_rpki_cache_up", "1 if the RTR cache session is up.",
 		    json_is_true(json_object_get(pd, "rtr_connected")));
 	gauge(j, "ixpd_irr_as_set_lists", "IRR AS-SET expansions loaded.", field(pd, "irr_as_set_lists", NULL));
+	gauge(j, "ixpd_rpki_last_update_timestamp_seconds", "When the RPKI data last changed (0: never).",
+	    field(pd, "rpki_updated", NULL));
+	gauge(j, "ixpd_irr_last_refresh_timestamp_seconds", "When IRR data last arrived (0: never).",
+	    field(pd, "irr_updated", NULL));
 }
 
 static void http_metrics(struct http_job *j)

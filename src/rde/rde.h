@@ -30,6 +30,8 @@ struct peer_counters {
 	uint32_t received;           /* paths in the member's Adj-RIB-In */
 	uint32_t rejected;           /* of which rejected by policy */
 	uint32_t exported;           /* prefixes (paths for ADD-PATH) advertised to it */
+	uint64_t treat_as_withdraw;  /* RFC 7606 treat-as-withdraw UPDATEs */
+	uint64_t attribute_discard;  /* RFC 7606 attribute-discard UPDATEs */
 };
 
 struct rde_peer {
@@ -109,6 +111,7 @@ struct rde {
 	struct ipc_queue *in, *to_se, *to_main;
 	struct ipc_queue *to_archive;    /* the MRT archive thread, or NULL (set before rde_start) */
 	struct mrt_walk *mrt;        /* a RIB dump on its way (rde_mrt.c) */
+	int64_t rpki_updated, irr_updated;   /* unix time the data last changed; 0: never */
 	struct update_decoded dec;
 	unsigned purges_pending;     /* peers with purge_pending set */
 	pthread_t thread;

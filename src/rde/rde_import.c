@@ -167,9 +167,11 @@ static void log_update_problem(struct rde_peer *p, const struct update_decoded *
 	case UPD_OK:
 		break;
 	case UPD_ATTR_DISCARD:
+		p->count.attribute_discard++;
 		log_info("neighbor %s: UPDATE: %s (attribute discard, RFC 7606)", rde_peer_name(p), u->reason);
 		break;
 	case UPD_TREAT_AS_WITHDRAW:
+		p->count.treat_as_withdraw++;
 		log_warn("neighbor %s: UPDATE: %s; treating %u prefixes as withdrawn (RFC 7606)",
 		    rde_peer_name(p), u->reason, u->withdrawn.n);
 		break;

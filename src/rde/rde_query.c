@@ -493,6 +493,8 @@ static json_t *policy_data_json(struct rde *rde)
 		json_object_set_new(o, "rtr_connected", json_boolean(st.connected));
 	}
 	json_object_set_new(o, "irr_as_set_lists", json_integer((json_int_t)rde->nirr));
+	json_object_set_new(o, "rpki_updated", json_integer(rde->rpki_updated));
+	json_object_set_new(o, "irr_updated", json_integer(rde->irr_updated));
 	return o;
 }
 
@@ -544,6 +546,8 @@ static void neighbor_route_counts(struct rde *rde, const struct ipc_msg *m, cons
 		uint32_t limit = p->fam == FAM_IPV6 ? p->pol.max_prefix_v6 : p->pol.max_prefix_v4;
 		json_object_set_new(r, "max_prefix", limit ? json_integer(limit) : json_null());
 		json_object_set_new(r, "max_prefix_hit", json_boolean(p->max_prefix_hit));
+		json_object_set_new(r, "treat_as_withdraw", json_integer((json_int_t)p->count.treat_as_withdraw));
+		json_object_set_new(r, "attribute_discard", json_integer((json_int_t)p->count.attribute_discard));
 		json_object_set_new(res, ip_addr_str(&p->addr, buf, sizeof(buf)), r);
 	}
 	control_reply_part(rde->to_main, m->client, CTL_PART_ROUTE_COUNTS, res);

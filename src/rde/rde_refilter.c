@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 #include "policy.h"
@@ -185,6 +186,7 @@ void rde_set_global_policy(struct rde *rde, struct policy_global *g)
  * again. */
 void rde_set_irr_data(struct rde *rde, struct irr_member *m)
 {
+	rde->irr_updated = (int64_t)time(NULL);
 	size_t i = 0;
 	while (i < rde->nirr && strcmp(rde->irr[i]->key, m->key) != 0)
 		i++;
@@ -224,6 +226,7 @@ static void note_all_prefixes_changed(struct rde *rde)
  * differ are validated again; an ASPA change re-checks everything. */
 void rde_set_rpki_data(struct rde *rde, const struct rpki_update *d)
 {
+	rde->rpki_updated = (int64_t)time(NULL);
 	if (d->vrps && rde->rtr) {
 		/* RTR caches own the VRPs; a file only brings ASPAs then. */
 		vrp_table_free(d->vrps);
@@ -264,6 +267,7 @@ void rde_drain_rtr(struct rde *rde)
 		rde->pd.vrps = rde->vrps;
 	}
 	vrp_table_apply(rde->vrps, ch, n);
+	rde->rpki_updated = (int64_t)time(NULL);
 	for (size_t i = 0; i < n; i++)
 		note_vrp_change(rde, &ch[i].vrp.prefix);
 	free(ch);
