@@ -399,16 +399,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	struct http_server *h = cls;
 	(void)version;
 	(void)upload_data;
-	if (*state == NULL) {        /* the head is in; answer on the next call */
-		*state = h;
-		return MHD_YES;
-	}
+	(void)upload_size;
+	(void)state;
+	/* Answered at the first call, when the head is in: a body is never
+	 * read (libmicrohttpd discards it or closes the connection). */
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
 		return respond_text(c, h, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain", "read-only: GET and HEAD\n");
-	if (*upload_size) {          /* read-only: a body is never wanted */
-		*upload_size = 0;
-		return respond_text(c, h, MHD_HTTP_CONTENT_TOO_LARGE, "text/plain", "no request body accepted\n");
-	}
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (ci && ci->client_addr && !rate_allows(h, ci->client_addr)) {
 		atomic_fetch_add(&h->limited, 1);
