@@ -149,6 +149,10 @@ if command -v chromium >/dev/null; then
 	chrome --window-size=1280,720 --screenshot="$out/lg-rejected-routes.png" "$BASE/neighbor/$M5?view=rejected"
 	t_check "chromium renders m5's rejected routes to a screenshot" eval \
 		'[ "$(head -c 8 $out/lg-rejected-routes.png | od -An -tx1 | tr -d " ")" = 89504e470d0a1a0a ] && [ "$(stat -c %s $out/lg-rejected-routes.png)" -gt 20000 ]'
+	chrome --window-size=1280,800 --screenshot="$out/lg-index.png" "$BASE/"
+	chrome --window-size=1280,800 --screenshot="$out/lg-not-received.png" "$BASE/neighbor/$M2?view=not-received"
+	t_check "chromium renders the neighbour list and a not-received page" eval \
+		'[ "$(stat -c %s $out/lg-index.png)" -gt 20000 ] && [ "$(stat -c %s $out/lg-not-received.png)" -gt 20000 ]'
 	t_check "chromium: the lookup form of / leads to the route (DOM after load)" eval \
 		'chrome --dump-dom "$BASE/lookup?q=45.65.33.7" | grep -q "45.65.33.0/24"'
 	if [ "${IXPD_UPDATE_DOCS:-}" = 1 ]; then
