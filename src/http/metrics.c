@@ -107,6 +107,19 @@ static void peer_metrics(struct http_job *j, const json_t *neighbors)
 	family(j, "ixpd_peer_attribute_discard_total", "counter", "UPDATEs with an attribute discarded (RFC 7606).");
 	json_array_foreach(neighbors, i, n)
 		peer_sample(j, "ixpd_peer_attribute_discard_total", n, NULL, field(n, "routes", "attribute_discard"));
+	family(j, "ixpd_peer_notifications_by_code_total", "counter",
+	    "NOTIFICATION messages by error code (0: an unknown code), only codes seen.");
+	json_array_foreach(neighbors, i, n) {
+		const char *code;
+		json_t *c;
+		json_object_foreach(json_object_get(json_object_get(n, "messages"), "notifications_by_code"), code, c) {
+			char extra[64];
+			snprintf(extra, sizeof(extra), "direction=\"received\",code=\"%.8s\"", code);
+			peer_sample(j, "ixpd_peer_notifications_by_code_total", n, extra, field(c, "received", NULL));
+			snprintf(extra, sizeof(extra), "direction=\"sent\",code=\"%.8s\"", code);
+			peer_sample(j, "ixpd_peer_notifications_by_code_total", n, extra, field(c, "sent", NULL));
+		}
+	}
 	family(j, "ixpd_peer_established_total", "counter", "Times the session became Established.");
 	json_array_foreach(neighbors, i, n)
 		peer_sample(j, "ixpd_peer_established_total", n, NULL, field(n, "established_count", NULL));

@@ -170,6 +170,15 @@ static json_t *neighbor_json(const struct session *s)
 	json_object_set_new(msgs, "updates_sent", json_integer((json_int_t)s->stats.updates_out));
 	json_object_set_new(msgs, "notifications_received", json_integer((json_int_t)s->stats.notifications_in));
 	json_object_set_new(msgs, "notifications_sent", json_integer((json_int_t)s->stats.notifications_out));
+	json_t *by_code = json_object();
+	for (int k = 0; k < SESSION_NOTIFY_CODES; k++) {
+		char code[4];
+		snprintf(code, sizeof(code), "%d", k);
+		if (s->stats.notify_in_code[k] || s->stats.notify_out_code[k])
+			json_object_set_new(by_code, code, json_pack("{s:I, s:I}",
+			    "received", (json_int_t)s->stats.notify_in_code[k], "sent", (json_int_t)s->stats.notify_out_code[k]));
+	}
+	json_object_set_new(msgs, "notifications_by_code", by_code);
 	json_object_set_new(o, "messages", msgs);
 	json_object_set_new(o, "established_count", json_integer((json_int_t)s->stats.established));
 	json_object_set_new(o, "output_queue_bytes", json_integer(s->conn[0] ? (json_int_t)s->conn[0]->oq_bytes : 0));

@@ -124,6 +124,7 @@ static void send_notification(struct session *s, struct conn *c, const struct bg
 	struct wbuf w = { 0 };
 	bgp_notification_encode(&w, n);
 	s->stats.notifications_out++;
+	s->stats.notify_out_code[n->code < SESSION_NOTIFY_CODES ? n->code : 0]++;
 	conn_send_bytes(s, c, &w);
 	wbuf_free(&w);
 }
@@ -505,6 +506,7 @@ static void on_notification(struct session *s, struct conn *c, const uint8_t *bo
 	struct bgp_notify n;
 	char msg[300] = "";
 	if (bgp_notification_decode(body, len, &n) == 0) {
+		s->stats.notify_in_code[n.code < SESSION_NOTIFY_CODES ? n.code : 0]++;
 		char text[256];
 		if (bgp_notification_shutdown_msg(&n, text, sizeof(text)) == 0)
 			snprintf(msg, sizeof(msg), ": \"%s\"", text);

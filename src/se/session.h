@@ -50,9 +50,13 @@ struct session_env {
 	bool input_paused;          /* RDE is behind: do not read UPDATEs */
 };
 
+#define SESSION_NOTIFY_CODES 9
+
 struct session_stats {
 	uint64_t msgs_in, msgs_out, updates_in, updates_out;
 	uint64_t notifications_in, notifications_out;
+	/* by error code (RFC 4271 §4.5 and later: 1..8; [0] any other) */
+	uint64_t notify_in_code[SESSION_NOTIFY_CODES], notify_out_code[SESSION_NOTIFY_CODES];
 	uint64_t established;        /* times the session came up */
 };
 

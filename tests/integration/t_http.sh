@@ -142,6 +142,13 @@ t_poll 15 "with a client not reading, BIRD (m1) still gets m5's new route" lab_r
 t_check "... and the looking glass still answers" eval '[ "$(code $BASE/)" = 200 ]'
 kill "$stuck" 2>/dev/null; wait "$stuck" 2>/dev/null
 
+# a session taken down by the operator: its Cease NOTIFICATION is counted by code
+M4=${M_V4[m4]}
+lab_ixpctl neighbor "$M4" down "metrics test" >/dev/null
+t_poll 10 "metrics: m4's Cease NOTIFICATION counted (sent, code 6)" eval \
+	'get $BASE/metrics | grep -q "^ixpd_peer_notifications_by_code_total{peer=\"$M4\",peer_as=\"52004\",direction=\"sent\",code=\"6\"} 1$"'
+lab_ixpctl neighbor "$M4" up >/dev/null
+
 # --- a real browser ---------------------------------------------------------------
 if command -v chromium >/dev/null; then
 	chrome() { lab_exec rs timeout 60 chromium --headless=new --no-sandbox --disable-gpu --no-first-run \
