@@ -225,7 +225,7 @@ struct cfg_client {
 	uint32_t asn;
 	char *id;                    /* may be NULL */
 	char *description;           /* may be NULL */
-	char *password;              /* TCP MD5; refused while not implemented */
+	char *password;              /* TCP-MD5 key (RFC 2385), at most 80 bytes; NULL: none */
 	uint32_t mapped_asn16;       /* 16bit_mapped_asn; 0 = none */
 	struct cfg_policy policy;    /* general values + this client's overrides */
 	struct cfg_addr_list authorized_addresses_list;

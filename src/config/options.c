@@ -123,7 +123,7 @@ const struct opt opts[] = {
 	{ "ip", .type = &t_member_ips, WHOLE(S_CLIENT, B_CLIENT), YES, .flags = F_REQUIRED },
 	{ "id", STR(NULL), CLI(id), YES },
 	{ "description", STR(NULL), CLI(description), YES },
-	{ "password", STR(NULL), CLI(password), ONLY_EMPTY },
+	{ "password", .type = &t_secret, CLI(password), YES },
 	{ "16bit_mapped_asn", U32(64512, 65534, 0), CLI(mapped_asn16), STORED },
 
 	/* general.yml cfg:, and a client's cfg: (POL and CLI rows) */

@@ -238,6 +238,20 @@ static int check_authorized_addresses(struct ctx *c, const struct ynode *root)
 	return 0;
 }
 
+/* Linux takes TCP-MD5 keys of at most 80 bytes (TCP_MD5SIG_MAXKEYLEN). */
+static int check_password(struct ctx *c, const struct ynode *root)
+{
+	const struct cfg_client *cl = c->base[B_CLIENT];
+	int line;
+
+	if (cl->password && (strlen(cl->password) == 0 || strlen(cl->password) > 80)) {
+		ynode_path(root, "password", &line);
+		return fail_at(c, line, "password", "a TCP-MD5 key is 1 to 80 bytes long (this one: %zu)",
+		    strlen(cl->password));
+	}
+	return 0;
+}
+
 /* Run in this order once a node of their scope is loaded: the defaults
  * come after the checks of what the file says, and before the checks of
  * what is in effect. */
@@ -253,6 +267,7 @@ static const struct {
 	{ S_GENERAL | S_CLIENT, check_rpki_source },
 	{ S_GENERAL | S_CLIENT, check_reject_cause },
 	{ S_CLIENT, check_authorized_addresses },
+	{ S_CLIENT, check_password },
 };
 
 int apply_rules(struct ctx *c, const struct ynode *root)

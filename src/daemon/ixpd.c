@@ -89,6 +89,8 @@ static void peer_cfg_from(const struct ixpd_config *cfg, const struct policy_glo
 	out->session.add_path = m->add_path;
 	if (m->description)
 		snprintf(out->session.description, sizeof(out->session.description), "%s", m->description);
+	if (m->client && m->client->password)
+		snprintf(out->session.password, sizeof(out->session.password), "%s", m->client->password);
 	policy_from_config(cfg, g, pdb, m, &out->policy);
 }
 
@@ -447,6 +449,7 @@ static int run(struct daemon *d)
 	post_global_policy(d, g);
 	unsigned added, removed;
 	apply_members(d, d->cfg, g, &added, &removed);
+	ipc_push(&d->q_se, ipc_msg_new(IPC_LISTEN, 0, 0, NULL, 0));   /* after the members' TCP-MD5 keys */
 	d->data = datasrc_start(d->cfg, g, &d->q_rde, &d->q_main);
 	d->started = d->last_reload = (int64_t)time(NULL);
 	d->reload_ok = true;

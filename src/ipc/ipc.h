@@ -57,6 +57,7 @@ enum ipc_type {
 	IPC_PDB_DATA,        /* datasrc -> main: body = struct pdb * (handed over) */
 	IPC_PEER_GSHUT,      /* SE -> RDE: the operator shuts the session down gracefully */
 	IPC_SETTINGS,        /* main -> SE: body = struct ipc_settings */
+	IPC_LISTEN,          /* main -> SE: the first members are in: listen() (TCP-MD5 keys set before) */
 	IPC_MRT_RECORD,      /* SE -> archive: body = one MRT record (BGP4MP) */
 	IPC_MRT_DUMP,        /* archive -> RDE: body = struct ipc_mrt_dump, start a RIB dump */
 	IPC_MRT_PIECE,       /* RDE -> archive: body = struct ipc_mrt_piece */
@@ -64,11 +65,15 @@ enum ipc_type {
 };
 
 /* A member's session settings: a change of them restarts the session. */
+/* Linux's TCP_MD5SIG_MAXKEYLEN: a clients.yml `password` is at most this long */
+#define IPC_MD5_KEY_MAX 80
+
 struct ipc_peer_session {
 	uint32_t asn;
 	struct ip_addr addr;
 	bool passive, add_path;
 	char description[256];
+	char password[IPC_MD5_KEY_MAX + 1];  /* TCP-MD5 key (RFC 2385); "" none */
 };
 
 struct ipc_settings {

@@ -18,6 +18,7 @@
 #include "ctl_proto.h"
 #include "ctl_reply.h"
 #include "log.h"
+#include "tcp_md5.h"
 #include "monotime.h"
 #include "xalloc.h"
 
@@ -71,12 +72,9 @@ static int open_listener(struct se *se, const struct ip_addr *a, uint16_t port, 
 	if (af == AF_INET6)
 		if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, a ? &one : &zero, sizeof(one)) < 0)
 			goto fail;
-	if (bind(fd, (struct sockaddr *)&ss, sl) < 0 || listen(fd, 128) < 0)
+	if (bind(fd, (struct sockaddr *)&ss, sl) < 0)
 		goto fail;
-	struct epoll_event ev = { .events = EPOLLIN };
-	ev.data.u64 = tag(TAG_LISTEN, 0, fd);
-	if (epoll_ctl(se->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
-		goto fail;
+	se->listen_addrs[se->nlisten] = a ? *a : (struct ip_addr){ 0 };
 	se->listen_fds[se->nlisten++] = fd;
 	return 0;
 fail:;
@@ -87,6 +85,19 @@ fail:;
 	if (fd >= 0)
 		close(fd);
 	return -1;
+}
+
+/* IPC_LISTEN: the members' TCP-MD5 keys are on the bound sockets now, so
+ * no SYN-ACK of a signed session leaves unsigned. */
+static void start_listening(struct se *se)
+{
+	for (int i = 0; i < se->nlisten; i++) {
+		int fd = se->listen_fds[i];
+		struct epoll_event ev = { .events = EPOLLIN };
+		ev.data.u64 = tag(TAG_LISTEN, 0, fd);
+		if (listen(fd, 128) < 0 || epoll_ctl(se->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
+			fatal("SE: listen");
+	}
 }
 
 static struct session *find_session(struct se *se, const struct ip_addr *a)
@@ -248,11 +259,39 @@ static void control(struct se *se, const struct ipc_msg *m)
 	control_reply(se->to_main, m->client, res, NULL);
 }
 
+/* The peer's TCP-MD5 key on every listener that can accept it (key "":
+ * removed).  A failure is logged with its remedy: the member's sessions
+ * inbound would not be signed. */
+static void listener_keys(struct se *se, const struct ip_addr *peer, const char *key)
+{
+	for (int i = 0; i < se->nlisten; i++) {
+		const struct ip_addr *l = &se->listen_addrs[i];
+		if (l->family && l->family != peer->family)
+			continue;        /* (family 0: the dual-stack wildcard) */
+		if (tcp_md5_set(se->listen_fds[i], peer, key) < 0 && key[0]) {
+			char a[INET6_ADDRSTRLEN];
+			log_err("TCP-MD5: cannot install the key of %s on the listener: %s", ip_addr_str(peer, a, sizeof(a)),
+			    tcp_md5_strerror(errno));
+		}
+	}
+}
+
 /* Reload: a changed peer's session restarts, a removed one ends. */
 static void reconfigure(struct se *se, const struct ipc_msg *m)
 {
 	struct session *s = session_by_id(se, m->peer);
+	const struct ipc_peer_session *ps = m->type == IPC_PEER_ADD ? (const struct ipc_peer_session *)m->body : NULL;
 	uint64_t now = now_ms();
+	if (s && (!ps || strcmp(s->password, ps->password) != 0)) {
+		if (ps && s->password[0] != ps->password[0])
+			log_info("neighbor %s: TCP-MD5 %s: the session restarts with it", log_peer_name(&s->addr, s->asn),
+			    ps->password[0] ? "key set" : "key removed");
+		else if (ps)
+			log_info("neighbor %s: TCP-MD5 key changed: the session restarts with it", log_peer_name(&s->addr, s->asn));
+		listener_keys(se, &s->addr, "");
+	}
+	if (ps && ps->password[0] && (!s || strcmp(s->password, ps->password) != 0))
+		listener_keys(se, &ps->addr, ps->password);
 	if (s) {
 		struct bgp_notify n;
 		bool removed = m->type == IPC_PEER_REMOVE;
@@ -295,6 +334,9 @@ static void handle_queue(struct se *se)
 		case IPC_PEER_ADD:
 		case IPC_PEER_REMOVE:
 			reconfigure(se, m);
+			break;
+		case IPC_LISTEN:
+			start_listening(se);
 			break;
 		case IPC_SETTINGS: {
 			const struct ipc_settings *st = (const struct ipc_settings *)m->body;

@@ -22,6 +22,7 @@ struct se {
 	uint32_t nsessions;          /* highest id + 1 */
 	int epfd;
 	int listen_fds[SE_MAX_LISTEN];
+	struct ip_addr listen_addrs[SE_MAX_LISTEN];  /* family 0: the dual-stack wildcard */
 	int nlisten;
 	struct ipc_queue *in, *to_rde, *to_main;
 	pthread_t thread;

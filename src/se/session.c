@@ -15,6 +15,7 @@
 #include "log.h"
 #include "monotime.h"
 #include "mrt.h"
+#include "tcp_md5.h"
 #include "xalloc.h"
 
 #define RBUF_SIZE           (256 * 1024)
@@ -48,6 +49,8 @@ struct session *session_new(uint32_t id, struct session_env *env, const struct i
 	s->passive = m->passive;
 	s->add_path = m->add_path;
 	s->description = m->description[0] ? xstrdup(m->description) : NULL;
+	memcpy(s->password, m->password, sizeof(s->password));
+	s->password[sizeof(s->password) - 1] = '\0';
 	s->since = wall_now();
 	s->connect_at = s->passive ? 0 : now_ms();
 	return s;
@@ -659,6 +662,12 @@ static void try_connect(struct session *s, uint64_t now)
 	int fd = socket(af, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return;
+	if (s->password[0] && tcp_md5_set(fd, &s->addr, s->password) < 0) {
+		set_error(s, "TCP-MD5 key: %s", tcp_md5_strerror(errno));
+		log_warn("neighbor %s: cannot sign the connection: %s", peer_name(s), tcp_md5_strerror(errno));
+		close(fd);
+		return;
+	}
 	if (connect(fd, (struct sockaddr *)&ss, sl) < 0 && errno != EINPROGRESS) {
 		set_error(s, "connect: %s", strerror(errno));
 		close(fd);

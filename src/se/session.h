@@ -69,6 +69,7 @@ struct session {
 	struct ip_addr local;        /* our address on the Established connection */
 	bool passive, add_path;
 	char *description;
+	char password[IPC_MD5_KEY_MAX + 1];  /* TCP-MD5 key; "" none */
 	/* state */
 	struct conn *conn[2];       /* [0] established or only, [1] collision candidate */
 	bool admin_down;

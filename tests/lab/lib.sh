@@ -28,6 +28,10 @@
 #                      policy below, with the filters that need data off)
 #   LAB_IXPD_EXTRA     YAML lines appended to ixpd.yml (rpki:, irr:, ...)
 #   LAB_CLIENT_CFG[m]  YAML lines under member m's clients.yml `cfg:`
+#   LAB_CLIENT_PASSWORD[m]  member m's clients.yml `password` (TCP-MD5 at ixpd)
+#   LAB_MEMBER_SESSION[m]   lines in member m's own session config, in its
+#                      daemon's syntax (BIRD: in the session template; FRR:
+#                      under `router bgp`; OpenBGPD: in both neighbor blocks)
 #                      (block style, indented as if `cfg:` were column 0)
 # and for any route server:
 #   LAB_EXTRA_ROUTES   lines in routes.tbl's format: routes members originate
@@ -69,7 +73,7 @@ lab_die() { lab_log "ERROR: $*"; LAB_FAILED=1; exit 1; }
 # ---------------------------------------------------------------- members table
 
 declare -A M_TYPE M_ASN M_V4 M_V6 M_FLAGS
-declare -A LAB_CLIENT_CFG=()
+declare -A LAB_CLIENT_CFG=() LAB_CLIENT_PASSWORD=() LAB_MEMBER_SESSION=()
 LAB_ALL_MEMBERS=()
 while read -r _n _t _a _4 _6 _f; do
 	case $_n in ''|'#'*) continue ;; esac
@@ -397,6 +401,7 @@ _lab_start_rs_ixpd() {
 			echo "  - asn: ${M_ASN[$m]}"
 			echo "    ip: [\"${M_V4[$m]}\", \"${M_V6[$m]}\"]"
 			echo "    description: \"$m (${M_TYPE[$m]})\""
+			[ -n "${LAB_CLIENT_PASSWORD[$m]:-}" ] && echo "    password: \"${LAB_CLIENT_PASSWORD[$m]}\""
 			if lab_member_has_flag "$m" addpath || [ -n "${LAB_CLIENT_CFG[$m]:-}" ]; then
 				echo "    cfg:"
 				lab_member_has_flag "$m" addpath && echo "      add_path: True"
@@ -539,7 +544,8 @@ _lab_start_bird() {
 	lab_member_has_flag "$n" addpath && addpath="		add paths rx;"
 	# shellcheck disable=SC2046
 	lab_render "$LAB_MEMBERS_DIR/bird.conf.in" "$d/bird.conf" $(_lab_member_vars "$n" "$2") \
-		"STATIC4=${ST[4]}" "STATIC6=${ST[6]}" "ATTRS4=${AT[4]}" "ATTRS6=${AT[6]}" "ADDPATH=$addpath"
+		"STATIC4=${ST[4]}" "STATIC6=${ST[6]}" "ATTRS4=${AT[4]}" "ATTRS6=${AT[6]}" "ADDPATH=$addpath" \
+		"SESSION=${LAB_MEMBER_SESSION[$n]:-}"
 	lab_spawn "$n" "$d/bird.log" bird -f -c "$d/bird.conf" -s "$d/bird.ctl" -P "$d/bird.pid"
 	lab_wait 10 _lab_birdc_ok "$d/bird.ctl"
 }
@@ -561,7 +567,7 @@ _lab_start_frr() {
 	done < <(_lab_originated "$n")
 	# shellcheck disable=SC2046
 	lab_render "$LAB_MEMBERS_DIR/frr-bgpd.conf.in" "$d/bgpd.conf" $(_lab_member_vars "$n" "$2") \
-		"NETWORKS4=$nets4" "NETWORKS6=$nets6" "ROUTEMAPS=$rms"
+		"NETWORKS4=$nets4" "NETWORKS6=$nets6" "ROUTEMAPS=$rms" "SESSION=${LAB_MEMBER_SESSION[$n]:-}"
 	# shellcheck disable=SC2046
 	lab_render "$LAB_MEMBERS_DIR/frr-zebra.conf.in" "$d/zebra.conf" $(_lab_member_vars "$n" "$2")
 	chown -R frr:frr "$d"      # the daemons run as user frr
@@ -605,7 +611,7 @@ _lab_start_openbgpd() {
 	done < <(_lab_originated "$n")
 	# shellcheck disable=SC2046
 	lab_render "$LAB_MEMBERS_DIR/openbgpd.conf.in" "$d/bgpd.conf" $(_lab_member_vars "$n" "$2") \
-		"NETWORKS=$nets" "PREFIXES=$pfx"
+		"NETWORKS=$nets" "PREFIXES=$pfx" "SESSION=${LAB_MEMBER_SESSION[$n]:-}"
 	chmod 600 "$d/bgpd.conf"
 	# the session engine chroots into _openbgpd's home directory
 	mkdir -p /run/openbgpd
