@@ -89,6 +89,7 @@ static void peer_cfg_from(const struct ixpd_config *cfg, const struct policy_glo
 	out->session.add_path = m->add_path;
 	if (m->description)
 		snprintf(out->session.description, sizeof(out->session.description), "%s", m->description);
+	out->session.gtsm = m->client && m->client->policy.gtsm;
 	if (m->client && m->client->password)
 		snprintf(out->session.password, sizeof(out->session.password), "%s", m->client->password);
 	policy_from_config(cfg, g, pdb, m, &out->policy);

@@ -74,6 +74,7 @@ struct ipc_peer_session {
 	bool passive, add_path;
 	char description[256];
 	char password[IPC_MD5_KEY_MAX + 1];  /* TCP-MD5 key (RFC 2385); "" none */
+	bool gtsm;                   /* RFC 5082: TTL 255 out, 255 required in */
 };
 
 struct ipc_settings {

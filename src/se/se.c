@@ -17,9 +17,10 @@
 
 #include "ctl_proto.h"
 #include "ctl_reply.h"
+#include "gtsm.h"
 #include "log.h"
-#include "tcp_md5.h"
 #include "monotime.h"
+#include "tcp_md5.h"
 #include "xalloc.h"
 
 /* RDE input backlog (bytes of UPDATEs) at which reading pauses/resumes. */
@@ -276,6 +277,18 @@ static void listener_keys(struct se *se, const struct ip_addr *peer, const char 
 	}
 }
 
+/* A GTSM member's SYN-ACK must leave with TTL 255: the listeners that can
+ * accept it send with 255 from now on (harmless for the others, which
+ * accept any TTL). */
+static void listener_gtsm(struct se *se, const struct ip_addr *peer)
+{
+	for (int i = 0; i < se->nlisten; i++) {
+		const struct ip_addr *l = &se->listen_addrs[i];
+		if ((!l->family || l->family == peer->family) && gtsm_set(se->listen_fds[i], peer->family, false) < 0)
+			log_err("GTSM: cannot set TTL 255 on a listener: %s", strerror(errno));
+	}
+}
+
 /* Reload: a changed peer's session restarts, a removed one ends. */
 static void reconfigure(struct se *se, const struct ipc_msg *m)
 {
@@ -292,6 +305,8 @@ static void reconfigure(struct se *se, const struct ipc_msg *m)
 	}
 	if (ps && ps->password[0] && (!s || strcmp(s->password, ps->password) != 0))
 		listener_keys(se, &ps->addr, ps->password);
+	if (ps && ps->gtsm)
+		listener_gtsm(se, &ps->addr);
 	if (s) {
 		struct bgp_notify n;
 		bool removed = m->type == IPC_PEER_REMOVE;

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "monotime.h"
 #include "mrt.h"
+#include "gtsm.h"
 #include "tcp_md5.h"
 #include "xalloc.h"
 
@@ -50,6 +51,7 @@ struct session *session_new(uint32_t id, struct session_env *env, const struct i
 	s->add_path = m->add_path;
 	s->description = m->description[0] ? xstrdup(m->description) : NULL;
 	memcpy(s->password, m->password, sizeof(s->password));
+	s->gtsm = m->gtsm;
 	s->password[sizeof(s->password) - 1] = '\0';
 	s->since = wall_now();
 	s->connect_at = s->passive ? 0 : now_ms();
@@ -328,6 +330,12 @@ int session_attach(struct session *s, int fd, bool outgoing, uint64_t now)
 		log_warn("neighbor %s: TCP_NODELAY: %s", peer_name(s), strerror(errno));
 	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
 		log_err("neighbor %s: cannot make its socket non-blocking: %s", peer_name(s), strerror(errno));
+		close(fd);
+		return -1;
+	}
+	/* (an outgoing socket had it before connect()) */
+	if (!outgoing && s->gtsm && gtsm_set(fd, s->addr.family, true) < 0) {
+		log_err("neighbor %s: GTSM: %s", peer_name(s), strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -665,6 +673,11 @@ static void try_connect(struct session *s, uint64_t now)
 	if (s->password[0] && tcp_md5_set(fd, &s->addr, s->password) < 0) {
 		set_error(s, "TCP-MD5 key: %s", tcp_md5_strerror(errno));
 		log_warn("neighbor %s: cannot sign the connection: %s", peer_name(s), tcp_md5_strerror(errno));
+		close(fd);
+		return;
+	}
+	if (s->gtsm && gtsm_set(fd, af, true) < 0) {
+		log_warn("neighbor %s: GTSM: %s", peer_name(s), strerror(errno));
 		close(fd);
 		return;
 	}

@@ -70,6 +70,7 @@ struct session {
 	bool passive, add_path;
 	char *description;
 	char password[IPC_MD5_KEY_MAX + 1];  /* TCP-MD5 key; "" none */
+	bool gtsm;                   /* RFC 5082 on its connections */
 	/* state */
 	struct conn *conn[2];       /* [0] established or only, [1] collision candidate */
 	bool admin_down;

@@ -491,7 +491,6 @@ TEST(unimplemented_values_are_refused)
 	static const struct { const char *cfg, *want; } cases[] = {
 		{ "  prepend_rs_as: True\n", "cfg.prepend_rs_as: True is not implemented by ixpd yet (set it to False" },
 		{ "  multihop: 2\n", "cfg.multihop: 2 is not implemented by ixpd yet (set it to 0 to turn it off)" },
-		{ "  gtsm: yes\n", "cfg.gtsm: True is not" },
 		{ "  rfc8950: True\n", "cfg.rfc8950: True is not" },
 		{ "  filtering: {irrdb: {use_rpki_roas_as_route_objects: {enabled: True}}}\n",
 		  "cfg.filtering.irrdb.use_rpki_roas_as_route_objects.enabled: True is not" },
