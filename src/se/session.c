@@ -105,6 +105,8 @@ static void conn_enqueue(struct session *s, struct conn *c, struct msgbuf *m)
 	it->next = NULL;
 	it->m = m;
 	it->off = 0;
+	if (!c->oq_head)
+		c->oq_progress_ms = now_ms();
 	if (c->oq_tail)
 		c->oq_tail->next = it;
 	else
@@ -160,6 +162,8 @@ int session_on_writable(struct session *s, struct conn *c)
 			return -1;     /* the read side will see the error and close */
 		}
 		c->oq_bytes -= (size_t)w;
+		if (w > 0)
+			c->oq_progress_ms = now_ms();
 		while (w > 0) {
 			struct outq_item *i = c->oq_head;
 			size_t left = i->m->len - i->off;
@@ -723,6 +727,29 @@ int session_conn_writable(struct session *s, struct conn *c, uint64_t now)
 
 static uint64_t min_deadline(uint64_t a, uint64_t b) { return (a == 0 || (b && b < a)) ? b : a; }
 
+/* How long a member may take no byte of what is queued for it.  It sends
+ * KEEPALIVEs, so its hold timer alone would keep a member that never reads
+ * forever, its queue growing with every change of the table. */
+static uint64_t stall_limit_ms(const struct session *s)
+{
+	return (uint64_t)(s->hold_time ? s->hold_time : SESSION_STALL_DEFAULT_S) * 1000;
+}
+
+/* Drops the connection (Cease, out of resources) if its output has not
+ * moved for the stall limit.  True if it did. */
+static bool output_stalled(struct session *s, struct conn *c, uint64_t now)
+{
+	if (!c->oq_head || c->state != FSM_ESTABLISHED || now < c->oq_progress_ms + stall_limit_ms(s))
+		return false;
+	struct bgp_notify n;
+	notify_set(&n, ERR_CEASE, ERR_CEASE_RESOURCES, NULL, 0);
+	snprintf(s->last_error, sizeof(s->last_error), "took no byte for %llu s (%zu bytes queued)",
+	    (unsigned long long)(stall_limit_ms(s) / 1000), c->oq_bytes);
+	log_warn("neighbor %s: %s: session dropped", peer_name(s), s->last_error);
+	close_conn(s, c, &n, false, now);
+	return true;
+}
+
 uint64_t session_tick(struct session *s, uint64_t now)
 {
 	uint64_t next = 0;
@@ -753,9 +780,13 @@ uint64_t session_tick(struct session *s, uint64_t now)
 			}
 			continue;
 		}
+		if (output_stalled(s, c, now))
+			continue;
 		if (c->keepalive_due && now >= c->keepalive_due)
 			send_keepalive(s, c, now);
 		next = min_deadline(next, c->hold_deadline);
+		if (c->oq_head)
+			next = min_deadline(next, c->oq_progress_ms + stall_limit_ms(s));
 		next = min_deadline(next, c->keepalive_due);
 	}
 	if (s->gshut_down_at) {

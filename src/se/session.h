@@ -33,6 +33,7 @@ struct conn {
 	size_t rlen, rcap;
 	struct outq_item *oq_head, *oq_tail;
 	size_t oq_bytes;
+	uint64_t oq_progress_ms;     /* the queue last moved (a write, or filling an empty queue) */
 	struct bgp_open peer_open;
 	uint64_t hold_deadline;     /* ms, 0 = none */
 	uint64_t keepalive_due;     /* ms, 0 = none */
@@ -51,6 +52,9 @@ struct session_env {
 };
 
 #define SESSION_NOTIFY_CODES 9
+/* A member that takes no byte of its queued output for its hold time (this,
+ * with hold time 0) is dropped. */
+#define SESSION_STALL_DEFAULT_S 90
 
 struct session_stats {
 	uint64_t msgs_in, msgs_out, updates_in, updates_out;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "monotime.h"
 #include "session.h"
 
 static struct session_env env;
@@ -246,6 +247,40 @@ TEST(paused_input_keeps_hold_timer_alive)
 	session_tick(s, 1000 + 45 * 1000);
 	CHECK_EQ_INT(session_state(s), FSM_ESTABLISHED);
 	env.input_paused = false;
+	stop(s);
+}
+
+/* A member that keeps its session up (no hold timer here) but takes no
+ * byte of its output for 90 s is dropped with a Cease (out of resources):
+ * its queue would otherwise grow with every change of the table. */
+TEST(member_taking_no_output_for_the_stall_limit_is_dropped)
+{
+	uint8_t b[4096];
+	size_t len;
+	struct session *s = start(52001, true, NULL);
+	next_msg(b, &len);                       /* our OPEN */
+	member_open(52001, 0, ROLE_RS_CLIENT, 52001);   /* hold time 0: only the stall limit */
+	session_on_readable(s, s->conn[0], 1000);
+	next_msg(b, &len);
+	member_keepalive();
+	session_on_readable(s, s->conn[0], 1000);
+	CHECK_EQ_INT(session_state(s), FSM_ESTABLISHED);
+	uint8_t update[4096] = { 0 };
+	memset(update, 0xff, 16);
+	put_u16(update + 16, sizeof(update));
+	update[18] = BGP_UPDATE;
+	struct msgbuf *m = msgbuf_new(update, sizeof(update));
+	for (int i = 0; i < 512 && s->conn[0]->oq_bytes == 0; i++)      /* the socket buffer fills up */
+		for (int k = 0; k < 64; k++)
+			session_send_shared(s, m);
+	msgbuf_unref(m);
+	CHECK(s->conn[0]->oq_bytes > 0);
+	uint64_t t = now_ms();
+	session_tick(s, t + (SESSION_STALL_DEFAULT_S - 1) * 1000);
+	CHECK_EQ_INT(session_state(s), FSM_ESTABLISHED);
+	session_tick(s, t + (SESSION_STALL_DEFAULT_S + 1) * 1000);
+	CHECK(s->conn[0] == NULL);
+	CHECK(strstr(s->last_error, "took no byte for 90 s") != NULL);
 	stop(s);
 }
 
