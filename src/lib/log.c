@@ -106,3 +106,19 @@ void fatalx(const char *fmt, ...)
 	va_start(ap, fmt);
 	die(NULL, fmt, ap);
 }
+
+bool log_allowed(struct log_limit *l, uint64_t now_ms)
+{
+	if (now_ms >= l->window_start + LOG_LIMIT_WINDOW_MS) {
+		if (l->suppressed)
+			log_info("(%u more such lines suppressed in %u s)", l->suppressed, LOG_LIMIT_WINDOW_MS / 1000);
+		l->window_start = now_ms;
+		l->lines = l->suppressed = 0;
+	}
+	if (l->lines < LOG_LIMIT_BURST) {
+		l->lines++;
+		return true;
+	}
+	l->suppressed++;
+	return false;
+}

@@ -6,6 +6,7 @@
 #ifndef IXPD_LOG_H
 #define IXPD_LOG_H
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "addr.h"
@@ -32,4 +33,16 @@ const char *log_peer_name(const struct ip_addr *addr, uint32_t asn);
  * from members, files or clients: those get an error. */
 void fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 void fatalx(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+/* Log lines of one kind, at most LOG_LIMIT_BURST per LOG_LIMIT_WINDOW_MS:
+ * a flood (connections from anywhere, a member's garbage) must not flood
+ * the log.  The first line after a window with suppressed ones says how
+ * many were. */
+#define LOG_LIMIT_BURST 10
+#define LOG_LIMIT_WINDOW_MS 10000
+struct log_limit {
+	uint64_t window_start;
+	unsigned lines, suppressed;
+};
+/* May a line be logged now?  (Logs the count of the suppressed ones.) */
+bool log_allowed(struct log_limit *l, uint64_t now_ms);
 #endif

@@ -122,8 +122,9 @@ static void accept_all(struct se *se, int lfd)
 		ip_addr_from_sockaddr(&ss, &a);
 		struct session *s = find_session(se, &a);
 		if (!s) {
-			log_info("connection from unknown address %s refused", ip_addr_str(&a, as, sizeof(as)));
 			close(fd);
+			if (log_allowed(&se->unknown_log, now_ms()))
+				log_info("connection from unknown address %s refused", ip_addr_str(&a, as, sizeof(as)));
 			continue;
 		}
 		session_attach(s, fd, false, now_ms());

@@ -12,6 +12,7 @@
 
 #include "addr.h"
 #include "ipc.h"
+#include "log.h"
 #include "session.h"
 
 #define SE_MAX_LISTEN 16
@@ -23,6 +24,7 @@ struct se {
 	int epfd;
 	int listen_fds[SE_MAX_LISTEN];
 	struct ip_addr listen_addrs[SE_MAX_LISTEN];  /* family 0: the dual-stack wildcard */
+	struct log_limit unknown_log;    /* connections from unconfigured addresses */
 	int nlisten;
 	struct ipc_queue *in, *to_rde, *to_main;
 	pthread_t thread;
