@@ -23,6 +23,7 @@
 #include "hash.h"
 #include "http.h"
 #include "peeringdb.h"
+#include "privdrop.h"
 #include "log.h"
 #include "monotime.h"
 #include "rde.h"
@@ -52,6 +53,7 @@ struct daemon {
 	struct pdb *pdb;             /* PeeringDB data, or NULL */
 	struct http_server *http;    /* or NULL: http.listen is empty */
 	struct archive *archive;     /* MRT files */
+	const char *user;            /* --user: run as this user once bound, or NULL */
 	int64_t started, last_reload;
 	uint64_t reloads[2];         /* [0] refused, [1] applied */
 	bool reload_ok;              /* the last one was applied (or none yet) */
@@ -61,10 +63,12 @@ struct daemon {
 static void usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: ixpd [-n] [-d] -c FILE\n"
+	    "usage: ixpd [-n] [-d] [-u USER] -c FILE\n"
 	    "  -c, --config FILE  ixpd.yml to load\n"
 	    "  -n, --check        check the configuration, print it canonically, exit\n"
 	    "  -d, --daemon       detach and log to syslog\n"
+	    "  -u, --user USER    once the sockets are bound, run as USER (no capabilities,\n"
+	    "                     no_new_privs); cache_dir and mrt.dir become USER's\n"
 	    "  -V, --version      print the version\n"
 	    "  -h, --help         this text\n"
 	    "Signals: SIGHUP reloads the configuration, SIGTERM/SIGINT stop.\n");
@@ -452,6 +456,11 @@ static int run(struct daemon *d)
 	apply_members(d, d->cfg, g, &added, &removed);
 	ipc_push(&d->q_se, ipc_msg_new(IPC_LISTEN, 0, 0, NULL, 0));   /* after the members' TCP-MD5 keys */
 	d->data = datasrc_start(d->cfg, g, &d->q_rde, &d->q_main);
+	const char *const writable[] = { d->cfg->cache_dir, d->cfg->mrt.dir };
+	if (d->user && privdrop(d->user, writable, 2, err, sizeof(err)) < 0) {
+		log_err("%s", err);
+		return 1;
+	}
 	d->started = d->last_reload = (int64_t)time(NULL);
 	d->reload_ok = true;
 	log_info("ixpd %s started: AS%u, %d neighbors, control socket %s", IXPD_VERSION,
@@ -506,6 +515,7 @@ int main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "check", no_argument, NULL, 'n' },
 		{ "daemon", no_argument, NULL, 'd' },
+		{ "user", required_argument, NULL, 'u' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -514,9 +524,11 @@ int main(int argc, char **argv)
 	bool check_only = false, detach = false;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "c:ndVh", longopts, NULL)) != -1) {
+	const char *user = NULL;
+	while ((ch = getopt_long(argc, argv, "c:ndu:Vh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': config_path = optarg; break;
+		case 'u': user = optarg; break;
 		case 'n': check_only = true; break;
 		case 'd': detach = true; break;
 		case 'V': puts("ixpd " IXPD_VERSION); return 0;
@@ -551,6 +563,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ixpd: PeeringDB API: %s\n", err);
 	static struct daemon d;      /* large (peer tables): not on the stack */
 	d.cfg = cfg;
+	d.user = user;
 	int rc = run(&d);
 	config_free(d.cfg);
 	free(d.reg);

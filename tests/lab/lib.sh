@@ -27,6 +27,7 @@
 #   LAB_GENERAL_YML    the whole general.yml (default: the transparent
 #                      policy below, with the filters that need data off)
 #   LAB_IXPD_EXTRA     YAML lines appended to ixpd.yml (rpki:, irr:, ...)
+#   LAB_IXPD_ARGS      more ixpd command-line options (--user nobody)
 #   LAB_CLIENT_CFG[m]  YAML lines under member m's clients.yml `cfg:`
 #   LAB_CLIENT_PASSWORD[m]  member m's clients.yml `password` (TCP-MD5 at ixpd)
 #   LAB_MEMBER_SESSION[m]   lines in member m's own session config, in its
@@ -411,7 +412,8 @@ _lab_start_rs_ixpd() {
 	} > "$d/clients.yml"
 	"$IXPD" -n -c "$d/ixpd.yml" >"$d/ixpd-effective.yml" 2>"$d/ixpd.log" \
 		|| { cat "$d/ixpd.log" >&2; lab_die "ixpd refuses the lab configuration"; }
-	lab_spawn rs "$d/ixpd.log" "$IXPD" -c "$d/ixpd.yml"
+	# shellcheck disable=SC2086   # LAB_IXPD_ARGS: words
+	lab_spawn rs "$d/ixpd.log" "$IXPD" ${LAB_IXPD_ARGS:-} -c "$d/ixpd.yml"
 	lab_wait 10 lab_ixpctl show status >/dev/null 2>&1 \
 		|| { tail -n 30 "$d/ixpd.log" >&2; lab_die "ixpd did not come up"; }
 }
