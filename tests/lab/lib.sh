@@ -941,12 +941,14 @@ lab_session_marks() {
 		for m in "${LAB_MEMBERS[@]}"; do printf '%s\n%s\n' "${M_V4[$m]}" "${M_V6[$m]}"; done |
 			jq -R . | jq -s . > "$LAB_DIR/marks.addrs"
 		lab_ixpctl --json show neighbors | jq -c --slurpfile a "$LAB_DIR/marks.addrs" '
-			[.neighbors[] | select(.address as $x | $a[0] | index($x)) | [.address, .state, .since]] | sort'
+			[.neighbors[] | select(.address as $x | $a[0] | index($x)) | [.address, .state, .since, .established_count]] | sort'
 	fi
 	for m in "${LAB_MEMBERS[@]}"; do
 		case ${M_TYPE[$m]} in
 		frr) echo "$m $(lab_vtysh "$m" -c "show bgp neighbors json" | jq -c '[.[] | .connectionsEstablished]')" ;;
-		bird) birdc -s "$LAB_DIR/$m/bird.ctl" show protocols | awk -v m="$m" '$1 ~ /^rs[46]$/ { print m, $1, $4, $5, $6 }' ;;
+		# (BIRD's "since" moves by a millisecond between two looks: its
+		# state only; ixpd's established_count above sees any reset)
+		bird) birdc -s "$LAB_DIR/$m/bird.ctl" show protocols | awk -v m="$m" '$1 ~ /^rs[46]$/ { print m, $1, $4, $6 }' ;;
 		esac
 	done
 }
