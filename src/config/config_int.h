@@ -30,6 +30,7 @@
 #include <stdio.h>
 
 #include "config.h"
+#include "decimal.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define PATH_LEN 256
@@ -163,7 +164,6 @@ void free_opts(unsigned scope, enum obase base, void *p);
 int load_file(struct ctx *c, unsigned scope, const char *file);
 
 /* types.c: scalars, what the types share, and the types of scalars and lists */
-bool parse_uint(const char *s, uint64_t max, uint64_t *out);
 int need_scalar(struct ctx *c, const struct opt *o, const struct ynode *n,
     const char *what);
 int n_items(const struct ynode *n);

@@ -38,24 +38,6 @@ int cfg_bool_parse(const char *text, bool *out)
 	return -1;
 }
 
-/* Decimal digits only: YAML's 0x/0o/sexagesimal forms are not numbers an
- * operator means in these files. */
-bool parse_uint(const char *s, uint64_t max, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (*s == '\0')
-		return false;
-	for (; *s; s++) {
-		unsigned d = (unsigned)(*s - '0');
-		if (d > 9 || v > (max - d) / 10)
-			return false;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return true;
-}
-
 /* ------------------------------------------------------------------ */
 /* Option types                                                        */
 

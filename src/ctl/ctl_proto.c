@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "decimal.h"
 #include "errbuf.h"
 #include "monotime.h"
 
@@ -155,32 +156,17 @@ static int parse_message(const json_t *value, char out[CTL_SHUTDOWN_MSG_MAX + 1]
 	return 0;
 }
 
-/* A decimal number from 0 to max, all of text up to end (or its end). */
-static bool parse_number(const char *text, const char *end, uint64_t max, uint32_t *out)
-{
-	uint64_t v = 0;
-	if (text == end || (end - text) > 10)
-		return false;
-	for (const char *c = text; c < end; c++) {
-		if (*c < '0' || *c > '9')
-			return false;
-		v = v * 10 + (uint64_t)(*c - '0');
-	}
-	*out = (uint32_t)v;
-	return v <= max;
-}
-
 /* "A:B" (RFC 1997, 16-bit parts) or "A:B:C" (RFC 8092, 32-bit parts), in
  * wire form. */
 static int parse_community(const char *text, struct ctl_request *out, char *err, size_t errlen)
 {
-	uint32_t part[3];
+	uint64_t part[3];
 	unsigned n = 0;
 	const char *start = text;
 	for (const char *c = text;; c++) {
 		if (*c != ':' && *c != '\0')
 			continue;
-		if (n == 3 || !parse_number(start, c, UINT32_MAX, &part[n++]))
+		if (n == 3 || !parse_uint_n(start, (size_t)(c - start), UINT32_MAX, &part[n++]))
 			break;
 		if (*c == '\0') {
 			if (n == 2 && part[0] <= 0xffff && part[1] <= 0xffff) {
@@ -192,7 +178,7 @@ static int parse_community(const char *text, struct ctl_request *out, char *err,
 			if (n == 3) {
 				out->community_len = 12;
 				for (unsigned i = 0; i < 3; i++)
-					put_u32(out->community + 4 * i, part[i]);
+					put_u32(out->community + 4 * i, (uint32_t)part[i]);
 				return 0;
 			}
 			break;

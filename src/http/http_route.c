@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "decimal.h"
 #include "errbuf.h"
 
 #define BW_PREFIX "/api/birdwatcher"
@@ -36,16 +37,11 @@ static int copy_arg(char *dst, const char *src, const char *what, char *err, siz
 
 static bool parse_u32(const char *s, uint32_t *out)
 {
-	uint64_t v = 0;
-	if (!*s || strlen(s) > 10)
+	uint64_t v;
+	if (!parse_uint(s, UINT32_MAX, &v))
 		return false;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return false;
-		v = v * 10 + (uint64_t)(*s - '0');
-	}
 	*out = (uint32_t)v;
-	return v <= UINT32_MAX;
+	return true;
 }
 
 void http_protocol_id(const struct ip_addr *a, char *id)
