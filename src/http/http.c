@@ -213,20 +213,13 @@ int job_list(struct http_job *j, json_t *request)
 		return -1;
 	/* an error (no such neighbour, ...) is the first line: find it now,
 	 * while the status can still say so */
-	json_t *first = next_line(j);
-	if (!first)
-		return -1;
-	if (is_result_line(first)) {
-		json_t *result = reply_result(j, first);
-		json_decref(first);
-		if (!result)
-			return -1;
-		json_object_set_new(result, "ok", json_true());   /* the result, kept for `end` */
-		first = result;
+	j->first = next_line(j);
+	if (j->first && is_result_line(j->first) && !json_is_true(json_object_get(j->first, "ok"))) {
+		json_decref(reply_result(j, j->first));    /* sets j->err */
+		json_decref(j->first);
+		j->first = NULL;
 	}
-	j->ctx = j->ctx ? j->ctx : json_object();
-	json_object_set_new(j->ctx, "_first", first);
-	return 0;
+	return j->first ? 0 : -1;
 }
 
 json_t *job_routes_request(const struct http_routes *r)
@@ -256,10 +249,8 @@ json_t *job_routes_request(const struct http_routes *r)
 /* Makes more output: the next route of the listing, or its end. */
 static void job_step(struct http_job *j)
 {
-	json_t *first = j->ctx ? json_object_get(j->ctx, "_first") : NULL;
-	json_t *v = first ? json_incref(first) : (j->fd >= 0 ? next_line(j) : NULL);
-	if (first)
-		json_object_del(j->ctx, "_first");
+	json_t *v = j->first ? j->first : (j->fd >= 0 ? next_line(j) : NULL);
+	j->first = NULL;
 	if (v && !is_result_line(v)) {
 		j->shown++;
 		j->page->route(j, v);
@@ -274,8 +265,7 @@ static void job_step(struct http_job *j)
 	}
 	if (!v && j->fd >= 0)
 		log_info("http: a listing cut short: %s", j->err);
-	json_t *result = v ? json_object_get(v, "result") : NULL;
-	j->page->end(j, result ? result : v);
+	j->page->end(j, v ? json_object_get(v, "result") : NULL);
 	json_decref(v);
 	j->done = true;
 }
@@ -289,6 +279,7 @@ static void job_free(void *cls)
 		close(j->fd);
 	wbuf_free(&j->in);
 	wbuf_free(&j->out);
+	json_decref(j->first);
 	json_decref(j->ctx);
 	free(j);
 }

@@ -28,6 +28,7 @@ struct http_job {
 	int status;                  /* of the response */
 	int fd;                      /* the listing's control connection, or -1 */
 	struct wbuf in;              /* bytes of the listing not yet a whole line */
+	json_t *first;               /* its first line, read by job_list, not yet shown */
 	struct wbuf out;             /* output not yet sent */
 	size_t out_off;
 	bool done;                   /* the output is complete once out is sent */

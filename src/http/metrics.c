@@ -72,29 +72,27 @@ static void peer_metrics(struct http_job *j, const json_t *neighbors)
 	family(j, "ixpd_peer_last_state_change_timestamp_seconds", "gauge", "When the session entered its state.");
 	json_array_foreach(neighbors, i, n)
 		peer_sample(j, "ixpd_peer_last_state_change_timestamp_seconds", n, NULL, field(n, "since", NULL));
-	static const struct { const char *name, *key, *help; } prefixes[] = {
-		{ "ixpd_peer_prefixes_received", "received", "Paths received (accepted and filtered)." },
-		{ "ixpd_peer_prefixes_accepted", "accepted", "Paths the import policy accepted." },
-		{ "ixpd_peer_prefixes_filtered", "rejected", "Paths the import policy rejected." },
-		{ "ixpd_peer_prefixes_advertised", "exported", "Prefixes (paths with ADD-PATH) advertised to it." },
+	/* one series per neighbour, read from one field of its `show neighbors` entry */
+	static const struct { const char *name, *type, *section, *key, *help; bool afi; } simple[] = {
+		{ "ixpd_peer_prefixes_received", "gauge", "routes", "received", "Paths received (accepted and filtered).", true },
+		{ "ixpd_peer_prefixes_accepted", "gauge", "routes", "accepted", "Paths the import policy accepted.", true },
+		{ "ixpd_peer_prefixes_filtered", "gauge", "routes", "rejected", "Paths the import policy rejected.", true },
+		{ "ixpd_peer_prefixes_advertised", "gauge", "routes", "exported",
+		  "Prefixes (paths with ADD-PATH) advertised to it.", true },
+		{ "ixpd_peer_messages_received_total", "counter", "messages", "received", "BGP messages received.", false },
+		{ "ixpd_peer_messages_sent_total", "counter", "messages", "sent", "BGP messages sent.", false },
+		{ "ixpd_peer_updates_received_total", "counter", "messages", "updates_received", "UPDATE messages received.", false },
+		{ "ixpd_peer_updates_sent_total", "counter", "messages", "updates_sent", "UPDATE messages sent.", false },
+		{ "ixpd_peer_notifications_received_total", "counter", "messages", "notifications_received",
+		  "NOTIFICATION messages received.", false },
+		{ "ixpd_peer_notifications_sent_total", "counter", "messages", "notifications_sent",
+		  "NOTIFICATION messages sent.", false },
 	};
-	for (size_t k = 0; k < sizeof(prefixes) / sizeof(prefixes[0]); k++) {
-		family(j, prefixes[k].name, "gauge", prefixes[k].help);
+	for (size_t k = 0; k < sizeof(simple) / sizeof(simple[0]); k++) {
+		family(j, simple[k].name, simple[k].type, simple[k].help);
 		json_array_foreach(neighbors, i, n)
-			peer_sample(j, prefixes[k].name, n, afi_label(n), field(n, "routes", prefixes[k].key));
-	}
-	static const struct { const char *name, *key, *help; } counters[] = {
-		{ "ixpd_peer_messages_received_total", "received", "BGP messages received." },
-		{ "ixpd_peer_messages_sent_total", "sent", "BGP messages sent." },
-		{ "ixpd_peer_updates_received_total", "updates_received", "UPDATE messages received." },
-		{ "ixpd_peer_updates_sent_total", "updates_sent", "UPDATE messages sent." },
-		{ "ixpd_peer_notifications_received_total", "notifications_received", "NOTIFICATION messages received." },
-		{ "ixpd_peer_notifications_sent_total", "notifications_sent", "NOTIFICATION messages sent." },
-	};
-	for (size_t k = 0; k < sizeof(counters) / sizeof(counters[0]); k++) {
-		family(j, counters[k].name, "counter", counters[k].help);
-		json_array_foreach(neighbors, i, n)
-			peer_sample(j, counters[k].name, n, NULL, field(n, "messages", counters[k].key));
+			peer_sample(j, simple[k].name, n, simple[k].afi ? afi_label(n) : NULL,
+			    field(n, simple[k].section, simple[k].key));
 	}
 	family(j, "ixpd_peer_prefix_limit", "gauge", "The neighbour's max-prefix limit (only neighbours with one).");
 	json_array_foreach(neighbors, i, n)
