@@ -898,6 +898,22 @@ t_done() {
 	fi
 	exit 0
 }
+# lab_status_latency SOCKET — asks `show status` ten times, 0.2 s apart;
+#   prints how many answers were slow (a second or more, or none) and the
+#   slowest in ms
+lab_status_latency() {
+	local i t0 ms slow=0 worst=0
+	for i in $(seq 1 10); do
+		t0=$(date +%s%N)
+		timeout 5 "$IXPCTL" -s "$1" show status >/dev/null 2>&1 || slow=$((slow + 1))
+		ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+		[ "$ms" -gt "$worst" ] && worst=$ms
+		[ "$ms" -ge 1000 ] && slow=$((slow + 1))
+		sleep 0.2
+	done
+	echo "$slow $worst"
+}
+
 # t_setup [MEMBER...] — lab_up + all sessions up + converged, or give up
 t_setup() {
 	lab_up "$@"
