@@ -56,7 +56,7 @@ TOOL_DIRS := $(sort $(patsubst tools/%/,%,$(dir $(wildcard tools/*/*.c))))
 TOOLS    := $(patsubst tools/%.c,$(BUILD)/%,$(wildcard tools/*.c)) $(TOOL_DIRS:%=$(BUILD)/%)
 # What each program links beyond the library: ixpctl speaks JSON to the
 # control socket and needs nothing else (no YAML loader, no UPDATE codec).
-DAEMON_LIBS := -lyaml -ljansson -lmicrohttpd -lpthread -ldl
+DAEMON_LIBS := -lyaml -ljansson -lmicrohttpd -lseccomp -lpthread -ldl
 IXPCTL_LIBS := -ljansson
 
 all: $(BUILD)/ixpd $(BUILD)/ixpctl $(TESTS) $(TOOLS)

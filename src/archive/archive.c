@@ -17,6 +17,7 @@
 
 #include "ctl_proto.h"
 #include "ctl_reply.h"
+#include "errbuf.h"
 #include "log.h"
 #include "monotime.h"
 #include "xalloc.h"
@@ -58,8 +59,9 @@ static int file_open(struct mrt_file *f, const char *path, char *err, size_t err
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	f->bytes = 0;
 	f->fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-	if (f->fd < 0)
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+	if (f->fd < 0)              /* EACCES: also what the sandbox answers outside its places */
+		errbuf_set(err, errlen, "%s: %s%s", tmp, strerror(errno), errno == EACCES ?
+		    " (ixpd writes below mrt.dir, cache_dir and the control socket's directory only)" : "");
 	return f->fd < 0 ? -1 : 0;
 }
 

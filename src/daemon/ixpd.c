@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,6 +25,7 @@
 #include "http.h"
 #include "peeringdb.h"
 #include "privdrop.h"
+#include "sandbox.h"
 #include "log.h"
 #include "monotime.h"
 #include "rde.h"
@@ -54,6 +56,7 @@ struct daemon {
 	struct http_server *http;    /* or NULL: http.listen is empty */
 	struct archive *archive;     /* MRT files */
 	const char *user;            /* --user: run as this user once bound, or NULL */
+	enum sandbox_mode sandbox;   /* --sandbox */
 	int64_t started, last_reload;
 	uint64_t reloads[2];         /* [0] refused, [1] applied */
 	bool reload_ok;              /* the last one was applied (or none yet) */
@@ -63,12 +66,16 @@ struct daemon {
 static void usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: ixpd [-n] [-d] [-u USER] -c FILE\n"
+	    "usage: ixpd [-n] [-d] [-u USER] [--sandbox on|log|off] -c FILE\n"
 	    "  -c, --config FILE  ixpd.yml to load\n"
 	    "  -n, --check        check the configuration, print it canonically, exit\n"
 	    "  -d, --daemon       detach and log to syslog\n"
 	    "  -u, --user USER    once the sockets are bound, run as USER (no capabilities,\n"
 	    "                     no_new_privs); cache_dir and mrt.dir become USER's\n"
+	    "      --sandbox MODE on (default): files limited to what the config names\n"
+	    "                     (Landlock), system calls to an allow-list (seccomp);\n"
+	    "                     log: calls outside the list are let through and logged\n"
+	    "                     by the kernel (dmesg); off: neither\n"
 	    "  -V, --version      print the version\n"
 	    "  -h, --help         this text\n"
 	    "Signals: SIGHUP reloads the configuration, SIGTERM/SIGINT stop.\n");
@@ -399,6 +406,46 @@ static int daemonize(void)
 	return 0;
 }
 
+/* The directories ixpd writes exist before the file system is limited:
+ * making one needs a right on its parent, which the sandbox does not give. */
+static void make_dir(const char *path)
+{
+	if (path && mkdir(path, 0750) < 0 && errno != EEXIST)
+		log_warn("%s: %s", path, strerror(errno));
+}
+
+/* Landlock from what the config names: its files' and the data files'
+ * directories to read, the cache, the MRT archive and the control sockets'
+ * directories to write.  Before any thread starts (see sandbox.h). */
+static int limit_files(const struct ixpd_config *cfg, enum sandbox_mode mode, char *err, size_t errlen)
+{
+	if (mode == SANDBOX_OFF)
+		return 0;
+	make_dir(cfg->cache_dir);
+	make_dir(cfg->mrt.dir);
+	struct sandbox_fs *fs = sandbox_fs_new(err, errlen);
+	if (!fs)
+		return -1;
+	const char *const read_dirs_of[] = { cfg->path, cfg->general_path, cfg->clients_path, cfg->bogons_path,
+		cfg->rpki.vrp_file, cfg->peeringdb.file, cfg->irr.bgpq4.path };
+	const char *const write_dirs_of[] = { cfg->control_socket, cfg->control_socket_ro };
+	const char *const write_dirs[] = { cfg->cache_dir, cfg->mrt.dir };
+	int rc = sandbox_fs_allow_system(fs, err, errlen);
+	for (size_t i = 0; rc == 0 && i < sizeof(read_dirs_of) / sizeof(read_dirs_of[0]); i++)
+		rc = sandbox_fs_allow(fs, read_dirs_of[i], SANDBOX_READ, true, err, errlen);
+	for (int i = 0; rc == 0 && i < cfg->irr.rpsl.n; i++)
+		rc = sandbox_fs_allow(fs, cfg->irr.rpsl.v[i], SANDBOX_READ, true, err, errlen);
+	for (size_t i = 0; rc == 0 && i < sizeof(write_dirs_of) / sizeof(write_dirs_of[0]); i++)
+		rc = sandbox_fs_allow(fs, write_dirs_of[i], SANDBOX_WRITE, true, err, errlen);
+	for (size_t i = 0; rc == 0 && i < sizeof(write_dirs) / sizeof(write_dirs[0]); i++)
+		rc = sandbox_fs_allow(fs, write_dirs[i], SANDBOX_WRITE, false, err, errlen);
+	if (rc < 0) {
+		sandbox_fs_free(fs);
+		return -1;
+	}
+	return sandbox_fs_enter(fs, err, errlen) < 0 ? -1 : 0;
+}
+
 static int run(struct daemon *d)
 {
 	char err[512];
@@ -413,6 +460,11 @@ static int run(struct daemon *d)
 	d->ctl = (struct control){ .listen_fd = -1, .ro_listen_fd = -1, .to_se = &d->q_se, .to_rde = &d->q_rde,
 		.reload = reload, .add_status = add_status, .arg = d };
 	const struct ixpd_config *cfg = d->cfg;
+	if (control_open(&d->ctl, cfg->control_socket, cfg->control_socket_ro, err, sizeof(err)) < 0 ||
+	    limit_files(cfg, d->sandbox, err, sizeof(err)) < 0) {
+		log_err("%s", err);
+		return 1;
+	}
 	struct archive_settings as = { .dir = cfg->mrt.dir, .rib_interval = cfg->mrt.rib_interval,
 		.updates_interval = cfg->mrt.updates_interval, .keep = cfg->mrt.keep,
 		.collector_id = ntohl(cfg->router_id.s_addr) };
@@ -425,8 +477,7 @@ static int run(struct daemon *d)
 		.hold_time = cfg->hold_time, .connect_retry = cfg->connect_retry, .port = cfg->port,
 		.listen = cfg->listen_addrs, .nlisten = cfg->n_listen_addrs,
 		.archive = archive_logs_updates(d->archive) ? archive_queue(d->archive) : NULL };
-	if (control_open(&d->ctl, d->cfg->control_socket, d->cfg->control_socket_ro, err, sizeof(err)) < 0 ||
-	    se_start(&d->se, &set, &d->q_se, &d->q_rde, &d->q_main, err, sizeof(err)) != 0) {
+	if (se_start(&d->se, &set, &d->q_se, &d->q_rde, &d->q_main, err, sizeof(err)) != 0) {
 		log_err("%s", err);
 		return 1;
 	}
@@ -457,7 +508,8 @@ static int run(struct daemon *d)
 	ipc_push(&d->q_se, ipc_msg_new(IPC_LISTEN, 0, 0, NULL, 0));   /* after the members' TCP-MD5 keys */
 	d->data = datasrc_start(d->cfg, g, &d->q_rde, &d->q_main);
 	const char *const writable[] = { d->cfg->cache_dir, d->cfg->mrt.dir };
-	if (d->user && privdrop(d->user, writable, 2, err, sizeof(err)) < 0) {
+	if ((d->user && privdrop(d->user, writable, 2, err, sizeof(err)) < 0) ||
+	    sandbox_syscalls(d->sandbox, err, sizeof(err)) < 0) {
 		log_err("%s", err);
 		return 1;
 	}
@@ -516,6 +568,7 @@ int main(int argc, char **argv)
 		{ "check", no_argument, NULL, 'n' },
 		{ "daemon", no_argument, NULL, 'd' },
 		{ "user", required_argument, NULL, 'u' },
+		{ "sandbox", required_argument, NULL, 'S' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -525,10 +578,17 @@ int main(int argc, char **argv)
 	int ch;
 
 	const char *user = NULL;
+	enum sandbox_mode sandbox = SANDBOX_ON;
 	while ((ch = getopt_long(argc, argv, "c:ndu:Vh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': config_path = optarg; break;
 		case 'u': user = optarg; break;
+		case 'S':
+			if (sandbox_mode_parse(optarg, &sandbox) < 0) {
+				usage(stderr);
+				return 2;
+			}
+			break;
 		case 'n': check_only = true; break;
 		case 'd': detach = true; break;
 		case 'V': puts("ixpd " IXPD_VERSION); return 0;
@@ -564,6 +624,7 @@ int main(int argc, char **argv)
 	static struct daemon d;      /* large (peer tables): not on the stack */
 	d.cfg = cfg;
 	d.user = user;
+	d.sandbox = sandbox;
 	int rc = run(&d);
 	config_free(d.cfg);
 	free(d.reg);

@@ -31,7 +31,7 @@ t_poll 20 "the periodic RIB dump (5 s after start) is written" eval 'ls $MRT_DIR
 first=$(ls "$MRT_DIR"/rib.*.mrt 2>/dev/null | head -1)
 t_check "bgpdump reads it: TABLE_DUMP2 lines from the members" eval \
 	'bgpdump -m "$first" 2>/dev/null | grep -q "^TABLE_DUMP2|.*|B|192.0.2.11|52001|45.65.0.0/22|52001|IGP|"'
-dump=$LAB_DIR/rib-now.mrt
+dump=$MRT_DIR/rib-now.mrt
 t_check "ixpctl dump rib $dump" eval 'lab_ixpctl dump rib "$dump" | grep -q "RIB dump written"'
 t_check "no temporary file left behind" eval '[ ! -e "$dump.tmp" ]'
 from_mrt=$(bgpdump -m "$dump" 2>/dev/null | awk -F'|' '$1 == "TABLE_DUMP2" { print $6 "|" $4 "|" $7 }' | sort)

@@ -6,7 +6,9 @@
 # then runs as nobody with no capability and no_new_privs; the exchange
 # works as before (sessions, routes, ixpctl, reload, an MRT dump into its
 # directory), and what needs root no longer works (a dump into a root-only
-# directory is refused with a reason).
+# directory is refused with a reason).  The sandbox (on by default): every
+# thread under the seccomp allow-list, and Landlock refusing a dump into a
+# directory nobody may write but the configuration does not name.
 # shellcheck source=../lab/lib.sh
 . "$(dirname "$0")/../lab/lib.sh"
 
@@ -22,6 +24,11 @@ t_check "no capability left (CapEff $(status CapEff), CapPrm $(status CapPrm))" 
 	'[ "$(status CapEff)" = 0000000000000000 ] && [ "$(status CapPrm)" = 0000000000000000 ]'
 t_check "no_new_privs is set" eval '[ "$(status NoNewPrivs)" = 1 ]'
 t_check "the log says so" grep -q "running as nobody (uid 65534" "$LAB_DIR/rs/ixpd.log"
+filtered=$(grep -l "^Seccomp:.*2$" /proc/"$RS_PID"/task/*/status | wc -l)
+threads=$(ls /proc/"$RS_PID"/task | wc -l)
+t_check "every thread ($filtered of $threads) runs under the seccomp filter" eval '[ "$filtered" = "$threads" ]'
+t_check "the log names the sandbox's two parts" eval \
+	'grep -q "sandbox: the file system is limited" "$LAB_DIR/rs/ixpd.log" && grep -q "sandbox: .* system calls allowed" "$LAB_DIR/rs/ixpd.log"'
 t_check "BIRD (m1) holds FRR (m2)'s routes" lab_rib_has_prefix m1 45.65.8.0/22
 t_check "ixpctl still answers" eval 'lab_ixpctl show status >/dev/null'
 chmod o+rx "$LAB_DIR" "$LAB_DIR/rs"      # the configuration readable by nobody
@@ -31,4 +38,8 @@ t_check "a RIB dump into mrt.dir (given to nobody) works" eval \
 mkdir -p "$LAB_DIR/rootonly" && chmod 700 "$LAB_DIR/rootonly"
 out=$(lab_ixpctl dump rib "$LAB_DIR/rootonly/x.mrt" 2>&1)
 t_check "a dump into a root-only directory is refused: $out" eval 'grep -q "Permission denied" <<<"$out"'
+mkdir -p "$LAB_DIR/open" && chmod 1777 "$LAB_DIR/open"
+out=$(lab_ixpctl dump rib "$LAB_DIR/open/x.mrt" 2>&1)
+t_check "a dump into a directory open to all but not in the config is refused (Landlock): $out" eval \
+	'grep -q "writes below mrt.dir" <<<"$out" && [ ! -e "$LAB_DIR/open/x.mrt" ]'
 t_done
