@@ -161,6 +161,10 @@ static json_t *neighbor_json(const struct session *s)
 	json_object_set_new(o, "since", json_integer(s->since));
 	json_object_set_new(o, "admin_down", json_boolean(s->admin_down));
 	json_object_set_new(o, "last_error", s->last_error[0] ? json_string(s->last_error) : json_null());
+	uint64_t now = now_ms();
+	json_object_set_new(o, "idle_hold_s", json_integer(s->idle_until > now ? (json_int_t)((s->idle_until - now + 999) / 1000) : 0));
+	json_object_set_new(o, "failed_opens", json_integer((json_int_t)s->stats.failed_opens));
+	json_object_set_new(o, "refused_during_idle_hold", json_integer((json_int_t)s->stats.refused_idle));
 	json_object_set_new(o, "hold_time", json_integer(up ? s->hold_time : s->env->hold_time));
 	json_object_set_new(o, "keepalive", json_integer(up ? s->keepalive : s->env->hold_time / 3));
 	json_t *caps = json_object();

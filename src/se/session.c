@@ -272,8 +272,43 @@ static void drop_conn(struct session *s, int idx, bool keep_stale, uint64_t now)
 		s->conn[0] = s->conn[1];
 		s->conn[1] = NULL;
 	}
-	if (s->conn[0] == NULL && !s->passive && !s->admin_down)
+	if (s->conn[0] == NULL && !s->passive && !s->admin_down) {
 		s->connect_at = now + (uint64_t)s->env->connect_retry * 1000;
+		if (s->connect_at < s->idle_until)
+			s->connect_at = s->idle_until;
+	}
+}
+
+static uint64_t idle_hold_ms(unsigned failures)
+{
+	if (failures < 2)
+		return 0;
+	uint64_t ms = IDLE_HOLD_BASE_MS;
+	for (unsigned i = 2; i < failures && ms < IDLE_HOLD_MAX_MS; i++)
+		ms *= 2;
+	return ms < IDLE_HOLD_MAX_MS ? ms : IDLE_HOLD_MAX_MS;
+}
+
+/* A connection that had its OPEN exchange going ends: a failure, unless it
+ * is ours closing it for a reason of our own (Cease: a collision, admin
+ * down, shutdown). */
+static void note_open_failure(struct session *s, const struct conn *c, const struct bgp_notify *n,
+    uint64_t now)
+{
+	if ((c->state != FSM_OPENSENT && c->state != FSM_OPENCONFIRM) || (n && n->code == ERR_CEASE))
+		return;
+	s->stats.failed_opens++;
+	uint64_t hold = idle_hold_ms(++s->open_failures);
+	if (hold)
+		s->idle_until = now + hold;
+}
+
+/* Lines about a connection failing before Established: a member in a
+ * reconnect loop, or anyone sending garbage from its address, gets
+ * LOG_LIMIT_BURST of them a window. */
+static bool may_log_failure(struct session *s, const struct conn *c, uint64_t now)
+{
+	return c->state == FSM_ESTABLISHED || log_allowed(&s->failure_log, now);
 }
 
 static void close_conn(struct session *s, struct conn *c, const struct bgp_notify *n,
@@ -281,6 +316,7 @@ static void close_conn(struct session *s, struct conn *c, const struct bgp_notif
 {
 	if (n)
 		send_notification(s, c, n);
+	note_open_failure(s, c, n, now);
 	drop_conn(s, c == s->conn[0] ? 0 : 1, keep_stale, now);
 }
 
@@ -297,8 +333,9 @@ static void conn_fail(struct session *s, struct conn *c, uint8_t code, uint8_t s
 	struct bgp_notify n;
 	notify_set(&n, code, subcode, data, len);
 	set_error(s, "sent NOTIFICATION: %s", notify_code_str(code, subcode));
-	log_warn("neighbor %s: sending NOTIFICATION %u/%u (%s)", peer_name(s), code, subcode,
-	    notify_code_str(code, subcode));
+	if (may_log_failure(s, c, now))
+		log_warn("neighbor %s: sending NOTIFICATION %u/%u (%s)", peer_name(s), code, subcode,
+		    notify_code_str(code, subcode));
 	close_conn(s, c, &n, false, now);
 }
 
@@ -347,6 +384,15 @@ int session_attach(struct session *s, int fd, bool outgoing, uint64_t now)
 		close(fd);
 		return -1;
 	}
+	if (!outgoing && now < s->idle_until && !(s->conn[0] && s->conn[0]->state == FSM_ESTABLISHED)) {
+		close(fd);
+		s->stats.refused_idle++;
+		if (log_allowed(&s->failure_log, now))
+			log_info("neighbor %s: connection refused: idle hold for %llu s more after %u failed "
+			    "connections in a row (RFC 4271 8.1.1)", peer_name(s),
+			    (unsigned long long)(s->idle_until - now + 999) / 1000, s->open_failures);
+		return -1;
+	}
 	struct conn *c = conn_new(fd, outgoing);
 	struct conn *cur = s->conn[0];
 	if (cur && cur->state == FSM_ESTABLISHED && !outgoing && s->caps.graceful_restart) {
@@ -385,7 +431,8 @@ static int check_open(struct session *s, struct conn *c, const struct bgp_open *
 	if (peer_as != s->asn) {
 		uint8_t d[2];
 		put_u16(d, o->my_as);
-		log_warn("neighbor %s: OPEN says AS%u", peer_name(s), peer_as);
+		if (may_log_failure(s, c, now))
+			log_warn("neighbor %s: OPEN says AS%u", peer_name(s), peer_as);
 		conn_fail(s, c, ERR_OPEN, ERR_OPEN_PEER_AS, d, 2, now);
 		return -1;
 	}
@@ -464,7 +511,8 @@ static void on_open(struct session *s, struct conn *c, const uint8_t *body, size
 	}
 	if (bgp_open_decode(body, len, &c->peer_open, &err) < 0) {
 		set_error(s, "bad OPEN: %s", notify_code_str(err.code, err.subcode));
-		log_warn("neighbor %s: bad OPEN (%s)", peer_name(s), notify_code_str(err.code, err.subcode));
+		if (may_log_failure(s, c, now))
+			log_warn("neighbor %s: bad OPEN (%s)", peer_name(s), notify_code_str(err.code, err.subcode));
 		close_conn(s, c, &err, false, now);
 		return;
 	}
@@ -501,6 +549,8 @@ static void become_established(struct session *s, struct conn *c, uint64_t now)
 	s->since = wall_now();
 	s->last_error[0] = '\0';
 	s->connect_at = 0;
+	s->open_failures = 0;
+	s->idle_until = 0;
 	struct ipc_peer_up up = { 0 };
 	up.bgp_id = s->peer_bgp_id;
 	up.asn = s->asn;
@@ -530,7 +580,8 @@ static void on_notification(struct session *s, struct conn *c, const uint8_t *bo
 	} else {
 		set_error(s, "%s", "received a truncated NOTIFICATION");
 	}
-	log_warn("neighbor %s: %s", peer_name(s), s->last_error);
+	if (may_log_failure(s, c, now))
+		log_warn("neighbor %s: %s", peer_name(s), s->last_error);
 	close_conn(s, c, NULL, false, now);
 }
 
@@ -620,7 +671,8 @@ static int process_input(struct session *s, struct conn *c, uint64_t now)
 			break;      /* the RDE is behind; TCP pushes back on the member */
 		if (bgp_header_check(c->rbuf + off, max, &type, &len, &err) < 0) {
 			set_error(s, "bad message header: %s", notify_code_str(err.code, err.subcode));
-			log_warn("neighbor %s: %s", peer_name(s), s->last_error);
+			if (may_log_failure(s, c, now))
+				log_warn("neighbor %s: %s", peer_name(s), s->last_error);
 			close_conn(s, c, &err, false, now);
 			return -1;
 		}
@@ -655,7 +707,7 @@ int session_on_readable(struct session *s, struct conn *c, uint64_t now)
 		if (process_input(s, c, now) < 0)
 			return -1;
 		set_error(s, "%s", n == 0 ? "connection closed by peer" : strerror(errno));
-		if (c->state != FSM_ESTABLISHED)
+		if (c->state != FSM_ESTABLISHED && may_log_failure(s, c, now))
 			log_info("neighbor %s: %s in state %s", peer_name(s), s->last_error,
 			    fsm_state_name(c->state));
 		close_conn(s, c, NULL, true, now);

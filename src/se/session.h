@@ -13,6 +13,7 @@
 #include "bgp_msg.h"
 #include "addr.h"
 #include "ipc.h"
+#include "log.h"
 
 enum fsm_state {
 	FSM_IDLE, FSM_CONNECT, FSM_ACTIVE, FSM_OPENSENT, FSM_OPENCONFIRM, FSM_ESTABLISHED,
@@ -62,7 +63,19 @@ struct session_stats {
 	/* by error code (RFC 4271 §4.5 and later: 1..8; [0] any other) */
 	uint64_t notify_in_code[SESSION_NOTIFY_CODES], notify_out_code[SESSION_NOTIFY_CODES];
 	uint64_t established;        /* times the session came up */
+	uint64_t failed_opens;       /* connections that ended before Established */
+	uint64_t refused_idle;       /* connections refused during an idle hold */
 };
+
+/* RFC 4271 §8.1.1 DampPeerOscillations: after the second connection in a
+ * row that ends before Established (garbage, a bad OPEN, a close), the
+ * session holds Idle -- no connect, incoming connections refused -- for
+ * IDLE_HOLD_BASE_MS, doubling with each further failure up to
+ * IDLE_HOLD_MAX_MS; reaching Established clears it.  A member in a
+ * reconnect loop then costs a connection every two minutes, not a
+ * connection, an OPEN and log lines as fast as it can. */
+#define IDLE_HOLD_BASE_MS 1000
+#define IDLE_HOLD_MAX_MS  (120 * 1000)
 
 struct session {
 	uint32_t id;
@@ -84,6 +97,9 @@ struct session {
 	uint32_t gen;               /* bumped each time the session is Established */
 	int64_t since;              /* wall clock of the last state change */
 	uint64_t connect_at;        /* ms: next active connect attempt, 0 = none */
+	unsigned open_failures;     /* connections in a row that ended before Established */
+	uint64_t idle_until;        /* ms: idle hold (DampPeerOscillations) ends then, 0 = none */
+	struct log_limit failure_log;   /* lines about connections failing before Established */
 	char last_error[400];
 	/* negotiated while Established */
 	uint16_t hold_time, keepalive;

@@ -517,3 +517,71 @@ TEST(route_refresh_of_unknown_subtype_is_ignored_whatever_its_length_rfc7313_5)
 	}
 	stop(s);
 }
+
+/* A member whose connection takes bytes from a pipe: the test's garbage. */
+static int attach_member(struct session *s, uint64_t now)
+{
+	int sv[2];
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	fcntl(sv[1], F_SETFL, O_NONBLOCK);
+	close(member_fd);
+	member_fd = sv[1];
+	return session_attach(s, sv[0], false, now);
+}
+
+static void send_garbage(struct session *s, uint64_t now)
+{
+	static const uint8_t junk[19] = "GET / HTTP/1.0\r\n\r\n";
+	if (write(member_fd, junk, sizeof(junk)) != (ssize_t)sizeof(junk))
+		abort();
+	session_on_readable(s, s->conn[0], now);
+}
+
+TEST(connections_failing_before_established_are_damped_by_idle_hold_rfc4271_8_1_1)
+{
+	struct session *s = start(52001, true, NULL);
+	send_garbage(s, 1000);
+	CHECK(s->conn[0] == NULL);
+	CHECK_EQ_INT(s->stats.failed_opens, 1);
+	CHECK_EQ_INT(s->idle_until, 0);                 /* one failure: retry at once */
+	CHECK(attach_member(s, 1100) == 0);
+	send_garbage(s, 1100);
+	CHECK_EQ_INT(s->idle_until, 1100 + IDLE_HOLD_BASE_MS);
+	CHECK(attach_member(s, 1500) < 0);              /* held idle: refused */
+	CHECK_EQ_INT(s->stats.refused_idle, 1);
+	CHECK(attach_member(s, 1100 + IDLE_HOLD_BASE_MS) == 0);
+	send_garbage(s, 3000);
+	CHECK_EQ_INT(s->idle_until, 3000 + 2 * IDLE_HOLD_BASE_MS);   /* doubles */
+	for (uint64_t t = 10000; s->open_failures < 20; t += IDLE_HOLD_MAX_MS) {
+		CHECK(attach_member(s, t) == 0);
+		send_garbage(s, t);
+	}
+	CHECK(s->idle_until <= 10000 + 20 * (uint64_t)IDLE_HOLD_MAX_MS);
+	stop(s);
+}
+
+TEST(established_session_clears_the_idle_hold_rfc4271_8_1_1)
+{
+	struct session *s = start(52001, true, NULL);
+	send_garbage(s, 1000);
+	CHECK(attach_member(s, 1100) == 0);
+	send_garbage(s, 1100);
+	CHECK(s->idle_until > 0);
+	CHECK(attach_member(s, 1100 + IDLE_HOLD_BASE_MS) == 0);
+	member_open(52001, 90, ROLE_NONE, 52001);
+	member_keepalive();
+	session_on_readable(s, s->conn[0], 5000);
+	CHECK(session_state(s) == FSM_ESTABLISHED);
+	CHECK_EQ_INT(s->open_failures, 0);
+	CHECK_EQ_INT(s->idle_until, 0);
+	stop(s);
+}
+
+TEST(our_own_cease_before_established_is_not_a_failure_of_the_member)
+{
+	struct session *s = start(52001, true, NULL);
+	session_admin_down(s, "maintenance", 1000);
+	CHECK_EQ_INT(s->stats.failed_opens, 0);
+	CHECK_EQ_INT(s->open_failures, 0);
+	stop(s);
+}
