@@ -73,6 +73,9 @@ int fail(struct ctx *c, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int fail_at(struct ctx *c, int line, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Adds "file:line: where.path: what" to the configuration's warnings. */
+void warn_at(struct ctx *c, int line, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 void set_where(struct ctx *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
