@@ -15,7 +15,7 @@
  *   config.c        the lifecycle: config_load(), config_free() and the rest
  *   load.c          one node against the table (defaults, keys, required
  *                   keys, support) and one file; errors with file:line
- *   yaml.c          a file read into the node tree
+ *   yaml.c          a file read into the node tree; edits of the tree
  *   types.c         the option types of scalars and of lists of them
  *   types_nested.c  the option types of structured values: prefix lists,
  *                   communities, prefix lengths, clients and asns
@@ -96,6 +96,17 @@ struct ynode {
 void ynode_free(struct ynode *n);
 struct ynode *yaml_load(struct ctx *c, const char *path);
 const struct ynode *ynode_path(const struct ynode *root, const char *path, int *line);
+/* The index in map->kids of the key name (its value follows it), or -1;
+ * -1 too when map is not a mapping. */
+int ynode_key(const struct ynode *map, const char *name);
+/* Edits, for compat.c: the tree owns what is added, the caller what is
+ * taken; new nodes get the line of what they replace or wrap. */
+struct ynode *ynode_new(enum ykind kind, int line);
+struct ynode *ynode_scalar(int line, const char *str);
+void ynode_map_add(struct ynode *map, struct ynode *key, struct ynode *val);
+void ynode_map_take(struct ynode *map, int i, struct ynode **key, struct ynode **val);
+struct ynode *ynode_wrap_map(const char *name, struct ynode *val);
+struct ynode *ynode_wrap_seq(struct ynode *val);
 
 /* ------------------------------------------------------------------ */
 /* Option types                                                        */
