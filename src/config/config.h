@@ -4,7 +4,8 @@
  * immutable struct ixpd_config.  Errors are reported as "file:line: what is
  * wrong".  A key arouteserver documents whose value asks for something ixpd
  * does not do yet is refused, naming the key; a value turning a feature off
- * is fine.  What is accepted but should be rewritten is said in
+ * is fine.  The deprecated syntaxes arouteserver still accepts are
+ * converted as arouteserver converts them, each with a warning in
  * cfg->warnings.  The daemon never edits a loaded config: reload = load
  * new + swap.
  *
@@ -336,7 +337,8 @@ struct ixpd_config {
 	int n_asns;
 
 	/* "file:line: what" of what the loader accepted but should be
-	 * rewritten, for the caller to report */
+	 * rewritten (the deprecated arouteserver syntaxes it converted), for
+	 * the caller to report */
 	struct cfg_str_list warnings;
 };
 

@@ -116,8 +116,6 @@ static int walk(struct ctx *c, const struct ynode *map, const char *path)
 			key->str) < sizeof(child);
 		const struct opt *o = valid ? opt_find(c->scope, child) : NULL;
 
-		if (valid && check_old_syntax(c, child, val))
-			return -1;
 		if (o != NULL) {
 			void *f = field_at(c->base, o);
 			if (val->null)
@@ -250,7 +248,7 @@ int load_file(struct ctx *c, unsigned scope, const char *file)
 	c->scope = scope;
 	if ((root = yaml_load(c, file)) == NULL)
 		return -1;
-	r = load_node(c, root);
+	r = compat_convert(c, scope, root) || load_node(c, root) ? -1 : 0;
 	ynode_free(root);
 	return r;
 }
