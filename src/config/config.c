@@ -106,6 +106,9 @@ void config_free(struct ixpd_config *cfg)
 		free_opts(S_CLIENT, B_CLIENT, &cfg->clients[i]);
 	for (int i = 0; i < cfg->n_asns; i++)
 		free_opts(S_ASN, B_ITEM, &cfg->asns[i]);
+	for (int i = 0; i < cfg->warnings.n; i++)
+		free(cfg->warnings.v[i]);
+	free(cfg->warnings.v);
 	free(cfg->clients);
 	free(cfg->asns);
 	free(cfg->members);

@@ -4,7 +4,10 @@
  * immutable struct ixpd_config.  Errors are reported as "file:line: what is
  * wrong".  A key arouteserver documents whose value asks for something ixpd
  * does not do yet is refused, naming the key; a value turning a feature off
- * is fine.  The daemon never edits a loaded config: reload = load new + swap.
+ * is fine.  The deprecated syntaxes arouteserver still accepts are
+ * converted as arouteserver converts them, each with a warning in
+ * cfg->warnings.  The daemon never edits a loaded config: reload = load
+ * new + swap.
  *
  * Values in effect, beyond each key's own default (docs/configuration.md):
  *  - cfg.communities a general.yml leaves entirely unset get arouteserver
@@ -332,10 +335,16 @@ struct ixpd_config {
 	int n_clients;
 	struct cfg_asn_entry *asns;  /* sorted by asn */
 	int n_asns;
+
+	/* "file:line: what" of what the loader accepted but should be
+	 * rewritten (the deprecated arouteserver syntaxes it converted), for
+	 * the caller to report */
+	struct cfg_str_list warnings;
 };
 
 /* Loads and validates.  On failure returns NULL and writes the reason
- * ("file:line: message") into err. */
+ * ("file:line: message") into err; on success cfg->warnings may hold
+ * warnings, which the caller reports. */
 struct ixpd_config *config_load(const char *path, char *err, size_t errlen);
 void config_free(struct ixpd_config *cfg);
 

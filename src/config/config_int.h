@@ -9,17 +9,20 @@
  * value is stored and whether ixpd implements it.  The same table drives
  * validation, the refusal of features ixpd does not implement yet,
  * config_dump() and config_free(), so a key cannot be known to one of them
- * and forgotten by another.
+ * and forgotten by another.  The syntaxes of old arouteserver releases are
+ * rewritten in the tree into the current ones before the walk, so the
+ * table knows only the current ones.
  *
  * The files, one job each:
  *   config.c        the lifecycle: config_load(), config_free() and the rest
  *   load.c          one node against the table (defaults, keys, required
  *                   keys, support) and one file; errors with file:line
- *   yaml.c          a file read into the node tree
+ *   yaml.c          a file read into the node tree; edits of the tree
+ *   compat.c        deprecated arouteserver syntaxes converted in the tree
  *   types.c         the option types of scalars and of lists of them
  *   types_nested.c  the option types of structured values: prefix lists,
  *                   communities, prefix lengths, clients and asns
- *   options.c       the option table opts[] and the old syntaxes: data
+ *   options.c       the option table opts[]: data
  *   rules.c         rules between keys, defaults that depend on other keys
  *   printconf.c     config_dump() */
 #ifndef IXPD_CONFIG_INT_H
@@ -73,6 +76,9 @@ int fail(struct ctx *c, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int fail_at(struct ctx *c, int line, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Adds "file:line: where.path: what" to the configuration's warnings. */
+void warn_at(struct ctx *c, int line, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 void set_where(struct ctx *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
@@ -93,6 +99,17 @@ struct ynode {
 void ynode_free(struct ynode *n);
 struct ynode *yaml_load(struct ctx *c, const char *path);
 const struct ynode *ynode_path(const struct ynode *root, const char *path, int *line);
+/* The index in map->kids of the key name (its value follows it), or -1;
+ * -1 too when map is not a mapping. */
+int ynode_key(const struct ynode *map, const char *name);
+/* Edits, for compat.c: the tree owns what is added, the caller what is
+ * taken; new nodes get the line of what they replace or wrap. */
+struct ynode *ynode_new(enum ykind kind, int line);
+struct ynode *ynode_scalar(int line, const char *str);
+void ynode_map_add(struct ynode *map, struct ynode *key, struct ynode *val);
+void ynode_map_take(struct ynode *map, int i, struct ynode **key, struct ynode **val);
+struct ynode *ynode_wrap_map(const char *name, struct ynode *val);
+struct ynode *ynode_wrap_seq(struct ynode *val);
 
 /* ------------------------------------------------------------------ */
 /* Option types                                                        */
@@ -194,7 +211,11 @@ extern const struct otype t_prefix_list, t_comm_value, t_community, t_comm_map, 
 extern const struct opt opts[];
 extern const size_t n_opts;
 extern const char *const reject_policy_names[];
-int check_old_syntax(struct ctx *c, const char *path, const struct ynode *val);
+
+/* compat.c: the deprecated arouteserver syntaxes of a general.yml
+ * (S_GENERAL) or clients.yml (S_CLIENTS_FILE) converted in root, with a
+ * warning each; -1 on a conflict arouteserver refuses. */
+int compat_convert(struct ctx *c, unsigned scope, struct ynode *root);
 
 /* rules.c: rules between keys, defaults that depend on other keys */
 int apply_rules(struct ctx *c, const struct ynode *root);

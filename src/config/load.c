@@ -1,42 +1,65 @@
 /* SPDX-License-Identifier: ISC */
 /* load: a node of a file loaded against the option table -- defaults, its
  * keys walked, required keys, the refusal of values ixpd does not implement
- * yet, then the rules between keys -- and the errors of the load context,
- * "file:line: what". */
+ * yet, then the rules between keys -- and the errors and warnings of the
+ * load context, "file:line: what". */
 #include "config_int.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "xalloc.h"
+
 /* ------------------------------------------------------------------ */
 /* Load context and error reporting                                    */
 
-int fail(struct ctx *c, int line, const char *fmt, ...)
+/* "file:line: what", or with a path "file:line: where.path: what". */
+static void vformat(const struct ctx *c, char *out, size_t len, int line, const char *path,
+    const char *fmt, va_list ap)
 {
 	char msg[768];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (path == NULL || (*c->where == '\0' && *path == '\0'))
+		snprintf(out, len, "%s:%d: %s", c->file, line, msg);
+	else
+		snprintf(out, len, "%s:%d: %s%s%s: %s", c->file, line, c->where,
+		    *c->where && *path ? "." : "", path, msg);
+}
+
+int fail(struct ctx *c, int line, const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vformat(c, c->err, c->errlen, line, NULL, fmt, ap);
 	va_end(ap);
-	snprintf(c->err, c->errlen, "%s:%d: %s", c->file, line, msg);
 	return -1;
 }
 
 /* Fails with the message prefixed by the display path of path. */
 int fail_at(struct ctx *c, int line, const char *path, const char *fmt, ...)
 {
-	char msg[768];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vformat(c, c->err, c->errlen, line, path, fmt, ap);
 	va_end(ap);
-	if (*c->where == '\0' && *path == '\0')
-		return fail(c, line, "%s", msg);
-	return fail(c, line, "%s%s%s: %s", c->where,
-	    *c->where && *path ? "." : "", path, msg);
+	return -1;
+}
+
+void warn_at(struct ctx *c, int line, const char *path, const char *fmt, ...)
+{
+	struct cfg_str_list *w = &c->cfg->warnings;
+	char text[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vformat(c, text, sizeof(text), line, path, fmt, ap);
+	va_end(ap);
+	w->v = grow(w->v, w->n, sizeof(*w->v));
+	w->v[w->n++] = xstrdup(text);
 }
 
 /* Sets the display path of the node being loaded; truncation would only
@@ -93,8 +116,6 @@ static int walk(struct ctx *c, const struct ynode *map, const char *path)
 			key->str) < sizeof(child);
 		const struct opt *o = valid ? opt_find(c->scope, child) : NULL;
 
-		if (valid && check_old_syntax(c, child, val))
-			return -1;
 		if (o != NULL) {
 			void *f = field_at(c->base, o);
 			if (val->null)
@@ -227,7 +248,7 @@ int load_file(struct ctx *c, unsigned scope, const char *file)
 	c->scope = scope;
 	if ((root = yaml_load(c, file)) == NULL)
 		return -1;
-	r = load_node(c, root);
+	r = compat_convert(c, scope, root) || load_node(c, root) ? -1 : 0;
 	ynode_free(root);
 	return r;
 }

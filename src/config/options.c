@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /* options: the option table -- every key of ixpd.yml, the bogons file,
- * general.yml and clients.yml with its type, default, place and support --
- * and the old arouteserver syntaxes, refused with their current form. */
+ * general.yml and clients.yml with its type, default, place and support.
+ * The syntaxes of old arouteserver releases are not here: compat.c
+ * rewrites them into these keys. */
 #include "config_int.h"
 
 #include <arpa/inet.h>
@@ -276,26 +277,3 @@ const struct opt opts[] = {
 	{ "as_sets", STR_LIST(NULL), .flags = F_AS_SET, ITEM(S_ASN, struct cfg_asn_entry, as_sets), STORED },
 };
 const size_t n_opts = ARRAY_LEN(opts);
-
-/* Syntaxes arouteserver still converts from its old releases: refused with
- * the current form rather than as unknown keys or wrong types. */
-static const struct { const char *path; bool scalar; const char *now; } old_syntax[] = {
-	{ "cfg.filtering.next_hop_policy", false, "next_hop: {policy: ...}" },
-	{ "cfg.filtering.rpki", false, "rpki_bgp_origin_validation" },
-	{ "cfg.filtering.max_prefix.peering_db", true, "peering_db: {enabled: ...}" },
-	{ "cfg.filtering.irrdb.use_rpki_roas_as_route_objects.source", false, "cfg.rpki_roas.source" },
-	{ "cfg.filtering.irrdb.use_rpki_roas_as_route_objects.ripe_rpki_validator_url", false,
-	  "cfg.rpki_roas.ripe_rpki_validator_url" },
-	{ "cfg.filtering.irrdb.use_rpki_roas_as_route_objects.allowed_trust_anchors", false,
-	  "cfg.rpki_roas.allowed_trust_anchors" },
-};
-
-/* Fails if path (with value val) is an old arouteserver syntax. */
-int check_old_syntax(struct ctx *c, const char *path, const struct ynode *val)
-{
-	for (size_t i = 0; path && i < ARRAY_LEN(old_syntax); i++)
-		if (strcmp(old_syntax[i].path, path) == 0 && (!old_syntax[i].scalar || val->kind == Y_SCALAR))
-			return fail_at(c, val->line, path, "old arouteserver syntax: write it as '%s'",
-			    old_syntax[i].now);
-	return 0;
-}

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* yaml: a file read with libyaml into a tree of nodes that know their
- * line, so that every message can say file:line. */
+ * line, so that every message can say file:line; and the few edits
+ * compat.c makes to the tree. */
 #include "config_int.h"
 
 #include <errno.h>
@@ -24,7 +25,7 @@ void ynode_free(struct ynode *n)
 	free(n);
 }
 
-static struct ynode *ynode_new(enum ykind kind, int line)
+struct ynode *ynode_new(enum ykind kind, int line)
 {
 	struct ynode *n = xcalloc(1, sizeof(*n));
 
@@ -57,17 +58,39 @@ static int next_event(struct ctx *c, yaml_parser_t *p, yaml_event_t *ev)
 	    p->problem ? p->problem : "unreadable input");
 }
 
-/* Keys are compared as text: PyYAML would turn `1:` and `"1":` into
- * different keys, but no arouteserver key is a number. */
+/* The index in map->kids of the key that is the len first bytes of name
+ * (its value follows it), or -1.  Keys are compared as text: PyYAML would
+ * turn `1:` and `"1":` into different keys, but no arouteserver key is a
+ * number. */
+static int key_index(const struct ynode *map, const char *name, size_t len)
+{
+	for (int i = 0; map->kind == Y_MAP && i < map->n; i += 2)
+		if (strncmp(map->kids[i]->str, name, len) == 0 && map->kids[i]->str[len] == '\0')
+			return i;
+	return -1;
+}
+
+int ynode_key(const struct ynode *map, const char *name)
+{
+	return key_index(map, name, strlen(name));
+}
+
 static int check_key(struct ctx *c, const struct ynode *map, const struct ynode *key)
 {
+	int first;
+
 	if (key->kind != Y_SCALAR)
 		return fail(c, key->line, "YAML error: a mapping key must be a plain string");
-	for (int i = 0; i < map->n; i += 2)
-		if (strcmp(map->kids[i]->str, key->str) == 0)
-			return fail(c, key->line, "duplicate key '%s' (first at line %d)",
-			    key->str, map->kids[i]->line);
+	if ((first = ynode_key(map, key->str)) >= 0)
+		return fail(c, key->line, "duplicate key '%s' (first at line %d)",
+		    key->str, map->kids[first]->line);
 	return 0;
+}
+
+static void append(struct ynode *n, struct ynode *kid)
+{
+	n->kids = xrealloc(n->kids, (size_t)(n->n + 1) * sizeof(*n->kids));
+	n->kids[n->n++] = kid;
 }
 
 static int build(struct ctx *c, yaml_parser_t *p, yaml_event_t *ev, int depth,
@@ -92,8 +115,7 @@ static int build_children(struct ctx *c, yaml_parser_t *p, struct ynode *n,
 			ynode_free(kid);
 			return -1;
 		}
-		n->kids = xrealloc(n->kids, (size_t)(n->n + 1) * sizeof(*n->kids));
-		n->kids[n->n++] = kid;
+		append(n, kid);
 	}
 }
 
@@ -193,19 +215,59 @@ const struct ynode *ynode_path(const struct ynode *root, const char *path, int *
 	*line = root->line;
 	while (*path != '\0') {
 		size_t len = strcspn(path, ".");
-		const struct ynode *next = NULL;
+		int i = key_index(n, path, len);
 
-		for (int i = 0; n->kind == Y_MAP && i < n->n; i += 2) {
-			const char *key = n->kids[i]->str;
-			if (strncmp(key, path, len) == 0 && key[len] == '\0') {
-				*line = n->kids[i]->line;
-				next = n->kids[i + 1];
-			}
-		}
-		if (next == NULL || next->null)
+		if (i < 0)
 			return NULL;
-		n = next;
+		*line = n->kids[i]->line;
+		n = n->kids[i + 1];
+		if (n->null)
+			return NULL;
 		path += len + (path[len] == '.');
 	}
 	return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Editing the tree                                                    */
+
+struct ynode *ynode_scalar(int line, const char *str)
+{
+	struct ynode *n = ynode_new(Y_SCALAR, line);
+
+	n->str = xstrdup(str);
+	return n;
+}
+
+void ynode_map_add(struct ynode *map, struct ynode *key, struct ynode *val)
+{
+	append(map, key);
+	append(map, val);
+}
+
+/* Takes the key at index i of map and its value out of map. */
+void ynode_map_take(struct ynode *map, int i, struct ynode **key, struct ynode **val)
+{
+	*key = map->kids[i];
+	*val = map->kids[i + 1];
+	memmove(&map->kids[i], &map->kids[i + 2], (size_t)(map->n - i - 2) * sizeof(*map->kids));
+	map->n -= 2;
+}
+
+/* {name: val} at val's line. */
+struct ynode *ynode_wrap_map(const char *name, struct ynode *val)
+{
+	struct ynode *map = ynode_new(Y_MAP, val->line);
+
+	ynode_map_add(map, ynode_scalar(val->line, name), val);
+	return map;
+}
+
+/* [val] at val's line. */
+struct ynode *ynode_wrap_seq(struct ynode *val)
+{
+	struct ynode *seq = ynode_new(Y_SEQ, val->line);
+
+	append(seq, val);
+	return seq;
 }

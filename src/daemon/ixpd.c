@@ -213,6 +213,14 @@ static const char *needs_restart(const struct ixpd_config *a, const struct ixpd_
 	return http_differs(a, b) ? "http" : NULL;
 }
 
+/* The deprecated arouteserver syntaxes the loader converted, each once per
+ * load: the operator should rewrite them before arouteserver drops them. */
+static void log_config_warnings(const struct ixpd_config *cfg, const char *context)
+{
+	for (int i = 0; i < cfg->warnings.n; i++)
+		log_warn("%s%s", context, cfg->warnings.v[i]);
+}
+
 /* What the import policy runs without, said once at start and reload. */
 static void log_policy_gaps(const struct ixpd_config *cfg, const struct policy_global *g)
 {
@@ -288,6 +296,7 @@ static json_t *reload_config(struct daemon *d, char *err, size_t errlen)
 		log_err("reload: %s", err);
 		return NULL;
 	}
+	log_config_warnings(cfg, "reload: ");
 	const char *key = needs_restart(d->cfg, cfg);
 	if (!key && (key = ids_exhausted(d, cfg, lerr, sizeof(lerr)))) {
 		snprintf(err, errlen, "configuration refused, keeping the running one: %s", key);
@@ -607,11 +616,14 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (check_only) {
+		for (int i = 0; i < cfg->warnings.n; i++)
+			fprintf(stderr, "ixpd: warning: %s\n", cfg->warnings.v[i]);
 		config_dump(cfg, stdout);
 		config_free(cfg);
 		return 0;
 	}
 	log_init("ixpd", detach || cfg->log_syslog, cfg->log_level);
+	log_config_warnings(cfg, "");
 	if (detach && daemonize() < 0) {
 		fprintf(stderr, "ixpd: cannot detach: %s\n", strerror(errno));
 		return 1;

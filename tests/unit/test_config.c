@@ -420,8 +420,8 @@ TEST(wrong_shapes)
 	check_fails("", GENERAL_OK, "clients: {asn: 1}\n", "clients: expected a list of clients");
 	check_fails("", GENERAL_OK, "clients:\n  - asn: 1\n    ip: []\n", "clients[0].ip: expected at least one address");
 	check_fails("", GENERAL_OK, "clients:\n  - asn: 1\n    ip: [[192.0.2.1]]\n", "expected an IP address");
-	check_fails("", GENERAL_OK "  rpki_roas: {source: rtrlib}\n", CLIENTS_OK,
-	    "cfg.rpki_roas.source: expected one of 'ripe-rpki-validator-cache', 'rtr', got 'rtrlib'");
+	check_fails("", GENERAL_OK "  rpki_roas: {source: rpki-client}\n", CLIENTS_OK,
+	    "cfg.rpki_roas.source: expected one of 'ripe-rpki-validator-cache', 'rtr', got 'rpki-client'");
 	check_fails("", GENERAL_OK, "asns:\n  3333: {}\n" CLIENTS_OK, "asns: expected AS<number> keys, got '3333'");
 	check_fails("", GENERAL_OK, "asns:\n  AS1:\n  AS01:\n" CLIENTS_OK, "AS1 is listed twice");
 	check_fails("", "cfg:\n  rs_as: 1\n  router_id: \"2001:db8::1\"\n", CLIENTS_OK,
@@ -441,17 +441,6 @@ TEST(yaml_structure_errors)
 		strcat(deep, "[");
 	check_fails("", deep, CLIENTS_OK, "nested deeper than");
 	check_fails("", "cfg: \"\\xff\xfe\"\n", CLIENTS_OK, "YAML error");
-}
-
-TEST(old_arouteserver_syntax)
-{
-	check_fails("", GENERAL_OK "    next_hop_policy: strict\n", CLIENTS_OK,
-	    "cfg.filtering.next_hop_policy: old arouteserver syntax: write it as 'next_hop: {policy: ...}'");
-	check_fails("", GENERAL_OK "    max_prefix: {peering_db: True}\n", CLIENTS_OK,
-	    "cfg.filtering.max_prefix.peering_db: old arouteserver syntax");
-	check_loads("", GENERAL_OK "    max_prefix: {peering_db: {enabled: True}}\n", CLIENTS_OK);
-	check_fails("", GENERAL_OK, CLIENTS_OK "    cfg: {filtering: {rpki: {reject_invalid: True}}}\n",
-	    "clients[0].cfg.filtering.rpki: old arouteserver syntax: write it as 'rpki_bgp_origin_validation'");
 }
 
 TEST(router_id_list)
