@@ -56,6 +56,7 @@ enum ipc_type {
 	IPC_RPKI_DATA,       /* datasrc -> RDE: body = struct rpki_update (rpki.h) */
 	IPC_PDB_DATA,        /* datasrc -> main: body = struct pdb * (handed over) */
 	IPC_PEER_GSHUT,      /* SE -> RDE: the operator shuts the session down gracefully */
+	IPC_PEER_OUTPUT,     /* SE -> RDE: body = struct ipc_peer_output */
 	IPC_SETTINGS,        /* main -> SE: body = struct ipc_settings */
 	IPC_LISTEN,          /* main -> SE: the first members are in: listen() (TCP-MD5 keys set before) */
 	IPC_MRT_RECORD,      /* SE -> archive: body = one MRT record (BGP4MP) */
@@ -93,6 +94,13 @@ struct ipc_peer_up {
 struct ipc_peer_down {
 	uint8_t keep_stale;          /* families to keep as stale (graceful restart) */
 	uint16_t restart_time;       /* seconds to keep them */
+};
+
+/* IPC_PEER_OUTPUT: the session's output queue crossed its high-water mark
+ * (paused: the RDE stops making UPDATEs for it and notes what it owes) or
+ * fell below its low-water mark (the RDE sends what it owes). */
+struct ipc_peer_output {
+	bool paused;
 };
 
 /* IPC_RESET: close the session with `notify`.  For max-prefix the session

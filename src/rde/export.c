@@ -11,6 +11,7 @@
  * members each announcing its own prefixes, a batch thus makes one group
  * per announcing member, each encoded once and sent to the 699 others --
  * never 700 per-member encodings.  ADD-PATH receivers get a per-path diff. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,7 @@
 #include "log.h"
 #include "policy.h"
 #include "rde.h"
+#include "rde_int.h"
 #include "u32set.h"
 #include "xalloc.h"
 
@@ -145,9 +147,17 @@ static void send_to_peer(struct rde *rde, struct rde_peer *p, struct wbuf *w)
 	send_bytes(rde, w, t, 1);
 }
 
-/* A member's own op list, encoded for it and sent; the list is emptied. */
+static void note_unsent(struct rde_peer *p, const struct op_vec *ops);
+
+/* A member's own op list, encoded for it and sent (or noted, while its
+ * output is paused); the list is emptied. */
 static void send_ops_to_peer(struct rde *rde, struct rde_peer *p, struct op_vec *ops)
 {
+	if (p->output_paused) {
+		note_unsent(p, ops);
+		ops->n = 0;
+		return;
+	}
 	struct wbuf w = { 0 };
 	encode_ops(ops, p->fam, &p->sc, &w);
 	send_to_peer(rde, p, &w);
@@ -350,13 +360,17 @@ static void send_group(struct batch_state *b, struct group *g)
 		struct rde_peer *p = rde->peers[i];
 		if (!plain_receiver(p, g->fam) || excluded(g, p->id))
 			continue;
+		p->count.exported += (uint32_t)g->exported_delta;
+		if (p->output_paused) {
+			note_unsent(p, &g->ops);
+			continue;
+		}
 		int cls = (p->sc.as4 ? 4 : 0) | (p->sc.ext_message ? 2 : 0) | (p->sc.otc_add_as ? 1 : 0);
 		if (!targets[cls]) {
 			encode_ops(&g->ops, g->fam, &p->sc, &w[cls]);
 			targets[cls] = xmalloc(rde->npeers * sizeof(struct session_ref));
 		}
 		targets[cls][nt[cls]++] = (struct session_ref){ p->id, p->gen };
-		p->count.exported += (uint32_t)g->exported_delta;
 	}
 	for (int cls = 0; cls < 8; cls++) {
 		if (targets[cls])
@@ -574,6 +588,10 @@ bool export_tables_run(struct rde *rde)
 	for (size_t tries = rde->ndumping; tries && budget && rde->ndumping; tries--) {
 		size_t k = rde->dump_next < rde->ndumping ? rde->dump_next : 0;
 		struct rde_peer *p = rde->peers[rde->dumping[k]];
+		if (p && p->up && p->output_paused) {       /* its walk waits for its queue */
+			rde->dump_next = k + 1;
+			continue;
+		}
 		uint32_t share = budget < WALK_SHARE ? budget : WALK_SHARE;
 		bool done = !p || !p->up || !p->dumping || table_turn(rde, p, share);  /* gone, or down */
 		budget -= share;
@@ -587,4 +605,116 @@ bool export_tables_run(struct rde *rde)
 		}
 	}
 	return rde->ndumping > 0;
+}
+
+/* --- output flow control ------------------------------------------------ */
+
+/* ops always point at RIB entries' prefixes (batch changes, walks). */
+static struct rib_entry *entry_of(const struct prefix *p)
+{
+	return (struct rib_entry *)((char *)(uintptr_t)p - offsetof(struct rib_entry, prefix));
+}
+
+static void note_unsent(struct rde_peer *p, const struct op_vec *ops)
+{
+	for (size_t i = 0; i < ops->n; i++) {
+		struct rib_entry *re = entry_of(ops->v[i].prefix);
+		uint32_t word = re->idx / 64;
+		uint64_t bit = 1ull << (re->idx % 64);
+		if (word >= p->unsent_words) {
+			uint32_t n = word + 1 > 2 * p->unsent_words ? word + 1 : 2 * p->unsent_words;
+			p->unsent = xrealloc(p->unsent, n * sizeof(*p->unsent));
+			memset(p->unsent + p->unsent_words, 0, (n - p->unsent_words) * sizeof(*p->unsent));
+			p->unsent_words = n;
+		}
+		if (!(p->unsent[word] & bit)) {
+			p->unsent[word] |= bit;
+			re->owed++;
+		}
+	}
+}
+
+/* The entry at slab index idx is no longer owed to one member: it goes if
+ * that was all that kept it. */
+static void settle(struct rde *rde, uint32_t idx)
+{
+	struct rib_entry *re = rib_entry_at(&rde->rib, idx);
+	if (re && re->owed) {
+		re->owed--;
+		rib_gc_entry(&rde->rib, re);
+	}
+}
+
+void export_output_reset(struct rde *rde, struct rde_peer *p)
+{
+	for (uint32_t w = 0; w < p->unsent_words; w++)
+		for (uint64_t bits = p->unsent[w]; bits; bits &= bits - 1)
+			settle(rde, w * 64 + (uint32_t)__builtin_ctzll(bits));
+	free(p->unsent);
+	p->unsent = NULL;
+	p->unsent_words = p->replay_word = 0;
+	p->output_paused = false;
+}
+
+void export_output(struct rde *rde, struct rde_peer *p, bool paused)
+{
+	(void)rde;
+	if (p->addpath)
+		return;      /* per-path state is not noted: left to the stall limit (session_tick) */
+	p->output_paused = paused;
+	p->replay_word = 0;          /* bits below the old cursor may have been set since */
+	log_debug("neighbor %s: output %s", rde_peer_name(p), paused ? "paused (queue above the high-water mark)" :
+	    "resumed");
+}
+
+/* Sends the replayed ops, then lets go of their entries. */
+static void replay_flush(struct rde *rde, struct rde_peer *p, struct op_vec *ops)
+{
+	size_t n = ops->n;
+	send_ops_to_peer(rde, p, ops);
+	for (size_t i = 0; i < n; i++)
+		settle(rde, entry_of(ops->v[i].prefix)->idx);
+}
+
+/* budget noted entries of p: their state now (a withdrawal if they have no
+ * path for it); true when nothing is owed any more. */
+static bool replay_turn(struct rde *rde, struct rde_peer *p, uint32_t budget)
+{
+	struct op_vec ops = { 0 };
+	while (budget && p->replay_word < p->unsent_words) {
+		uint64_t *w = &p->unsent[p->replay_word];
+		if (!*w) {
+			p->replay_word++;
+			continue;
+		}
+		uint32_t idx = p->replay_word * 64 + (uint32_t)__builtin_ctzll(*w);
+		*w &= *w - 1;
+		budget--;
+		struct rib_entry *re = rib_entry_at(&rde->rib, idx);   /* kept for us: never NULL */
+		const struct path *best = rib_best(re->paths, re->npaths, &p->dp, rde_decision_peer, rde);
+		op_push(&ops, &re->prefix, sent_attrs(best, p), 0);
+		if (ops.n >= DUMP_CHUNK)
+			replay_flush(rde, p, &ops);
+	}
+	replay_flush(rde, p, &ops);
+	free(ops.v);
+	return p->replay_word >= p->unsent_words;
+}
+
+bool export_replay_run(struct rde *rde)
+{
+	bool more = false;
+	for (uint32_t i = 0; i < rde->npeers; i++) {
+		struct rde_peer *p = rde->peers[i];
+		if (!p || !p->up || p->output_paused || !p->unsent)
+			continue;
+		if (replay_turn(rde, p, TABLE_SCAN_BUDGET)) {
+			free(p->unsent);
+			p->unsent = NULL;
+			p->unsent_words = p->replay_word = 0;
+		} else {
+			more = true;
+		}
+	}
+	return more;
 }

@@ -225,6 +225,12 @@ static void handle_msg(struct rde *rde, struct ipc_msg *m, unsigned *updates)
 		if (p->up && p->gen == m->gen)
 			rde_handle_refresh(rde, p, (const struct ipc_refresh *)m->body);
 		break;
+	case IPC_PEER_OUTPUT:
+		if (p->up && p->gen == m->gen) {
+			rde_flush_batch(rde);        /* what came before the pause goes out as it was */
+			export_output(rde, p, ((const struct ipc_peer_output *)m->body)->paused);
+		}
+		break;
 	default:
 		break;
 	}
@@ -253,6 +259,7 @@ static void *rde_main(void *arg)
 		rde_flush_batch(rde);
 		rde_check_stale_timers(rde, now_ms());
 		busy = export_tables_run(rde);
+		busy |= export_replay_run(rde);
 		busy |= rde_query_run(rde);
 		busy |= rde_mrt_run(rde);
 	}
@@ -281,6 +288,9 @@ void rde_stop(struct rde *rde)
 	rde_query_free(rde);
 	rde_mrt_free(rde);
 	free(rde->dumping);
+	for (uint32_t i = 0; i < rde->npeers; i++)
+		if (rde->peers[i])
+			export_output_reset(rde, rde->peers[i]);
 	rib_destroy(&rde->rib);
 	update_decoded_free(&rde->dec);
 	if (rde->rtr)

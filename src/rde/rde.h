@@ -54,6 +54,12 @@ struct rde_peer {
 	bool dump_refresh;           /* ... for a route refresh, not a new session */
 	bool dump_eorr;              /* ... and ends with an RFC 7313 EoRR */
 	uint32_t dump_cursor;        /* the walk has sent the table up to this RIB entry (slab index) */
+	/* output flow control (export.c): while the SE holds too much for it */
+	bool output_paused;          /* nothing is sent; what would be is noted here: */
+	uint64_t *unsent;            /* a bit per RIB entry (slab index) it is owed: the entry
+	                                stays (rib_entry.owed) until sent, paths or not */
+	uint32_t unsent_words;
+	uint32_t replay_word;        /* resumed: the bits below are sent */
 	struct decision_peer dp;
 	uint8_t addr_bytes[16];
 	struct peer_policy pol;      /* import policy */
@@ -141,6 +147,18 @@ void export_table(struct rde *rde, struct rde_peer *peer);
 void export_refresh(struct rde *rde, struct rde_peer *peer, bool enhanced);
 /* One turn of every table on its way; true if some are not finished. */
 bool export_tables_run(struct rde *rde);
+/* The SE says peer's output queue is above its high-water mark (paused)
+ * or back below the low-water mark.  A paused member stays in every export
+ * computation -- its counts follow the RIB as if it were sent everything --
+ * but nothing is encoded for it: the RIB entries it misses are noted, a
+ * bit each, and kept while it is owed them (a withdrawn prefix's entry
+ * too: its slab slot was there anyway).  Resumed, it is sent the current
+ * state of those, a part per turn (export_replay_run): its memory is a bit
+ * per prefix, not UPDATEs, however the table churns. */
+void export_output(struct rde *rde, struct rde_peer *peer, bool paused);
+bool export_replay_run(struct rde *rde);
+/* Session down or up: nothing is owed any more. */
+void export_output_reset(struct rde *rde, struct rde_peer *peer);
 
 /* rde.c */
 /* Peers are created by IPC_PEER_ADD messages, at start as on reload. */

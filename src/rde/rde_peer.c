@@ -85,6 +85,7 @@ void rde_peer_up(struct rde *rde, struct rde_peer *p, uint32_t gen, const struct
 {
 	p->up = true;
 	p->gshut_forced = false;     /* a new session starts without it */
+	export_output_reset(rde, p);
 	p->gen = gen;
 	p->dp.bgp_id = up->bgp_id;
 	p->addpath = up->addpath_tx & (1u << p->fam);
@@ -104,6 +105,7 @@ void rde_peer_down(struct rde *rde, struct rde_peer *p, const struct ipc_peer_do
 {
 	p->up = false;
 	p->nbh_retry = 0;            /* its paths go (or stay stale) as they are */
+	export_output_reset(rde, p);
 	p->count.exported = 0;
 	uint8_t all = (uint8_t)(1u << p->fam);
 	uint8_t keep = d->keep_stale & all;

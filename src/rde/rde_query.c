@@ -384,7 +384,8 @@ static bool longest_match(struct rde *rde, const struct prefix *p, struct prefix
 	for (int len = p->len; len >= 0; len--) {
 		struct prefix q = *p;
 		prefix_truncate(&q, (unsigned)len);
-		if (rib_lookup(&rde->rib, &q)) {
+		const struct rib_entry *re = rib_lookup(&rde->rib, &q);
+		if (re && re->npaths) {      /* (an entry without paths is kept for a paused member) */
 			*found = q;
 			return true;
 		}

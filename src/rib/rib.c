@@ -128,7 +128,7 @@ struct rib_entry *rib_get(struct rib *r, const struct prefix *p)
 
 void rib_gc_entry(struct rib *r, struct rib_entry *re)
 {
-	if (re->npaths || re->in_batch)
+	if (re->npaths || re->in_batch || re->owed)
 		return;
 	htab_remove(&r->index, re->hash, is_entry, r, &re->idx);
 	r->count--;

@@ -36,6 +36,8 @@ struct rib_entry {
 	uint16_t npaths;
 	uint8_t in_batch;            /* snapshot taken for the current export batch */
 	uint8_t live;                /* slab slot in use */
+	uint16_t owed;               /* paused members owed its state (export.c): kept, even
+	                                without paths, until they are sent it */
 	struct prefix prefix;
 };
 
@@ -68,7 +70,7 @@ struct rib_entry *rib_lookup(const struct rib *r, const struct prefix *p);
 void rib_prefetch_slot(const struct rib *r, const struct prefix *p);
 void rib_prefetch_entry(const struct rib *r, const struct prefix *p);
 struct rib_entry *rib_get(struct rib *r, const struct prefix *p);   /* creates */
-/* Frees the entry if it has no path left. */
+/* Frees the entry if it has no path left (and nobody is owed it). */
 void rib_gc_entry(struct rib *r, struct rib_entry *re);
 
 struct path *rib_find_path(struct rib_entry *re, uint32_t peer);

@@ -165,6 +165,8 @@ static json_t *neighbor_json(const struct session *s)
 	json_object_set_new(o, "idle_hold_s", json_integer(s->idle_until > now ? (json_int_t)((s->idle_until - now + 999) / 1000) : 0));
 	json_object_set_new(o, "failed_opens", json_integer((json_int_t)s->stats.failed_opens));
 	json_object_set_new(o, "refused_during_idle_hold", json_integer((json_int_t)s->stats.refused_idle));
+	json_object_set_new(o, "output_paused", json_boolean(up && s->output_paused));
+	json_object_set_new(o, "output_pauses", json_integer((json_int_t)s->stats.output_pauses));
 	json_object_set_new(o, "hold_time", json_integer(up ? s->hold_time : s->env->hold_time));
 	json_object_set_new(o, "keepalive", json_integer(up ? s->keepalive : s->env->hold_time / 3));
 	json_t *caps = json_object();

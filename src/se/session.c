@@ -146,6 +146,29 @@ static void send_keepalive(struct session *s, struct conn *c, uint64_t now)
 		c->keepalive_due = now + (uint64_t)s->keepalive * 1000;
 }
 
+static void post_to_rde(struct session *s, enum ipc_type type, const void *body, size_t len)
+{
+	if (s->env->to_rde)
+		ipc_push(s->env->to_rde, ipc_msg_new(type, s->id, s->gen, body, len));
+}
+
+/* Tells the RDE when the Established connection's queue crosses a mark
+ * (OUTPUT_HIGH_WATER up, OUTPUT_LOW_WATER down; the gap keeps it from
+ * flapping on every write). */
+static void check_output_marks(struct session *s, const struct conn *c)
+{
+	if (c->state != FSM_ESTABLISHED)
+		return;
+	bool pause = !s->output_paused && c->oq_bytes > OUTPUT_HIGH_WATER;
+	bool resume = s->output_paused && c->oq_bytes < OUTPUT_LOW_WATER;
+	if (!pause && !resume)
+		return;
+	s->output_paused = pause;
+	s->stats.output_pauses += pause;
+	struct ipc_peer_output o = { .paused = pause };
+	post_to_rde(s, IPC_PEER_OUTPUT, &o, sizeof(o));
+}
+
 int session_on_writable(struct session *s, struct conn *c)
 {
 	while (c->oq_head) {
@@ -178,6 +201,7 @@ int session_on_writable(struct session *s, struct conn *c)
 			msgbuf_unref(i->m);
 			free(i);
 		}
+		check_output_marks(s, c);
 	}
 	if (hooks.want_write)
 		hooks.want_write(s, c, false);
@@ -191,6 +215,7 @@ void session_send_shared(struct session *s, struct msgbuf *m)
 		return;
 	msgbuf_ref(m);
 	conn_enqueue(s, c, m);
+	check_output_marks(s, c);
 }
 
 /* --- state changes -------------------------------------------------------- */
@@ -241,12 +266,6 @@ static void archive_state(struct session *s, uint16_t from, uint16_t to)
 	struct mrt_session ms = mrt_session_of(s);
 	mrt_bgp4mp_state_change(&rec, (uint32_t)wall_now(), &ms, from, to);
 	archive_record(s, &rec);
-}
-
-static void post_to_rde(struct session *s, enum ipc_type type, const void *body, size_t len)
-{
-	if (s->env->to_rde)
-		ipc_push(s->env->to_rde, ipc_msg_new(type, s->id, s->gen, body, len));
 }
 
 /* Drops one connection; if it was the Established one, the RDE learns the
@@ -551,6 +570,7 @@ static void become_established(struct session *s, struct conn *c, uint64_t now)
 	s->connect_at = 0;
 	s->open_failures = 0;
 	s->idle_until = 0;
+	s->output_paused = false;
 	struct ipc_peer_up up = { 0 };
 	up.bgp_id = s->peer_bgp_id;
 	up.asn = s->asn;

@@ -65,6 +65,7 @@ struct session_stats {
 	uint64_t established;        /* times the session came up */
 	uint64_t failed_opens;       /* connections that ended before Established */
 	uint64_t refused_idle;       /* connections refused during an idle hold */
+	uint64_t output_pauses;      /* times its output queue reached the high-water mark */
 };
 
 /* RFC 4271 §8.1.1 DampPeerOscillations: after the second connection in a
@@ -74,6 +75,14 @@ struct session_stats {
  * IDLE_HOLD_MAX_MS; reaching Established clears it.  A member in a
  * reconnect loop then costs a connection every two minutes, not a
  * connection, an OPEN and log lines as fast as it can. */
+/* Output flow control: above OUTPUT_HIGH_WATER bytes queued for a member
+ * the RDE is told to stop making UPDATEs for it (it notes what the member
+ * misses, a bit per RIB entry); below OUTPUT_LOW_WATER it sends what was
+ * missed.  So a slow or stuck member holds at most about the high-water
+ * mark of encoded UPDATEs, however much the table churns meanwhile; one
+ * that takes no byte for its hold time is dropped (session_tick). */
+#define OUTPUT_HIGH_WATER (4u << 20)
+#define OUTPUT_LOW_WATER  (1u << 20)
 #define IDLE_HOLD_BASE_MS 1000
 #define IDLE_HOLD_MAX_MS  (120 * 1000)
 
@@ -100,6 +109,7 @@ struct session {
 	unsigned open_failures;     /* connections in a row that ended before Established */
 	uint64_t idle_until;        /* ms: idle hold (DampPeerOscillations) ends then, 0 = none */
 	struct log_limit failure_log;   /* lines about connections failing before Established */
+	bool output_paused;         /* the RDE was told the queue is above the high-water mark */
 	char last_error[400];
 	/* negotiated while Established */
 	uint16_t hold_time, keepalive;

@@ -24,7 +24,17 @@
 # RS_IMPL=bird runs the same against the BIRD route-server fixture, for
 # comparison (the figures are named the same).
 #
+# FT_STUCK=1 (t_full_table_stuck): a second member, m2 (FRR), is frozen
+# (SIGSTOP: it reads nothing, sends nothing) before the table comes and
+# thawed once bgpload is done.  Checks also that the route server paused
+# m2's output (output flow control) with its queue bounded near the
+# high-water mark, that the others were served as without it (the same
+# checks), and that m2, thawed, ends holding exactly what is announced
+# then (m1's routes, the feeder's withdrawn).  Figures named
+# ft_<RS_IMPL>_stuck_*, to compare with t_full_table's.
+#
 # env: FT_PREFIXES (1000000)  FT_SINKS (10)  FT_TIMEOUT (150 s for the load)
+#      FT_STUCK (0)
 #      LAB_HOLD (30: hold time of the route server and of every session; low
 #        on purpose, a route server that stalls while absorbing must show)
 #      BGPLOAD (build/bgpload)  FT_BGPLOAD_OPTS (more bgpload options)
@@ -40,6 +50,9 @@ export LAB_PCAP
 : "${FT_PREFIXES:=1000000}"
 : "${FT_SINKS:=10}"
 : "${FT_TIMEOUT:=150}"
+: "${FT_STUCK:=0}"
+FIG=ft_${RS_IMPL}
+[ "$FT_STUCK" = 1 ] && FIG=${FIG}_stuck
 
 case $RS_IMPL in
 ixpd) RS_PROC=ixpd ;;
@@ -60,16 +73,17 @@ for i in $(seq 1 "$FT_SINKS"); do
 done
 
 LAB_MEMBERS=(m1)
+[ "$FT_STUCK" = 1 ] && LAB_MEMBERS+=(m2)
 lab_init
 lab_create_lan
 lab_add_node rs "$RS_V4" "$RS_V6"
-lab_add_node m1 "${M_V4[m1]}" "${M_V6[m1]}"
+for m in "${LAB_MEMBERS[@]}"; do lab_add_node "$m" "${M_V4[$m]}" "${M_V6[$m]}"; done
 lab_add_node load "$LOAD_V4" 2001:db8::100
 for i in $(seq 1 "$FT_SINKS"); do
 	ip -n "$(lab_ns load)" addr add "${M_V4[s$i]}/$LAN_V4_LEN" dev eth0
 done
-lab_start_rs m1 "${load_names[@]}"
-lab_start_member m1
+lab_start_rs "${LAB_MEMBERS[@]}" "${load_names[@]}"
+for m in "${LAB_MEMBERS[@]}"; do lab_start_member "$m"; done
 RS_PID=
 while read -r p; do
 	[ "$(cat "/proc/$p/comm" 2>/dev/null)" = "$RS_PROC" ] && RS_PID=$p
@@ -89,6 +103,15 @@ ft_fail_out() {
 lab_wait 60 eval 'lab_member_established m1 4 && lab_rs_established m1 4 && lab_member_established m1 6' \
 	|| ft_fail_out "BIRD member m1 sessions established within 60 s"
 t_ok "BIRD member m1 sessions established"
+if [ "$FT_STUCK" = 1 ]; then
+	lab_wait 60 eval 'lab_member_established m2 4 && lab_rs_established m2 4' ||
+		ft_fail_out "member m2 session established within 60 s"
+	mapfile -t STUCK_PIDS < "$LAB_DIR/m2/pids"
+	kill -STOP "${STUCK_PIDS[@]}"
+	t_ok "member m2 (${M_TYPE[m2]}) frozen (SIGSTOP ${STUCK_PIDS[*]}): it reads nothing from now on"
+fi
+# The stuck member's queue and pause, as ixpd shows them
+stuck_queue() { lab_ixpctl --json show neighbor "${M_V4[m2]}" | jq -r '"\(.neighbor.output_queue_bytes) \(.neighbor.output_paused)"'; }
 
 # BIRD's view of its sessions: "rs4  BGP  ---  up  <since>  Established"
 bird_state() { birdc -s "$LAB_DIR/m1/bird.ctl" show protocols "$1" 2>/dev/null | awk -v p="$1" '$1 == p { print $4, $5, $6 }'; }
@@ -122,8 +145,13 @@ LOAD_PID=$(tail -n1 "$LAB_DIR/load/pids")
 
 # While it runs: BIRD's sessions must stay up with the same "Since";
 # sample the route server's RSS once every sink is complete (routes still held).
-bird_flaps=0 rss_full='' start=$SECONDS
+bird_flaps=0 rss_full='' start=$SECONDS stuck_max=0 stuck_paused=false
 while kill -0 "$LOAD_PID" 2>/dev/null; do
+	if [ "$FT_STUCK" = 1 ] && [ "$RS_IMPL" = ixpd ]; then
+		read -r q paused < <(stuck_queue)
+		[ "${q:-0}" -gt "$stuck_max" ] && stuck_max=$q
+		[ "$paused" = true ] && stuck_paused=true
+	fi
 	b4=$(bird_state rs4) b6=$(bird_state rs6)
 	if [ "$b4" != "$bird4_0" ] || [ "$b6" != "$bird6_0" ]; then
 		bird_flaps=$((bird_flaps + 1))
@@ -180,28 +208,43 @@ else
 	t_ok "$RS_PROC log: no hold timer expiry"
 fi
 t_check "$RS_PROC still running" kill -0 "$RS_PID"
+if [ "$FT_STUCK" = 1 ]; then
+	if [ "$RS_IMPL" = ixpd ]; then
+		t_check "the stuck member's output was paused (output flow control)" test "$stuck_paused" = true
+		# the high-water mark (4 MB) and what was in flight from the RDE when it was crossed
+		t_check "its queue stayed bounded: at most $((stuck_max / 1024)) KiB <= 16 MiB" \
+			test "$stuck_max" -le $((16 << 20))
+	fi
+	kill -CONT "${STUCK_PIDS[@]}"
+	want=$(printf '%s\n' "${m1_v4[@]}" | sort)
+	m2_v4() { lab_member_rib m2 4 | cut -d'|' -f1 | sort; }
+	t_poll 120 "thawed, m2 holds exactly m1's ${#m1_v4[@]} IPv4 routes, none of the feeder's" \
+		eval '[ "$(m2_v4)" = "$want" ]'
+	t_check "member m2 still Established with the route server" lab_rs_established m2 4
+fi
 
 first=$(jq '.feeders.first_update_ms' "$sum")
 # sec FILTER — a summary value, in seconds with 3 decimals
 sec() { printf '%.3f' "$(jq "$1" "$sum")"; }
-echo "FIGURE ft_${RS_IMPL}_prefixes=$FT_PREFIXES"
-echo "FIGURE ft_${RS_IMPL}_sinks=$FT_SINKS"
-echo "FIGURE ft_${RS_IMPL}_feeder_send_s=$(sec '(.feeders.table_sent_ms // 0) / 1000')"
-echo "FIGURE ft_${RS_IMPL}_time_to_all_sinks_s=$(sec '(.sinks.time_to_complete_ms.max // 0) / 1000')"
-echo "FIGURE ft_${RS_IMPL}_time_to_first_sink_s=$(sec '(.sinks.time_to_complete_ms.min // 0) / 1000')"
-echo "FIGURE ft_${RS_IMPL}_withdraw_to_all_sinks_s=$(sec '(.sinks.time_to_withdraw_ms.max // 0) / 1000')"
-echo "FIGURE ft_${RS_IMPL}_rs_vmhwm_kb=${hwm:-?}"
-echo "FIGURE ft_${RS_IMPL}_rs_rss_before_kb=${rss0:-?}"
-echo "FIGURE ft_${RS_IMPL}_rs_rss_loaded_kb=${rss_full:-?}"
+echo "FIGURE ${FIG}_prefixes=$FT_PREFIXES"
+echo "FIGURE ${FIG}_sinks=$FT_SINKS"
+echo "FIGURE ${FIG}_feeder_send_s=$(sec '(.feeders.table_sent_ms // 0) / 1000')"
+echo "FIGURE ${FIG}_time_to_all_sinks_s=$(sec '(.sinks.time_to_complete_ms.max // 0) / 1000')"
+echo "FIGURE ${FIG}_time_to_first_sink_s=$(sec '(.sinks.time_to_complete_ms.min // 0) / 1000')"
+echo "FIGURE ${FIG}_withdraw_to_all_sinks_s=$(sec '(.sinks.time_to_withdraw_ms.max // 0) / 1000')"
+echo "FIGURE ${FIG}_rs_vmhwm_kb=${hwm:-?}"
+echo "FIGURE ${FIG}_rs_rss_before_kb=${rss0:-?}"
+echo "FIGURE ${FIG}_rs_rss_loaded_kb=${rss_full:-?}"
 if [ -n "$rss_full" ] && [ -n "$rss0" ]; then
-	echo "FIGURE ft_${RS_IMPL}_rs_bytes_per_route=$(( (rss_full - rss0) * 1024 / FT_PREFIXES ))"
+	echo "FIGURE ${FIG}_rs_bytes_per_route=$(( (rss_full - rss0) * 1024 / FT_PREFIXES ))"
 fi
-[ -n "$hwm" ] && [ -n "$rss0" ] && echo "FIGURE ft_${RS_IMPL}_rs_peak_bytes_per_route=$(( (hwm - rss0) * 1024 / FT_PREFIXES ))"
-echo "FIGURE ft_${RS_IMPL}_bird_m1_routes=${m1_routes:-?}"
-echo "FIGURE ft_${RS_IMPL}_bgpload_cpu_s=$(sec '.cpu_user_s + .cpu_system_s')"
-echo "FIGURE ft_${RS_IMPL}_bgpload_cpu_until_all_sinks_s=$(sec '.cpu_first_update_to_complete_s // 0')"
-echo "FIGURE ft_${RS_IMPL}_bgpload_wall_s=$(sec '.duration_ms / 1000')"
-echo "FIGURE ft_${RS_IMPL}_rs_cpu_s=$(awk '{ printf "%.2f", ($14 + $15) / '"$(getconf CLK_TCK)"' }' "/proc/$RS_PID/stat")"
+[ -n "$hwm" ] && [ -n "$rss0" ] && echo "FIGURE ${FIG}_rs_peak_bytes_per_route=$(( (hwm - rss0) * 1024 / FT_PREFIXES ))"
+echo "FIGURE ${FIG}_bird_m1_routes=${m1_routes:-?}"
+echo "FIGURE ${FIG}_bgpload_cpu_s=$(sec '.cpu_user_s + .cpu_system_s')"
+echo "FIGURE ${FIG}_bgpload_cpu_until_all_sinks_s=$(sec '.cpu_first_update_to_complete_s // 0')"
+echo "FIGURE ${FIG}_bgpload_wall_s=$(sec '.duration_ms / 1000')"
+echo "FIGURE ${FIG}_rs_cpu_s=$(awk '{ printf "%.2f", ($14 + $15) / '"$(getconf CLK_TCK)"' }' "/proc/$RS_PID/stat")"
+if [ "$FT_STUCK" = 1 ]; then echo "FIGURE ${FIG}_queue_max_kb=$((stuck_max / 1024))"; fi
 lab_log "first feeder UPDATE at ${first} ms after bgpload start"
 echo "  ($T_OKS ok, $T_FAILS failed)"
 [ "$T_FAILS" -eq 0 ] || { lab_rs_diag 2>&1 | head -60; exit 1; }

@@ -585,3 +585,45 @@ TEST(our_own_cease_before_established_is_not_a_failure_of_the_member)
 	CHECK_EQ_INT(s->open_failures, 0);
 	stop(s);
 }
+
+/* The paused flag of the last IPC_PEER_OUTPUT posted, or -1 if none. */
+static int last_output_message(void)
+{
+	int last = -1;
+	for (struct ipc_msg *m = ipc_take_all(&to_rde), *next; m; m = next) {
+		next = m->next;
+		if (m->type == IPC_PEER_OUTPUT)
+			last = ((const struct ipc_peer_output *)m->body)->paused;
+		ipc_msg_free(m);
+	}
+	return last;
+}
+
+TEST(output_above_the_high_water_mark_pauses_the_rde_and_below_the_low_mark_resumes_it)
+{
+	struct session *s = establish();
+	last_output_message();
+	static uint8_t chunk[65536];
+	struct msgbuf *m = msgbuf_new(chunk, sizeof(chunk));
+	for (size_t queued = 0; queued <= OUTPUT_HIGH_WATER / 2; queued += sizeof(chunk))
+		session_send_shared(s, m);
+	CHECK_EQ_INT(last_output_message(), -1);        /* below the mark: nothing said */
+	while (s->conn[0]->oq_bytes <= OUTPUT_HIGH_WATER)
+		session_send_shared(s, m);
+	CHECK_EQ_INT(last_output_message(), 1);
+	CHECK(s->output_paused);
+	session_send_shared(s, m);
+	CHECK_EQ_INT(last_output_message(), -1);        /* said once */
+	/* the member reads: the queue drains below the low-water mark */
+	uint8_t sink[65536];
+	for (int i = 0; i < 100000 && s->conn[0]->oq_bytes >= OUTPUT_LOW_WATER; i++) {
+		session_on_writable(s, s->conn[0]);
+		(void)!read(member_fd, sink, sizeof(sink));
+	}
+	CHECK(s->conn[0]->oq_bytes < OUTPUT_LOW_WATER);
+	CHECK_EQ_INT(last_output_message(), 0);
+	CHECK(!s->output_paused);
+	CHECK_EQ_INT(s->stats.output_pauses, 1);
+	msgbuf_unref(m);
+	stop(s);
+}
