@@ -19,7 +19,8 @@ static void family(struct http_job *j, const char *name, const char *type, const
 static json_int_t field(const json_t *o, const char *a, const char *b)
 {
 	const json_t *v = json_object_get(o, a);
-	return json_integer_value(b ? json_object_get(v, b) : v);
+	v = b ? json_object_get(v, b) : v;
+	return json_is_boolean(v) ? json_is_true(v) : json_integer_value(v);
 }
 
 /* name{peer="..",peer_as=".."[,extra] value */
@@ -87,6 +88,18 @@ static void peer_metrics(struct http_job *j, const json_t *neighbors)
 		  "NOTIFICATION messages received.", false },
 		{ "ixpd_peer_notifications_sent_total", "counter", "messages", "notifications_sent",
 		  "NOTIFICATION messages sent.", false },
+		{ "ixpd_peer_established_total", "counter", "established_count", NULL,
+		  "Times the session became Established.", false },
+		{ "ixpd_peer_output_queue_bytes", "gauge", "output_queue_bytes", NULL,
+		  "Bytes queued for the neighbour, not yet written.", false },
+		{ "ixpd_peer_output_paused", "gauge", "output_paused", NULL,
+		  "1 while its queue is above the high-water mark (output flow control).", false },
+		{ "ixpd_peer_output_pauses_total", "counter", "output_pauses", NULL,
+		  "Times its queue reached the high-water mark.", false },
+		{ "ixpd_peer_failed_opens_total", "counter", "failed_opens", NULL,
+		  "Connections that ended before Established.", false },
+		{ "ixpd_peer_idle_hold_seconds", "gauge", "idle_hold_s", NULL,
+		  "Seconds the session still holds Idle after failed connections (RFC 4271 8.1.1).", false },
 	};
 	for (size_t k = 0; k < sizeof(simple) / sizeof(simple[0]); k++) {
 		family(j, simple[k].name, simple[k].type, simple[k].help);
@@ -118,12 +131,6 @@ static void peer_metrics(struct http_job *j, const json_t *neighbors)
 			peer_sample(j, "ixpd_peer_notifications_by_code_total", n, extra, field(c, "sent", NULL));
 		}
 	}
-	family(j, "ixpd_peer_established_total", "counter", "Times the session became Established.");
-	json_array_foreach(neighbors, i, n)
-		peer_sample(j, "ixpd_peer_established_total", n, NULL, field(n, "established_count", NULL));
-	family(j, "ixpd_peer_output_queue_bytes", "gauge", "Bytes queued for the neighbour, not yet written.");
-	json_array_foreach(neighbors, i, n)
-		peer_sample(j, "ixpd_peer_output_queue_bytes", n, NULL, field(n, "output_queue_bytes", NULL));
 }
 
 static void gauge(struct http_job *j, const char *name, const char *help, json_int_t v)
