@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,7 +23,7 @@
 #include "control.h"
 #include "datasrc.h"
 #include "hash.h"
-#include "http.h"
+#include "http_worker.h"
 #include "peeringdb.h"
 #include "privdrop.h"
 #include "sandbox.h"
@@ -53,7 +54,7 @@ struct daemon {
 	struct control ctl;
 	struct datasrc *data;
 	struct pdb *pdb;             /* PeeringDB data, or NULL */
-	struct http_server *http;    /* or NULL: http.listen is empty */
+	pid_t http_pid;              /* the HTTP server's process, or 0: http.listen is empty */
 	struct archive *archive;     /* MRT files */
 	const char *user;            /* --user: run as this user once bound, or NULL */
 	enum sandbox_mode sandbox;   /* --sandbox */
@@ -268,9 +269,9 @@ static void post_global_policy(struct daemon *d, struct policy_global *g)
 	ipc_push(&d->q_rde, ipc_msg_new(IPC_POLICY_GLOBAL, 0, 0, &g, sizeof(g)));
 }
 
-/* The HTTP server, if http.listen asks for one: a client of the control
- * server through its local channel, bound now (before any privilege
- * is dropped). */
+/* The HTTP server, if http.listen asks for one: a process of its own
+ * (http_worker.h), a client of the control server through its local
+ * channel, bound now (as root, before any thread exists). */
 static int start_http(struct daemon *d, char *err, size_t errlen)
 {
 	const struct ixpd_config *cfg = d->cfg;
@@ -279,12 +280,26 @@ static int start_http(struct daemon *d, char *err, size_t errlen)
 	int chan = control_local_channel(&d->ctl, err, errlen);
 	if (chan < 0)
 		return -1;
-	struct http_settings hs = { .listen = cfg->http.listen.v, .nlisten = (size_t)cfg->http.listen.n,
+	struct http_worker_opts o = { .listen = cfg->http.listen.v, .nlisten = (size_t)cfg->http.listen.n,
 		.max_clients = cfg->http.max_clients, .max_per_address = cfg->http.max_clients_per_address,
 		.rate = cfg->http.requests_per_second, .burst = cfg->http.burst, .timeout_s = cfg->http.timeout,
-		.ctl_channel = chan };
-	d->http = http_start(&hs, err, errlen);
-	return d->http ? 0 : -1;
+		.channel = chan, .user = d->user, .sandbox = d->sandbox, .syslog = cfg->log_syslog,
+		.level = cfg->log_level };
+	d->http_pid = http_worker_spawn(&o, err, errlen);
+	return d->http_pid > 0 ? 0 : -1;
+}
+
+/* SIGCHLD: the HTTP server's process ended on its own (bgpq4's are the
+ * data thread's to reap: only this pid is waited for). */
+static void http_worker_ended(struct daemon *d)
+{
+	int st;
+	if (d->http_pid <= 0 || waitpid(d->http_pid, &st, WNOHANG) != d->http_pid)
+		return;
+	d->http_pid = 0;
+	log_err("http: the HTTP server's process ended (%s %d): the looking glass, the API and the "
+	    "metrics are down until ixpd restarts", WIFSIGNALED(st) ? "signal" : "status",
+	    WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
 }
 
 static json_t *reload_config(struct daemon *d, char *err, size_t errlen)
@@ -393,6 +408,7 @@ static int setup_signals(void)
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGCHLD);        /* the HTTP server's process */
 	/* Blocked before the threads start, so they inherit the mask and only
 	 * the main thread's signalfd sees these. */
 	if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0 || signal(SIGPIPE, SIG_IGN) == SIG_ERR)
@@ -470,7 +486,7 @@ static int run(struct daemon *d)
 		.reload = reload, .add_status = add_status, .arg = d };
 	const struct ixpd_config *cfg = d->cfg;
 	if (control_open(&d->ctl, cfg->control_socket, cfg->control_socket_ro, err, sizeof(err)) < 0 ||
-	    limit_files(cfg, d->sandbox, err, sizeof(err)) < 0) {
+	    start_http(d, err, sizeof(err)) < 0 || limit_files(cfg, d->sandbox, err, sizeof(err)) < 0) {
 		log_err("%s", err);
 		return 1;
 	}
@@ -487,10 +503,6 @@ static int run(struct daemon *d)
 		.listen = cfg->listen_addrs, .nlisten = cfg->n_listen_addrs,
 		.archive = archive_logs_updates(d->archive) ? archive_queue(d->archive) : NULL };
 	if (se_start(&d->se, &set, &d->q_se, &d->q_rde, &d->q_main, err, sizeof(err)) != 0) {
-		log_err("%s", err);
-		return 1;
-	}
-	if (start_http(d, err, sizeof(err)) < 0) {
 		log_err("%s", err);
 		return 1;
 	}
@@ -539,6 +551,8 @@ static int run(struct daemon *d)
 			if (read(sfd, &si, sizeof(si)) == sizeof(si)) {
 				if (si.ssi_signo == SIGHUP)
 					reload(d, err, sizeof(err));
+				else if (si.ssi_signo == SIGCHLD)
+					http_worker_ended(d);
 				else
 					running = false;
 			}
@@ -556,7 +570,7 @@ static int run(struct daemon *d)
 		control_events(&d->ctl, pfd + 2, nctl);
 	}
 	log_info("shutting down");
-	http_stop(d->http);
+	http_worker_stop(d->http_pid);
 	datasrc_stop(d->data);
 	se_stop(&d->se);
 	rde_stop(&d->rde);
@@ -585,6 +599,8 @@ int main(int argc, char **argv)
 	const char *config_path = NULL;
 	bool check_only = false, detach = false;
 	int ch;
+	if (argc > 1 && strcmp(argv[1], "--http-worker") == 0)
+		return http_worker_main(argc, argv);
 
 	const char *user = NULL;
 	enum sandbox_mode sandbox = SANDBOX_ON;

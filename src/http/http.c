@@ -23,7 +23,6 @@
 #include "monotime.h"
 #include "xalloc.h"
 
-#define MAX_LISTEN 16
 #define RATE_SLOTS 1024              /* client addresses tracked by the rate limit */
 #define LINE_MAX_BYTES (64u << 20)   /* one route entry of the listing */
 #define CTL_TIMEOUT_MS 60000         /* the daemon answers within this */
@@ -39,7 +38,7 @@ struct rate_slot {
 };
 
 struct http_server {
-	struct MHD_Daemon *d[MAX_LISTEN];
+	struct MHD_Daemon *d[HTTP_MAX_LISTEN];
 	size_t nd;
 	int channel;
 	unsigned rate, burst;
@@ -416,36 +415,50 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 
 /* --- the server ------------------------------------------------------------------- */
 
-static struct MHD_Daemon *listen_on(struct http_server *h, const struct http_settings *s, const char *text,
-    char *err, size_t errlen)
+int http_bind(const char *text, char *err, size_t errlen)
 {
 	struct ip_addr a;
 	uint16_t port;
 	struct sockaddr_storage ss;
-	if (ip_addr_port_parse(text, &a, &port) < 0) {
-		errbuf_set(err, errlen, "http: listen: \"%s\" is not ADDRESS:PORT", text);
-		return NULL;
+	if (ip_addr_port_parse(text, &a, &port) < 0)
+		return errbuf_set(err, errlen, "http: listen: \"%s\" is not ADDRESS:PORT", text);
+	socklen_t sl = ip_addr_to_sockaddr(&a, port, &ss);
+	int one = 1, fd = socket(a.family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    (a.family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0) ||
+	    bind(fd, (struct sockaddr *)&ss, sl) < 0 || listen(fd, 64) < 0) {
+		errbuf_set(err, errlen, "http: cannot listen on %s: %s", text, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
 	}
-	ip_addr_to_sockaddr(&a, port, &ss);
+	return fd;
+}
+
+static struct MHD_Daemon *listen_on(struct http_server *h, const struct http_settings *s, size_t i,
+    char *err, size_t errlen)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	int fd = s->listen_fds[i];
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG |
-	    (a.family == AF_INET6 ? MHD_USE_IPv6 : 0);
+	    (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0 && ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
 	struct MHD_Daemon *d = MHD_start_daemon(flags, 0, NULL, NULL, handle, h,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_LISTEN_SOCKET, fd,
 	    MHD_OPTION_CONNECTION_LIMIT, s->max_clients,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->max_per_address,
 	    MHD_OPTION_CONNECTION_TIMEOUT, s->timeout_s,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
-	    MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
 	    MHD_OPTION_END);
 	if (!d)
-		errbuf_set(err, errlen, "http: cannot listen on %s (in use, or not an address of this host?)", text);
+		errbuf_set(err, errlen, "http: cannot serve on %s", s->listen[i]);
 	return d;
 }
 
 struct http_server *http_start(const struct http_settings *s, char *err, size_t errlen)
 {
-	if (s->nlisten > MAX_LISTEN) {
-		errbuf_set(err, errlen, "http: at most %d listen addresses", MAX_LISTEN);
+	if (s->nlisten > HTTP_MAX_LISTEN) {
+		errbuf_set(err, errlen, "http: at most %d listen addresses", HTTP_MAX_LISTEN);
 		return NULL;
 	}
 	struct http_server *h = xcalloc(1, sizeof(*h));
@@ -454,7 +467,7 @@ struct http_server *http_start(const struct http_settings *s, char *err, size_t 
 	h->burst = s->burst;
 	pthread_mutex_init(&h->lock, NULL);
 	for (size_t i = 0; i < s->nlisten; i++) {
-		if (!(h->d[h->nd] = listen_on(h, s, s->listen[i], err, errlen))) {
+		if (!(h->d[h->nd] = listen_on(h, s, i, err, errlen))) {
 			http_stop(h);
 			return NULL;
 		}

@@ -22,7 +22,8 @@
 #include <stdint.h>
 
 struct http_settings {
-	char *const *listen;         /* "ADDRESS:PORT" / "[ADDRESS]:PORT" */
+	char *const *listen;         /* "ADDRESS:PORT" / "[ADDRESS]:PORT", for messages */
+	const int *listen_fds;       /* http_bind()'s sockets, one per listen entry */
 	size_t nlisten;
 	unsigned max_clients;        /* connections at once */
 	unsigned max_per_address;    /* ... from one client address */
@@ -33,8 +34,14 @@ struct http_settings {
 
 struct http_server;
 
-/* Binds every address (before privileges are dropped) and starts serving.
- * Returns NULL with err on failure (an address in use, ...). */
+#define HTTP_MAX_LISTEN 16
+
+/* A listening socket on "ADDRESS:PORT" (by the daemon, while it may still
+ * bind any port; the server runs in a process of its own, see
+ * ARCHITECTURE.md).  Returns the socket, or -1 with err. */
+int http_bind(const char *text, char *err, size_t errlen);
+/* Starts serving on s->listen_fds (the server owns them and the channel).
+ * Returns NULL with err on failure. */
 struct http_server *http_start(const struct http_settings *s, char *err, size_t errlen);
 /* Stops serving; in-flight requests are cut. */
 void http_stop(struct http_server *h);

@@ -45,6 +45,17 @@ code() { lab_exec rs curl -s -o /dev/null -w '%{http_code}' --max-time 20 "$@"; 
 out=$LAB_DIR/http
 mkdir -p "$out"
 
+# --- its own process (http_worker.h) ------------------------------------------
+RS_PID=
+while read -r p; do [ "$(cat "/proc/$p/comm" 2>/dev/null)" = ixpd ] && RS_PID=$p; done < "$LAB_DIR/rs/pids"
+WORKER_PID=$(pgrep -P "$RS_PID" -f -- --http-worker | head -1)
+t_check "the HTTP server runs in a process of its own ($WORKER_PID, child of ixpd $RS_PID)" test -n "$WORKER_PID"
+t_check "... under the seccomp filter, with no_new_privs" eval \
+	'grep -q "^Seccomp:.*2$" /proc/$WORKER_PID/status && grep -q "^NoNewPrivs:.*1$" /proc/$WORKER_PID/status'
+t_check "... holding no descriptor of the daemon's but its sockets and channel (no file, no BGP socket)" eval \
+	'[ -z "$(find /proc/$WORKER_PID/fd -lname "/*" ! -lname "/dev/null" ! -lname "/dev/pts/*" ! -lname "$LAB_DIR/rs/ixpd.log" 2>/dev/null)" ]'
+t_check "... and no file to read (Landlock): its log says 0 places" grep -q "ixpd-http.*limited to 0 places" "$LAB_DIR/rs/ixpd.log"
+
 # --- the looking glass -------------------------------------------------------
 t_check "GET / answers 200 with HTML listing every neighbour" eval \
 	'[ "$(code $BASE/)" = 200 ] && get $BASE/ > $out/index.html && for m in m1 m2 m3 m4 m5; do grep -q "${M_V4[$m]}" $out/index.html || exit 1; done'
