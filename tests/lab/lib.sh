@@ -38,6 +38,11 @@
 #   LAB_EXTRA_ROUTES   lines in routes.tbl's format: routes members originate
 #                      at start besides routes.tbl's, which the others are
 #                      not expected to receive (routes for filters to reject)
+#   LAB_MEMBER_ROUTES  lines in routes.tbl's format for members a test adds
+#                      with lab_define_member: originated and expected like
+#                      routes.tbl's
+# Members emulated by tools/bgpload (see "bgpload members" below):
+#   LAB_BGPLOAD_MEMBERS  set by lab_define_bgpload_members before lab_up
 #
 # Typical use (see tests/integration/t_*.sh):
 #   . tests/lab/lib.sh
@@ -83,6 +88,12 @@ while read -r _n _t _a _4 _6 _f; do
 done < "$LAB_MEMBERS_DIR/members.tbl"
 unset _n _t _a _4 _6 _f
 
+# lab_define_member NAME TYPE ASN V4 V6 [FLAGS] — a member beyond
+#   members.tbl's, for this test (its routes: $LAB_MEMBER_ROUTES)
+lab_define_member() {
+	M_TYPE[$1]=$2 M_ASN[$1]=$3 M_V4[$1]=$4 M_V6[$1]=$5 M_FLAGS[$1]=${6:--}
+}
+
 # lab_member_has_flag NAME FLAG
 lab_member_has_flag() { case ",${M_FLAGS[$1]}," in *",$2,"*) return 0 ;; esac; return 1; }
 
@@ -95,15 +106,18 @@ lab_rs_addr() { if [ "$1" = 6 ]; then echo "$RS_V6"; else echo "$RS_V4"; fi; }
 # lab_af_of PREFIX — 4 or 6
 lab_af_of() { case $1 in *:*) echo 6 ;; *) echo 4 ;; esac; }
 
-# lab_routes NAME [AF] — the routes.tbl lines "prefix med comms lcomms" of NAME
-lab_routes() { _lab_route_lines "$1" "${2:-}" "$LAB_MEMBERS_DIR/routes.tbl"; }
+# lab_routes NAME [AF] — the routes.tbl (and $LAB_MEMBER_ROUTES) lines
+#   "prefix med comms lcomms" of NAME
+lab_routes() { _lab_route_lines "$1" "${2:-}" "$LAB_MEMBERS_DIR/routes.tbl" <(printf '%s\n' "${LAB_MEMBER_ROUTES:-}"); }
 
 # _lab_originated NAME [AF] — what NAME originates at start: its routes.tbl
-# lines and those of $LAB_EXTRA_ROUTES (lines in routes.tbl's format, set by
-# a test before lab_up: routes the others are not expected to receive, e.g.
-# for the route server's filters to reject; lab_expected_rib ignores them)
+# (and $LAB_MEMBER_ROUTES) lines and those of $LAB_EXTRA_ROUTES (lines in
+# routes.tbl's format, set by a test before lab_up: routes the others are
+# not expected to receive, e.g. for the route server's filters to reject;
+# lab_expected_rib ignores them)
 _lab_originated() {
-	_lab_route_lines "$1" "${2:-}" "$LAB_MEMBERS_DIR/routes.tbl" <(printf '%s\n' "${LAB_EXTRA_ROUTES:-}")
+	_lab_route_lines "$1" "${2:-}" "$LAB_MEMBERS_DIR/routes.tbl" \
+		<(printf '%s\n' "${LAB_MEMBER_ROUTES:-}" "${LAB_EXTRA_ROUTES:-}")
 }
 
 _lab_route_lines() {   # NAME AF FILE...
@@ -308,6 +322,27 @@ lab_add_node() {
 
 # lab_link NAME up|down — plug/unplug NAME's LAN port (on the member side)
 lab_link() { ip -n "$LAB_PREFIX-$1" link set eth0 "$2"; }
+# lab_port NAME up|down — the LAN switch's port of NAME (the bridge side of
+#   its veth) down or up: NAME's eth0 loses its carrier but keeps its
+#   addresses (lab_link's `down` takes NAME's IPv6 addresses with it)
+lab_port() { ip -n "$LAB_PREFIX-br" link set "$1" "$2"; }
+
+# lab_split_lan NAME... — a second island: the LAN ports of the NAMEd
+#   members move to a second bridge (ixp-br2, in the same namespace),
+#   joined to the first (the route server's) by an inter-island link, the
+#   veth pair isl-a (on ixp-br) / isl-b (on ixp-br2); lab_island_link
+#   down cuts the LAN in two halves
+lab_split_lan() {
+	local ns=$LAB_PREFIX-br m
+	ip -n "$ns" link add ixp-br2 type bridge stp_state 0 mcast_snooping 0 || lab_die "second bridge"
+	ip -n "$ns" link add isl-a type veth peer name isl-b || lab_die "inter-island link"
+	ip -n "$ns" link set isl-a master "$LAB_BRIDGE" up
+	ip -n "$ns" link set isl-b master ixp-br2 up
+	ip -n "$ns" link set ixp-br2 up
+	for m in "$@"; do ip -n "$ns" link set "$m" master ixp-br2 || lab_die "port of $m to ixp-br2"; done
+}
+# lab_island_link up|down — the inter-island link of lab_split_lan
+lab_island_link() { ip -n "$LAB_PREFIX-br" link set isl-a "$1"; }
 
 # lab_spawn NAME LOG CMD... — run CMD in NAME's namespace in the background,
 # output to LOG; the pid is tracked (LAB_PIDS, $LAB_DIR/NAME/pids)
@@ -412,6 +447,10 @@ _lab_start_rs_ixpd() {
 	} > "$d/clients.yml"
 	"$IXPD" -n -c "$d/ixpd.yml" >"$d/ixpd-effective.yml" 2>"$d/ixpd.log" \
 		|| { cat "$d/ixpd.log" >&2; lab_die "ixpd refuses the lab configuration"; }
+	_lab_spawn_rs_ixpd
+}
+_lab_spawn_rs_ixpd() {
+	local d=$LAB_DIR/rs
 	# shellcheck disable=SC2086   # LAB_IXPD_ARGS: words
 	lab_spawn rs "$d/ixpd.log" "$IXPD" ${LAB_IXPD_ARGS:-} -c "$d/ixpd.yml"
 	lab_wait 10 lab_ixpctl show status >/dev/null 2>&1 \
@@ -433,10 +472,34 @@ _lab_start_rs_bird() {
 		done
 	done
 	rm -f "$d/client.tmp"
+	_lab_spawn_rs_bird
+}
+_lab_spawn_rs_bird() {
+	local d=$LAB_DIR/rs
 	lab_spawn rs "$d/bird.log" bird -f -c "$d/bird.conf" -s "$d/bird.ctl" -P "$d/bird.pid"
 	lab_wait 10 _lab_birdc_ok "$d/bird.ctl" || { cat "$d/bird.log" >&2; lab_die "RS bird did not come up"; }
 }
 _lab_birdc_ok() { birdc -s "$1" show status 2>/dev/null | grep -q 'Daemon is up'; }
+
+# lab_rs_start_again — start the route server's daemon again with the
+#   configuration lab_start_rs wrote (after `kill $(lab_rs_pid)`), its log
+#   appended to; waits until it answers on its control socket and listens
+lab_rs_start_again() {
+	"_lab_spawn_rs_$RS_IMPL"
+	lab_wait 15 lab_tcp_listening rs 179 || { lab_rs_diag; lab_die "route server does not listen on port 179"; }
+}
+
+# lab_rs_pid — the pid of the route server's daemon (ixpd or bird)
+lab_rs_pid() {
+	local p
+	while read -r p; do
+		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = "$RS_IMPL" ] && { echo "$p"; return 0; }
+	done < "$LAB_DIR/rs/pids"
+	return 1
+}
+
+# lab_proc_kb PID FIELD — a memory figure of /proc/PID/status in kB (VmRSS, VmHWM)
+lab_proc_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status" 2>/dev/null; }
 
 # lab_ixpctl ARGS... — ixpctl against the lab's ixpd
 lab_ixpctl() { "$IXPCTL" -s "$LAB_DIR/rs/ixpd.sock" "$@"; }
@@ -777,15 +840,17 @@ lab_member_counter() {
 	esac
 }
 
-# lab_member_diag NAME — session state, received routes and log tail
+# lab_member_diag NAME — session state, received routes (the first
+#   $LAB_DIAG_ROUTES) and log tail
+: "${LAB_DIAG_ROUTES:=1000}"
 lab_member_diag() {
 	local n=$1 af log
 	echo "---- member $n (${M_TYPE[$n]} AS${M_ASN[$n]}) ----"
 	for af in 4 6; do
 		if lab_member_established "$n" $af; then echo "IPv$af session: Established"
 		else echo "IPv$af session: NOT established"; fi
-		echo "IPv$af routes received:"
-		lab_member_rib "$n" $af 2>&1 | sed 's/^/  /'
+		echo "IPv$af routes received ($LAB_DIAG_ROUTES at most):"
+		lab_member_rib "$n" $af 2>&1 | head -n "$LAB_DIAG_ROUTES" | sed 's/^/  /'
 	done
 	for log in "$LAB_DIR/$n"/*.log; do
 		[ -f "$log" ] || continue
@@ -795,10 +860,249 @@ lab_member_diag() {
 	done
 }
 
+# ---------------------------------------------------------------- bgpload members
+# Forty members cost about what one costs: one tools/bgpload process
+# (docs/bgpload.md) emulates them all, each in a namespace of its own
+# behind its own LAN port (bgpload's netns= session key), like a real
+# member, with one IPv4 and one IPv6 session in the member role: it
+# announces a synthetic table ($LAB_BGPLOAD_PREFIXES4 and ..._PREFIXES6
+# prefixes, a different slice for each) and logs what it receives to
+# $LAB_DIR/load/rib/ADDR.log (--rib-log; tests/lab/drill.py reads it).
+# Define them before lab_up, which adds their namespaces and makes them
+# clients of the route server; lab_start_bgpload starts them.
+: "${BGPLOAD:=$LAB_REPO/build/bgpload}"
+: "${LAB_BGPLOAD_PREFIXES4:=100}"
+: "${LAB_BGPLOAD_PREFIXES6:=50}"
+LAB_BGPLOAD_MEMBERS=()
+
+# lab_define_bgpload_members COUNT — members b1..bCOUNT (COUNT <= 99):
+#   AS 61001.., LAN addresses 192.0.2.101.. and 2001:db8::101..
+lab_define_bgpload_members() {
+	local i
+	for i in $(seq 1 "$1"); do
+		lab_define_member "b$i" bgpload $((61000 + i)) "192.0.2.$((100 + i))" "2001:db8::$((100 + i))"
+		LAB_BGPLOAD_MEMBERS+=("b$i")
+	done
+}
+
+# _lab_add_bgpload_nodes — their namespaces; a connection attempt gives up
+#   after 3 SYNs (7 s): bgpload retries every second, so a member whose
+#   port comes back reconnects at once, not after the kernel's backoff
+_lab_add_bgpload_nodes() {
+	local m
+	for m in "${LAB_BGPLOAD_MEMBERS[@]}"; do
+		lab_add_node "$m" "${M_V4[$m]}" "${M_V6[$m]}"
+		ip netns exec "$LAB_PREFIX-$m" sysctl -q -w net.ipv4.tcp_syn_retries=2
+	done
+}
+
+# lab_bgpload_expect AF — the prefixes a bgpload member receives for AF:
+#   the other bgpload members' tables and the real members' routes
+lab_bgpload_expect() {
+	local af=$1 n m real=0
+	n=$LAB_BGPLOAD_PREFIXES4
+	[ "$af" = 6 ] && n=$LAB_BGPLOAD_PREFIXES6
+	for m in "${LAB_MEMBERS[@]}"; do real=$((real + $(lab_routes "$m" "$af" | wc -l))); done
+	echo $(( (${#LAB_BGPLOAD_MEMBERS[@]} - 1) * n + real ))
+}
+
+# _lab_bgpload_config — bgpload's --config for LAB_BGPLOAD_MEMBERS
+_lab_bgpload_config() {
+	local m e4 e6 d=$LAB_DIR/load
+	e4=$(lab_bgpload_expect 4) e6=$(lab_bgpload_expect 6)
+	cat <<-EOF
+	# generated by tests/lab/lib.sh
+	rs $RS_V4
+	rs $RS_V6
+	rs-as $RS_ASN
+	hold-time $LAB_HOLD
+	reconnect
+	progress
+	rib-log $d/rib
+	json $d/summary.json
+	EOF
+	for m in "${LAB_BGPLOAD_MEMBERS[@]}"; do
+		echo "session member,${M_V4[$m]},${M_ASN[$m]},prefixes=$LAB_BGPLOAD_PREFIXES4,expect=$e4,netns=$LAB_PREFIX-$m"
+		echo "session member,${M_V6[$m]},${M_ASN[$m]},prefixes=$LAB_BGPLOAD_PREFIXES6,expect=$e6,netns=$LAB_PREFIX-$m"
+	done
+}
+
+# lab_start_bgpload [OPTION...] — start bgpload for LAB_BGPLOAD_MEMBERS (in
+#   a namespace "load" of its own; OPTIONs: more bgpload options); the
+#   members' tables are in $LAB_DIR/load/table (--print-table)
+lab_start_bgpload() {
+	local d=$LAB_DIR/load
+	[ -x "$BGPLOAD" ] || lab_die "$BGPLOAD not built (run make)"
+	[ -d "$d" ] || { _lab_add_ns load; mkdir -p "$d"; }
+	mkdir -p "$d/rib"
+	_lab_bgpload_config > "$d/bgpload.conf"
+	"$BGPLOAD" --config "$d/bgpload.conf" --print-table > "$d/table" 2>"$d/print-table.log" \
+		|| { cat "$d/print-table.log" >&2; lab_die "bgpload --print-table failed"; }
+	lab_spawn load "$d/bgpload.log" "$BGPLOAD" --config "$d/bgpload.conf" "$@"
+	LAB_BGPLOAD_PID=$(tail -n1 "$d/pids")
+}
+
+# lab_stop_bgpload — SIGTERM, and wait until it wrote its summary
+#   ($LAB_DIR/load/summary.json) and exited
+lab_stop_bgpload() {
+	[ -n "${LAB_BGPLOAD_PID:-}" ] || return 0
+	kill -TERM "$LAB_BGPLOAD_PID" 2>/dev/null
+	lab_wait 20 _lab_pid_dead "$LAB_BGPLOAD_PID"
+	LAB_BGPLOAD_PID=
+}
+_lab_pid_dead() { ! _lab_pid_alive "$1"; }
+
+# ---------------------------------------------------------------- the whole exchange, judged
+# The drills (tests/integration/t_drill_*.sh) judge every member at once:
+# lab_world describes the exchange (who is up, who originates what),
+# tests/lab/drill.py works out what each member must hold and compares.
+
+# lab_world FILE [GONE...] — the exchange as tests/lab/drill.py reads it:
+#   every member (LAB_MEMBERS and LAB_BGPLOAD_MEMBERS), up, or gone for the
+#   GONE ones (members that left: their routes must be gone everywhere),
+#   and every route each one originates
+lab_world() {
+	local f=$1 m st p med comm lcomm; shift
+	local -A gone=()
+	for m in "$@"; do gone[$m]=1; done
+	local -A byasn=()
+	{
+		for m in "${LAB_MEMBERS[@]}" "${LAB_BGPLOAD_MEMBERS[@]}"; do
+			st=up
+			[ -n "${gone[$m]:-}" ] && st=gone
+			echo "member|$m|${M_TYPE[$m]}|${M_ASN[$m]}|${M_V4[$m]}|${M_V6[$m]}|$st"
+		done
+		for m in "${LAB_MEMBERS[@]}"; do
+			while read -r p med comm lcomm; do
+				echo "route|$m|$p|${M_ASN[$m]}|$med|$comm|$lcomm"
+			done < <(lab_routes "$m")
+		done
+		if [ "${#LAB_BGPLOAD_MEMBERS[@]}" -gt 0 ]; then
+			for m in "${LAB_BGPLOAD_MEMBERS[@]}"; do byasn[${M_ASN[$m]}]=$m; done
+			# --print-table: prefix|as_path|med|communities|large; the
+			# path's first AS is its member's
+			while IFS='|' read -r p path med comm lcomm; do
+				echo "route|${byasn[${path%% *}]}|$p|$path|$med|$comm|$lcomm"
+			done < "$LAB_DIR/load/table"
+		fi
+	} > "$f"
+}
+
+# lab_drill ARGS... — tests/lab/drill.py
+lab_drill() { python3 "$LAB_LIB/drill.py" "$@"; }
+
+# lab_rib_exact NAME AF WORLD — real member NAME holds for AF exactly what
+#   WORLD says it must (the differences printed)
+lab_rib_exact() {
+	local diff
+	diff=$(LC_ALL=C diff <(lab_drill expected "$3" "$1" "$2") <(lab_member_rib "$1" "$2" | LC_ALL=C sort) | grep '^[<>]')
+	[ -z "$diff" ] && return 0
+	echo "$1 IPv$2: $(grep -c '^<' <<<"$diff") missing, $(grep -c '^>' <<<"$diff") unexpected:"
+	head -n 6 <<<"$diff" | sed 's/^</  missing:/; s/^>/  unexpected:/'
+	return 1
+}
+
+# _lab_all_exact WORLD — lab_rib_exact for every member of LAB_MEMBERS that
+#   is up in WORLD, both families (the differences to $LAB_DIR/exact.log)
+_lab_all_exact() {
+	local m af ok=0
+	for m in "${LAB_MEMBERS[@]}"; do
+		grep -q "^member|$m|.*|up$" "$1" || continue
+		for af in 4 6; do lab_rib_exact "$m" "$af" "$1" >>"$LAB_DIR/exact.log" || ok=1; done
+	done
+	return $ok
+}
+_lab_riblogs_ok() { lab_drill riblogs "$1" "$LAB_DIR/load/rib" "${@:2}" > "$LAB_DIR/riblogs.out"; }
+
+# t_exact WORLD WHEN [OPTION...] — two checks: every real member up in WORLD
+#   holds exactly what WORLD says (as its CLI shows it, within 30 s), and so
+#   does every bgpload member (its RIB logs, within 10 s; OPTIONs: drill.py
+#   riblogs's --no-drop NAME,..., --eor and --empty)
+t_exact() {
+	local w=$1 when=$2 n; shift 2
+	n=$(for m in "${LAB_MEMBERS[@]}"; do grep "^member|$m|.*|up$" "$w"; done | wc -l)
+	: > "$LAB_DIR/exact.log"
+	if lab_wait 30 _lab_all_exact "$w"; then
+		t_ok "$when: the $n real members hold exactly the others' routes (their CLIs, every attribute)"
+	else
+		t_fail "$when: the $n real members hold exactly the others' routes (their CLIs, every attribute)"
+		tail -n 30 "$LAB_DIR/exact.log"
+	fi
+	[ "${#LAB_BGPLOAD_MEMBERS[@]}" -gt 0 ] || return 0
+	sleep 1.5                  # bgpload writes its RIB logs out once a second
+	if lab_wait 10 _lab_riblogs_ok "$w" "$@"; then
+		t_ok "$when: $(tail -n1 "$LAB_DIR/riblogs.out")"
+	else
+		t_fail "$when: every bgpload member holds exactly the others' routes"
+		head -n 25 "$LAB_DIR/riblogs.out"
+	fi
+}
+
+# lab_exact_now WORLD [OPTION...] — every member holds exactly what WORLD
+#   says, now (t_exact's two checks as one predicate, for lab_wait)
+lab_exact_now() {
+	: > "$LAB_DIR/exact.log"
+	_lab_all_exact "$1" || return 1
+	[ "${#LAB_BGPLOAD_MEMBERS[@]}" -eq 0 ] || _lab_riblogs_ok "$@"
+}
+
+# t_rs_converged TIMEOUT WORLD T0 DESC — t_ok/t_fail: ixpd's view matches
+#   WORLD (lab_rs_converged) within TIMEOUT s; LAB_CONVERGED_S: the seconds
+#   since T0 (an $EPOCHREALTIME) it took, empty if it did not
+t_rs_converged() {
+	local to=$1 w=$2 t0=$3 d=$4
+	LAB_CONVERGED_S=
+	if lab_wait "$to" lab_rs_converged "$w"; then
+		LAB_CONVERGED_S=$(lab_since "$t0")
+		t_ok "$d ($LAB_CONVERGED_S s)"
+		return 0
+	fi
+	t_fail "$d (not within $to s)"
+	lab_rs_converged "$w" -v
+	return 1
+}
+
+# lab_bird_ups NAME AF — how often BIRD member NAME's session rsAF came up
+#   (its log; needs LAB_MEMBER_SESSION[NAME] with `debug { states };`)
+lab_bird_ups() { grep -c "rs$2: State changed to up" "$LAB_DIR/$1/bird.log"; }
+
+# lab_since T — seconds (one decimal) since T, an $EPOCHREALTIME
+lab_since() { awk -v s="$1" -v n="$EPOCHREALTIME" 'BEGIN { printf "%.1f", n - s }'; }
+
+# lab_rs_established_counts FILE — "address established_count state" of
+#   every neighbour of ixpd, sorted, into FILE
+lab_rs_established_counts() {
+	lab_ixpctl --json show neighbors |
+		jq -r '.neighbors[] | "\(.address) \(.established_count) \(.state)"' | sort > "$1"
+}
+# lab_sessions_reset BEFORE AFTER MEMBER... — the MEMBERs whose sessions
+#   went down between two lab_rs_established_counts, as "m1(before ->
+#   after)" words; nothing when none did
+lab_sessions_reset() {
+	local before=$1 after=$2 m a b x; shift 2
+	for m in "$@"; do
+		for a in "${M_V4[$m]}" "${M_V6[$m]}"; do
+			b=$(grep "^$a " "$before") x=$(grep "^$a " "$after")
+			[ "$b" = "$x" ] || printf '%s ' "$m($b -> $x)"
+		done
+	done
+}
+# lab_rs_route_totals — ixpd's prefixes, paths and attribute sets (JSON)
+lab_rs_route_totals() { lab_ixpctl --json show status | jq -c '.routes | {prefixes, paths, attribute_sets}'; }
+
+# lab_rs_converged WORLD [-v] — the route server's view matches WORLD
+#   (tests/lab/drill.py rs-converged; ixpd only)
+lab_rs_converged() {
+	lab_ixpctl --json show neighbors > "$LAB_DIR/neighbors.json" 2>/dev/null || return 1
+	lab_drill rs-converged "$1" "$LAB_DIR/neighbors.json" "${@:2}"
+}
+
 # ---------------------------------------------------------------- whole lab
 
 # lab_up [MEMBER...] — build the LAN, start the RS and the members
-#   (default: every member of members.tbl); does not wait for sessions
+#   (default: every member of members.tbl); does not wait for sessions.
+#   LAB_BGPLOAD_MEMBERS get their namespaces and are clients of the RS,
+#   but bgpload is not started (lab_start_bgpload)
 lab_up() {
 	local m
 	[ $# -eq 0 ] && set -- "${LAB_ALL_MEMBERS[@]}"
@@ -807,9 +1111,10 @@ lab_up() {
 	lab_create_lan
 	lab_add_node rs "$RS_V4" "$RS_V6"
 	for m in "$@"; do lab_add_node "$m" "${M_V4[$m]}" "${M_V6[$m]}"; done
-	lab_start_rs "$@"
+	_lab_add_bgpload_nodes
+	lab_start_rs "$@" "${LAB_BGPLOAD_MEMBERS[@]}"
 	for m in "$@"; do lab_start_member "$m"; done
-	lab_log "started: rs ($RS_IMPL) + $* "
+	lab_log "started: rs ($RS_IMPL) + $* ${LAB_BGPLOAD_MEMBERS[*]:+(+ ${#LAB_BGPLOAD_MEMBERS[@]} bgpload members, not started)}"
 }
 
 # _lab_all_established — every session of LAB_MEMBERS up on both ends

@@ -45,6 +45,8 @@ import random
 import subprocess
 import sys
 
+from drill import read_riblog    # the harness's reader of bgpload's RIB logs
+
 LAN_FIRST = ipaddress.IPv4Address("192.0.2.10")
 ORIGINS = {"IGP": 0, "EGP": 1, "INCOMPLETE": 2}
 
@@ -213,17 +215,7 @@ def sessions(args):
 
 def received(logdir, addr):
     """What a member holds at the end: prefix -> (next hop, MED, AS_PATH)."""
-    held = {}
-    with open(os.path.join(logdir, f"{addr}.log")) as f:
-        for line in f:
-            parts = line.rstrip("\n").split(" ", 4)
-            if parts[0] == "A":
-                held[parts[1]] = (parts[2], parts[3], parts[4] if len(parts) > 4 else "")
-            elif parts[0] == "W":
-                held.pop(parts[1], None)
-            elif parts[0] == "D":
-                held.clear()
-    return held
+    return read_riblog(os.path.join(logdir, f"{addr}.log"))[0]
 
 
 def check(args):

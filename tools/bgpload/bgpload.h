@@ -116,6 +116,8 @@ struct sess {
 	uint32_t bgp_id;
 	struct mrt_data *table;     /* --table: this session's routes, or NULL */
 	FILE *rib_log;              /* --rib-log: what it receives, as lines */
+	int netns_fd;               /* netns=: its sockets are made in that network
+	                             * namespace (shared by the spec's sessions); -1 */
 	uint64_t expect;            /* sink: prefixes expected, 0 = none */
 	uint32_t nprefixes;         /* feeder: table size */
 	struct conn c;              /* its socket, partial input, output queue */

@@ -132,8 +132,11 @@ static void run_loop(void)
 				return;
 			}
 		}
-		if (opt.progress && now >= next_progress) {
-			report_progress(now);
+		if (now >= next_progress) {
+			if (opt.progress)
+				report_progress(now);
+			if (opt.rib_log)
+				sink_flush_rib_logs();
 			next_progress += 1000000;
 		}
 		int n = epoll_wait(bl.ep, evs, 256, 20);

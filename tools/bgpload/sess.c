@@ -2,8 +2,10 @@
 #include "sess.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -159,12 +161,31 @@ static void send_open(struct sess *s)
 	queue_bytes_done(s, from);
 }
 
+/* A TCP socket in s's network namespace (netns=), made by entering it for
+ * the socket() call: a socket stays in the namespace it was made in. */
+static int sess_socket(const struct sess *s)
+{
+	static int home = -1;       /* our own namespace */
+	int type = SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC;
+	if (s->netns_fd < 0)
+		return socket(s->local.ss_family, type, 0);
+	if (home < 0 && (home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) < 0)
+		die("/proc/self/ns/net: %s", strerror(errno));
+	if (setns(s->netns_fd, CLONE_NEWNET) < 0)
+		die("%s: entering its network namespace (netns=): %s", s->name, strerror(errno));
+	int fd = socket(s->local.ss_family, type, 0), err = errno;
+	if (setns(home, CLONE_NEWNET) < 0)
+		die("back to our own network namespace: %s", strerror(errno));
+	errno = err;
+	return fd;
+}
+
 static void sess_connect(struct sess *s, uint64_t now)
 {
 	s->c.tx.len = s->c.tx_off = 0;
 	s->q_total = s->s_total = 0;
 	s->first_upd_off = s->last_upd_end = s->last_upd_seen = s->eor_end = 0;
-	int fd = socket(s->local.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int fd = sess_socket(s);
 	if (fd < 0)
 		die("socket: %s", strerror(errno));
 	int one = 1;

@@ -2,6 +2,8 @@
 #include "setup.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <netinet/in.h>
 #include <stdbool.h>
@@ -103,6 +105,7 @@ struct spec {
 	bool have_count, expect_auto;
 	struct in_addr bgp_id;      /* of the first session; 0: derived from the address */
 	const char *addrs;          /* addrs=, or NULL */
+	int netns_fd;               /* netns=: the namespace's descriptor, or -1 */
 };
 
 static enum role parse_role(const char *role, const char *spec)
@@ -114,6 +117,18 @@ static enum role parse_role(const char *role, const char *spec)
 	if (strcmp(role, "member") == 0)
 		return R_MEMBER;
 	die("bad role %s in --session %s (feeder, sink or member)", role, spec);
+}
+
+/* netns=NAME: a name of `ip netns` (/run/netns/NAME) or a path such as
+ * /proc/PID/ns/net; kept open for the whole run. */
+static int open_netns(const char *name, const char *spec)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s%s", strchr(name, '/') ? "" : "/run/netns/", name);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die("netns=%s in --session %s: %s: %s", name, spec, path, strerror(errno));
+	return fd;
 }
 
 /* The key=value fields after ROLE,LOCAL_ADDR,ASN (strtok_r's state). */
@@ -134,6 +149,8 @@ static void parse_keys(struct spec *sp, char **save)
 			sp->prefixes = parse_u64("prefixes", eq, UINT32_MAX);
 		} else if (strcmp(kv, "addrs") == 0) {
 			sp->addrs = eq;
+		} else if (strcmp(kv, "netns") == 0) {
+			sp->netns_fd = open_netns(eq, sp->text);
 		} else if (strcmp(kv, "id") == 0) {
 			if (inet_pton(AF_INET, eq, &sp->bgp_id) != 1 || sp->bgp_id.s_addr == 0)
 				die("bad BGP identifier %s in --session %s", eq, sp->text);
@@ -186,6 +203,7 @@ static void add_session(const struct spec *sp, const struct sockaddr_storage *lo
 	s->expect = sp->expect;
 	s->expect_auto = sp->expect_auto && s->recv;
 	s->nprefixes = (uint32_t)sp->prefixes;
+	s->netns_fd = sp->netns_fd;
 	s->c.fd = -1;
 	if (fam == FAM_IPV4) {
 		struct sockaddr_in *a = (struct sockaddr_in *)&s->local;
@@ -214,7 +232,7 @@ static void build_sessions(const char *text)
 	if (!role || !addr || !asn)
 		die("bad --session %s (ROLE,LOCAL_ADDR,ASN[,key=value...])", text);
 	struct spec sp = { .text = text, .count = 1, .expect = opt.expect, .prefixes = opt.prefixes,
-	    .expect_auto = opt.expect_auto };
+	    .expect_auto = opt.expect_auto, .netns_fd = -1 };
 	sp.role = parse_role(role, text);
 	sp.asn = (uint32_t)parse_u64("ASN", asn, UINT32_MAX);
 	parse_keys(&sp, &save);
@@ -263,6 +281,8 @@ static bool check_sessions(void)
 		for (int j = 0; j < i; j++)
 			if (!strcmp(bl.sessions[j]->addr, s->addr))
 				die("two sessions with local address %s", s->addr);
+		if (opt.ceiling && s->netns_fd >= 0)
+			die("%s: netns= and --ceiling (whose listener is in our namespace)", s->name);
 		senders |= s->role != R_SINK;
 	}
 	return senders;

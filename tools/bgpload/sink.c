@@ -343,3 +343,10 @@ void sink_open_rib_logs(void)
 			die("cannot create %s: %s", path, strerror(errno));
 	}
 }
+
+void sink_flush_rib_logs(void)
+{
+	for (int i = 0; i < bl.nsess; i++)
+		if (bl.sessions[i]->rib_log && fflush(bl.sessions[i]->rib_log) != 0)
+			logmsg("%s: writing the RIB log: %s", bl.sessions[i]->name, strerror(errno));
+}

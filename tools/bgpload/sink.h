@@ -24,6 +24,9 @@
 void sink_init(void);
 /* --rib-log DIR: opens DIR/ADDR.log for every receiving session. */
 void sink_open_rib_logs(void);
+/* Writes out what the RIB logs buffered (once a second: a test may read
+ * them while bgpload runs). */
+void sink_flush_rib_logs(void);
 /* An UPDATE body received by s (a receiver, or a feeder that counts). */
 void sink_update(struct sess *s, const uint8_t *body, size_t len, uint64_t now);
 /* s's session went down: it holds nothing any more. */

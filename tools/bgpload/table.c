@@ -160,6 +160,10 @@ static void riblog_as_path(FILE *fp, const uint8_t *attrs, size_t len)
 void riblog_update(FILE *fp, const struct update_decoded *u)
 {
 	char pfx[PREFIX_STRLEN], nh[INET6_ADDRSTRLEN] = "-";
+	if (u->eor_family >= 0) {
+		fputs("E\n", fp);
+		return;
+	}
 	for (uint32_t i = 0; i < u->withdrawn.n; i++)
 		fprintf(fp, "W %s\n", prefix_str(&u->withdrawn.v[i], pfx, sizeof(pfx)));
 	if (!u->announced.n)

@@ -38,6 +38,7 @@ struct table_owner *table_load(const char *path, size_t *nowners);
  *     A PREFIX NEXT_HOP MED AS_PATH      (MED '-' when absent)
  *     W PREFIX
  *     D                                  (session lost: forget everything)
+ *     E                                  (End-of-RIB)
  * so the last line of a prefix is what the receiver holds. */
 void riblog_update(FILE *fp, const struct update_decoded *u);
 #endif
