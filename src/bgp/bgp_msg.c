@@ -143,10 +143,19 @@ static void encode_caps(struct wbuf *w, const struct bgp_caps *c)
 	if (aplen)
 		put_capa(w, CAPA_ADD_PATH, ap, aplen);
 	if (c->graceful_restart) {
-		/* Helper only: restart time and no families (RFC 4724 §3: a
-		 * speaker that preserves no forwarding state lists none). */
-		put_u16(v, (uint16_t)((c->gr_restarted ? 0x8000 : 0) | (c->gr_time & 0x0fff)));
-		put_capa(w, CAPA_GRACEFUL_RESTART, v, 2);
+		/* restart flags and time, then each family state is kept for with
+		 * its Forwarding State bit set (RFC 4724 §3) */
+		uint8_t gr[2 + 4 * FAM_COUNT];
+		size_t n = 2;
+		put_u16(gr, (uint16_t)((c->gr_restarted ? 0x8000 : 0) | (c->gr_time & 0x0fff)));
+		for (int f = 0; f < FAM_COUNT; f++)
+			if (c->gr_families & (1u << f)) {
+				put_u16(gr + n, family_afi((enum family)f));
+				gr[n + 2] = SAFI_UNICAST;
+				gr[n + 3] = 0x80;
+				n += 4;
+			}
+		put_capa(w, CAPA_GRACEFUL_RESTART, gr, (uint8_t)n);
 	}
 	if (c->role != ROLE_NONE) {
 		v[0] = c->role;

@@ -106,6 +106,7 @@ static const struct command_spec {
 	[CTL_CMD_NEIGHBOR_REFRESH] = { "neighbor refresh", ARG_ADDRESS, ARG_ADDRESS },
 	[CTL_CMD_RELOAD] = { "reload", 0, 0 },
 	[CTL_CMD_DUMP_RIB] = { "dump rib", ARG_FILE, ARG_FILE },
+	[CTL_CMD_RESTART] = { "restart", 0, 0 },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -409,9 +410,10 @@ static int match_keyword(const char *word, const struct keyword *kw, size_t n,
 
 #define N_KW(kw) (sizeof(kw) / sizeof((kw)[0]))
 
-enum { TOP_SHOW, TOP_NEIGHBOR, TOP_RELOAD, TOP_DUMP };
+enum { TOP_SHOW, TOP_NEIGHBOR, TOP_RELOAD, TOP_DUMP, TOP_RESTART };
 static const struct keyword top_words[] = {
 	{ "show", TOP_SHOW }, { "neighbor", TOP_NEIGHBOR }, { "reload", TOP_RELOAD }, { "dump", TOP_DUMP },
+	{ "restart", TOP_RESTART },
 };
 
 enum { SHOW_STATUS, SHOW_NEIGHBORS, SHOW_ROUTES };
@@ -668,6 +670,10 @@ json_t *ctl_request_from_argv(int argc, char *const argv[], char *err, size_t er
 		if (no_more_args(argc - 1, argv + 1, "reload", err, errlen) < 0)
 			return NULL;
 		return simple_request(CTL_CMD_RELOAD);
+	case TOP_RESTART:
+		if (no_more_args(argc - 1, argv + 1, "restart", err, errlen) < 0)
+			return NULL;
+		return simple_request(CTL_CMD_RESTART);
 	case TOP_DUMP:
 		return build_dump(argc - 1, argv + 1, err, errlen);
 	default:

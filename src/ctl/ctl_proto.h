@@ -50,6 +50,7 @@ enum ctl_command {
 	CTL_CMD_NEIGHBOR_REFRESH,   /* "neighbor refresh": address */
 	CTL_CMD_RELOAD,             /* "reload" */
 	CTL_CMD_DUMP_RIB,           /* "dump rib": file (absolute path) */
+	CTL_CMD_RESTART,            /* "restart": stop as a restarting speaker (RFC 4724) */
 };
 
 /* A validated request.  Fields not used by the command are zero. */

@@ -234,8 +234,9 @@ static void dispatch(struct control *ctl, struct ctl_client *c)
 		return;
 	}
 	switch (req.command) {
-	case CTL_CMD_RELOAD: {
-		json_t *res = ctl->reload(ctl->arg, err, sizeof(err));
+	case CTL_CMD_RELOAD:
+	case CTL_CMD_RESTART: {
+		json_t *res = (req.command == CTL_CMD_RELOAD ? ctl->reload : ctl->restart)(ctl->arg, err, sizeof(err));
 		queue_reply(c, res ? ctl_reply_ok(res) : ctl_reply_error("%s", err));
 		return;
 	}
@@ -459,6 +460,14 @@ void control_reply_arrived(struct control *ctl, struct ipc_msg *m)
 	}
 	c->streaming = false;      /* an error instead of a listing */
 	reply_json(ctl, c, m, reply);
+}
+
+bool control_writing(const struct control *ctl)
+{
+	for (size_t i = 0; i < ctl->nclients; i++)
+		if (ctl->clients[i]->head)
+			return true;
+	return false;
 }
 
 void control_close(struct control *ctl)

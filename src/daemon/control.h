@@ -36,6 +36,7 @@ struct control {
 	struct ipc_queue *to_se, *to_rde, *to_archive;
 	/* the daemon answers these itself */
 	json_t *(*reload)(void *arg, char *err, size_t errlen);
+	json_t *(*restart)(void *arg, char *err, size_t errlen);   /* NULL: refused */
 	void (*add_status)(void *arg, json_t *status);
 	void *arg;
 	struct ctl_client *clients[CTL_MAX_CLIENTS];
@@ -61,4 +62,6 @@ void control_events(struct control *ctl, const struct pollfd *pfd, size_t n);
 int control_timeout_ms(const struct control *ctl);
 /* A reply or a piece of one (IPC_CONTROL from the SE or the RDE). */
 void control_reply_arrived(struct control *ctl, struct ipc_msg *m);
+/* Is a reply still being written to some client?  (`restart` waits for it.) */
+bool control_writing(const struct control *ctl);
 #endif

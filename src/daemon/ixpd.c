@@ -22,6 +22,7 @@
 #include "archive.h"
 #include "control.h"
 #include "datasrc.h"
+#include "errbuf.h"
 #include "hash.h"
 #include "http_worker.h"
 #include "peeringdb.h"
@@ -62,6 +63,8 @@ struct daemon {
 	uint64_t reloads[2];         /* [0] refused, [1] applied */
 	bool reload_ok;              /* the last one was applied (or none yet) */
 	uint64_t reload_ms;          /* how long the last one took */
+	bool restarting;             /* started within the restart time of `ixpctl restart` */
+	bool graceful_exit;          /* `ixpctl restart` asked: stop without NOTIFICATIONs */
 };
 
 static void usage(FILE *out)
@@ -375,6 +378,50 @@ static void new_pdb(struct daemon *d, struct pdb *db)
 
 /* A reload (SIGHUP or `ixpctl reload`), counted and timed for the
  * metrics. */
+/* `ixpctl restart` leaves this in cache_dir: the next start within the
+ * restart time is a graceful restart's (RFC 4724 §4.1). */
+#define RESTART_MARK "graceful-restart"
+
+static void restart_mark_path(const struct ixpd_config *cfg, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/" RESTART_MARK, cfg->cache_dir ? cfg->cache_dir : ".");
+}
+
+static json_t *restart(void *arg, char *err, size_t errlen)
+{
+	struct daemon *d = arg;
+	char path[4096];
+	restart_mark_path(d->cfg, path, sizeof(path));
+	FILE *f = fopen(path, "w");
+	if (!f || fprintf(f, "%lld\n", (long long)time(NULL)) < 0 || fclose(f) != 0) {
+		errbuf_set(err, errlen, "%s: %s: not restarting", path, strerror(errno));
+		return NULL;
+	}
+	d->graceful_exit = true;
+	log_info("graceful restart: closing every session without a NOTIFICATION; members keep the routes "
+	    "for %d s", GR_RESTART_TIME_S);
+	json_t *res = json_object();
+	json_object_set_new(res, "message", json_string("stopping for a graceful restart: start ixpd again "
+	    "within 120 s"));
+	return res;
+}
+
+/* Was the last stop `ixpctl restart`, recently enough?  The mark is used once. */
+static bool restart_marked(const struct ixpd_config *cfg)
+{
+	char path[4096];
+	long long when = 0;
+	restart_mark_path(cfg, path, sizeof(path));
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return false;
+	bool ok = fscanf(f, "%lld", &when) == 1;
+	fclose(f);
+	unlink(path);
+	long long age = (long long)time(NULL) - when;
+	return ok && age >= 0 && age <= GR_RESTART_TIME_S;
+}
+
 static json_t *reload(void *arg, char *err, size_t errlen)
 {
 	struct daemon *d = arg;
@@ -483,7 +530,7 @@ static int run(struct daemon *d)
 	if (ipc_queue_init(&d->q_se) < 0 || ipc_queue_init(&d->q_rde) < 0 || ipc_queue_init(&d->q_main) < 0)
 		return 1;
 	d->ctl = (struct control){ .listen_fd = -1, .ro_listen_fd = -1, .to_se = &d->q_se, .to_rde = &d->q_rde,
-		.reload = reload, .add_status = add_status, .arg = d };
+		.reload = reload, .restart = restart, .add_status = add_status, .arg = d };
 	const struct ixpd_config *cfg = d->cfg;
 	if (control_open(&d->ctl, cfg->control_socket, cfg->control_socket_ro, err, sizeof(err)) < 0 ||
 	    start_http(d, err, sizeof(err)) < 0 || limit_files(cfg, d->sandbox, err, sizeof(err)) < 0) {
@@ -501,7 +548,8 @@ static int run(struct daemon *d)
 	struct se_settings set = { .local_as = cfg->rs_as, .router_id = ntohl(cfg->router_id.s_addr),
 		.hold_time = cfg->hold_time, .connect_retry = cfg->connect_retry, .port = cfg->port,
 		.listen = cfg->listen_addrs, .nlisten = cfg->n_listen_addrs,
-		.archive = archive_logs_updates(d->archive) ? archive_queue(d->archive) : NULL };
+		.archive = archive_logs_updates(d->archive) ? archive_queue(d->archive) : NULL,
+		.restarting = d->restarting };
 	if (se_start(&d->se, &set, &d->q_se, &d->q_rde, &d->q_main, err, sizeof(err)) != 0) {
 		log_err("%s", err);
 		return 1;
@@ -521,6 +569,11 @@ static int run(struct daemon *d)
 	if (ids_exhausted(d, d->cfg, err, sizeof(err))) {
 		log_err("%s", err);
 		return 1;
+	}
+	if (d->restarting) {
+		d->rde.defer_until = now_ms() + SELECTION_DEFERRAL_S * 1000ull;
+		log_info("graceful restart: the members get their tables once every one has sent End-of-RIB, "
+		    "or in %d s", SELECTION_DEFERRAL_S);
 	}
 	rde_start(&d->rde, d->cfg->rs_as, &d->q_rde, &d->q_se, &d->q_main);
 	post_global_policy(d, g);
@@ -568,11 +621,12 @@ static int run(struct daemon *d)
 				ipc_msg_free(m);
 			}
 		control_events(&d->ctl, pfd + 2, nctl);
+		running &= !(d->graceful_exit && !control_writing(&d->ctl));
 	}
 	log_info("shutting down");
 	http_worker_stop(d->http_pid);
 	datasrc_stop(d->data);
-	se_stop(&d->se);
+	se_stop(&d->se, d->graceful_exit);
 	rde_stop(&d->rde);
 	archive_stop(d->archive);
 	control_close(&d->ctl);
@@ -653,6 +707,7 @@ int main(int argc, char **argv)
 	d.cfg = cfg;
 	d.user = user;
 	d.sandbox = sandbox;
+	d.restarting = restart_marked(cfg);
 	int rc = run(&d);
 	config_free(d.cfg);
 	free(d.reg);

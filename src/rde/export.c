@@ -18,6 +18,7 @@
 #include "hash.h"
 #include "htab.h"
 #include "log.h"
+#include "monotime.h"
 #include "policy.h"
 #include "rde.h"
 #include "rde_int.h"
@@ -582,8 +583,37 @@ static bool table_turn(struct rde *rde, struct rde_peer *peer, uint32_t budget)
 	return true;
 }
 
+/* Its table is in: End-of-RIB, or for a member without graceful restart
+ * (which may never send one) a quiet while.  (RFC 4724 §4.1 does not wait
+ * for those at all, but routes arriving after our End-of-RIB are routes
+ * the helpers dropped meanwhile.) */
+static bool member_ready(const struct rde_peer *p, uint64_t now)
+{
+	return p->up && (p->eor_in || (!p->gr_capable && now >= p->last_update_ms + DEFERRAL_QUIET_MS));
+}
+
+/* Is the selection deferral over?  Logged once when it ends. */
+static bool deferral_over(struct rde *rde)
+{
+	uint32_t ready = 0, members = 0;
+	uint64_t now = now_ms();
+	for (uint32_t i = 0; i < rde->npeers; i++)
+		if (rde->peers[i]) {
+			members++;
+			ready += member_ready(rde->peers[i], now);
+		}
+	if ((members == 0 || ready < members) && now < rde->defer_until)
+		return false;         /* (none yet: their IPC_PEER_ADDs are on the way) */
+	log_info("graceful restart: %u of %u members ready (End-of-RIB%s): sending the tables", ready, members,
+	    ready < members ? "; the deferral time is over" : "");
+	rde->defer_until = 0;
+	return true;
+}
+
 bool export_tables_run(struct rde *rde)
 {
+	if (rde->defer_until && !deferral_over(rde))
+		return false;
 	uint32_t budget = rde->table_scan_budget ? rde->table_scan_budget : TABLE_SCAN_BUDGET;
 	for (size_t tries = rde->ndumping; tries && budget && rde->ndumping; tries--) {
 		size_t k = rde->dump_next < rde->ndumping ? rde->dump_next : 0;

@@ -72,6 +72,9 @@ struct rde_peer {
 	uint32_t nbh_retry, capbh_retry;
 	bool bh_new_space;           /* it announced new accepted space since */         /* logged; reset when the session restarts */
 	bool purge_pending;          /* session down: its paths go in the next purge walk */
+	bool eor_in;                 /* it sent End-of-RIB since it came up */
+	bool gr_capable;             /* it announced graceful restart (RFC 4724) */
+	uint64_t last_update_ms;     /* when it came up or last sent an UPDATE */
 	size_t purged;               /* paths removed by that walk */
 };
 
@@ -120,6 +123,7 @@ struct rde {
 	int64_t rpki_updated, irr_updated;   /* unix time the data last changed; 0: never */
 	struct update_decoded dec;
 	unsigned purges_pending;     /* peers with purge_pending set */
+	uint64_t defer_until;        /* ms: selection deferral after our graceful restart, 0: none */
 	pthread_t thread;
 	atomic_bool stop;
 };
@@ -145,8 +149,17 @@ void export_table(struct rde *rde, struct rde_peer *peer);
  * EoRR last when enhanced, RFC 7313); the member keeps getting every
  * change meanwhile, as it holds routes already. */
 void export_refresh(struct rde *rde, struct rde_peer *peer, bool enhanced);
-/* One turn of every table on its way; true if some are not finished. */
+/* One turn of every table on its way; true if some are not finished.
+ * After the route server's own graceful restart (RFC 4724 §4.1, selection
+ * deferral: rde.defer_until), no table goes out before every configured
+ * member is up and has sent End-of-RIB -- one without graceful restart
+ * may send none: for it, DEFERRAL_QUIET_MS without an UPDATE -- or
+ * SELECTION_DEFERRAL_S have passed: a member back first must not get an
+ * almost empty table and End-of-RIB, and drop the routes it kept for the
+ * others. */
 bool export_tables_run(struct rde *rde);
+#define SELECTION_DEFERRAL_S 60
+#define DEFERRAL_QUIET_MS 2000
 /* The SE says peer's output queue is above its high-water mark (paused)
  * or back below the low-water mark.  A paused member stays in every export
  * computation -- its counts follow the RIB as if it were sent everything --

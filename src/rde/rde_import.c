@@ -4,6 +4,7 @@
 #include "rde_int.h"
 
 #include "log.h"
+#include "monotime.h"
 #include "policy.h"
 #include "xalloc.h"
 
@@ -195,6 +196,8 @@ void rde_handle_update(struct rde *rde, struct rde_peer *p, const uint8_t *body,
 {
 	struct update_ctx ctx = { .peer_as4 = p->sc.as4, .families = (uint8_t)(1u << p->fam) };
 	struct update_decoded *u = &rde->dec;
+	if (rde->defer_until)        /* (only the selection deferral needs to know) */
+		p->last_update_ms = now_ms();
 	bgp_update_decode(&ctx, body, len, u);
 	log_update_problem(p, u);
 	if (u->action == UPD_SESSION_RESET) {
@@ -203,6 +206,7 @@ void rde_handle_update(struct rde *rde, struct rde_peer *p, const uint8_t *body,
 		return;
 	}
 	if (u->eor_family >= 0) {
+		p->eor_in = true;
 		if (p->stale & (1u << u->eor_family))
 			rde_end_of_stale(rde, p, (uint8_t)(1u << u->eor_family), "End-of-RIB received");
 		return;

@@ -9,6 +9,8 @@
 #include "monotime.h"
 #include "xalloc.h"
 
+#define STALE_PATH_S 360
+
 void rde_peer_configure(struct rde *rde, uint32_t id, const struct rde_peer_cfg *m)
 {
 	struct rde_peer *p = rde->peers[id];
@@ -86,6 +88,9 @@ void rde_peer_up(struct rde *rde, struct rde_peer *p, uint32_t gen, const struct
 	p->up = true;
 	p->gshut_forced = false;     /* a new session starts without it */
 	export_output_reset(rde, p);
+	p->eor_in = false;
+	p->gr_capable = up->caps.graceful_restart;
+	p->last_update_ms = now_ms();
 	p->gen = gen;
 	p->dp.bgp_id = up->bgp_id;
 	p->addpath = up->addpath_tx & (1u << p->fam);
@@ -98,6 +103,10 @@ void rde_peer_up(struct rde *rde, struct rde_peer *p, uint32_t gen, const struct
 	uint8_t fam = (uint8_t)(1u << p->fam);
 	if ((p->stale & fam) && !(up->caps.graceful_restart && (up->caps.gr_families & fam)))
 		rde_end_of_stale(rde, p, fam, "restarted without graceful restart");
+	/* back: the restart timer stops; End-of-RIB is waited for this long
+	 * (§4.2 lets a helper bound it; 360 s as FRR's stalepath-time) */
+	if (p->stale)
+		p->stale_deadline = now_ms() + STALE_PATH_S * 1000ull;
 	export_table(rde, p);
 }
 
@@ -172,7 +181,7 @@ void rde_check_stale_timers(struct rde *rde, uint64_t now)
 {
 	for (uint32_t i = 0; i < rde->npeers; i++) {
 		struct rde_peer *p = rde->peers[i];
-		if (p && p->stale && !p->up && now >= p->stale_deadline)
-			rde_end_of_stale(rde, p, p->stale, "restart time expired");
+		if (p && p->stale && now >= p->stale_deadline)
+			rde_end_of_stale(rde, p, p->stale, p->up ? "no End-of-RIB in time" : "restart time expired");
 	}
 }

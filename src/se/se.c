@@ -472,7 +472,8 @@ int se_start(struct se *se, const struct se_settings *set, struct ipc_queue *in,
 	se->to_main = to_main;
 	se->env = (struct session_env){ .local_as = set->local_as, .router_id = set->router_id,
 		.hold_time = set->hold_time, .connect_retry = set->connect_retry, .port = set->port,
-		.to_rde = to_rde, .to_archive = set->archive };
+		.to_rde = to_rde, .to_archive = set->archive,
+		.restarting_until = set->restarting ? now_ms() + GR_RESTART_TIME_S * 1000ull : 0 };
 	if ((se->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0) {
 		snprintf(err, errlen, "SE: epoll_create1: %s", strerror(errno));
 		return -1;
@@ -491,7 +492,7 @@ int se_start(struct se *se, const struct se_settings *set, struct ipc_queue *in,
 	return pthread_create(&se->thread, NULL, se_main, se);
 }
 
-void se_stop(struct se *se)
+void se_stop(struct se *se, bool graceful_restart)
 {
 	atomic_store(&se->stop, true);
 	pthread_join(se->thread, NULL);
@@ -502,7 +503,7 @@ void se_stop(struct se *se)
 			continue;
 		struct bgp_notify n;
 		notify_set_shutdown(&n, ERR_CEASE_ADMIN_DOWN, "route server shutting down");
-		session_close(s, &n, "shutdown", now);
+		session_close(s, graceful_restart ? NULL : &n, graceful_restart ? "restart" : "shutdown", now);
 		session_free(s);
 	}
 	for (int i = 0; i < se->nlisten; i++)

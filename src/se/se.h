@@ -40,6 +40,7 @@ struct se_settings {
 	const struct ip_addr *listen; /* none: the dual-stack wildcard */
 	int nlisten;                 /* at most SE_MAX_LISTEN */
 	struct ipc_queue *archive;   /* the MRT update log, or NULL */
+	bool restarting;             /* started after `ixpctl restart`: the Restart State bit */
 };
 
 /* Opens the listening sockets (errors are returned, so ixpd can refuse to
@@ -47,5 +48,8 @@ struct se_settings {
  * messages, at start as on reload. */
 int se_start(struct se *se, const struct se_settings *set, struct ipc_queue *in,
     struct ipc_queue *to_rde, struct ipc_queue *to_main, char *err, size_t errlen);
-void se_stop(struct se *se);
+/* Stops the thread and closes every session: with a Cease NOTIFICATION,
+ * or (graceful_restart) without one, as a restarting speaker does (RFC
+ * 4724 §4.1), so members keep the route server's routes meanwhile. */
+void se_stop(struct se *se, bool graceful_restart);
 #endif

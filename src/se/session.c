@@ -28,6 +28,16 @@ void session_set_hooks(const struct session_hooks *h) { hooks = *h; }
 
 static int64_t wall_now(void) { return (int64_t)time(NULL); }
 
+/* Does the route server open connections to this member?  Unless it is
+ * passive -- and even then just after a graceful restart of the route
+ * server: a member that is only a helper (FRR) waits for the restarting
+ * speaker to come back to it, and a passive route server would leave it
+ * waiting until its restart timer throws the routes away. */
+static bool initiates(const struct session *s)
+{
+	return !s->passive || now_ms() < s->env->restarting_until;
+}
+
 const char *fsm_state_name(enum fsm_state s)
 {
 	static const char *const names[] = { "Idle", "Connect", "Active", "OpenSent",
@@ -54,7 +64,7 @@ struct session *session_new(uint32_t id, struct session_env *env, const struct i
 	s->gtsm = m->gtsm;
 	s->password[sizeof(s->password) - 1] = '\0';
 	s->since = wall_now();
-	s->connect_at = s->passive ? 0 : now_ms();
+	s->connect_at = initiates(s) ? now_ms() : 0;
 	return s;
 }
 
@@ -66,7 +76,7 @@ enum family session_family(const struct session *s)
 enum fsm_state session_state(const struct session *s)
 {
 	if (s->conn[0] == NULL)
-		return (s->passive || s->admin_down) ? FSM_IDLE : FSM_ACTIVE;
+		return (!initiates(s) || s->admin_down) ? FSM_IDLE : FSM_ACTIVE;
 	enum fsm_state st = s->conn[0]->state;
 	if (s->conn[1] && s->conn[1]->state > st)
 		st = s->conn[1]->state;
@@ -291,7 +301,7 @@ static void drop_conn(struct session *s, int idx, bool keep_stale, uint64_t now)
 		s->conn[0] = s->conn[1];
 		s->conn[1] = NULL;
 	}
-	if (s->conn[0] == NULL && !s->passive && !s->admin_down) {
+	if (s->conn[0] == NULL && initiates(s) && !s->admin_down) {
 		s->connect_at = now + (uint64_t)s->env->connect_retry * 1000;
 		if (s->connect_at < s->idle_until)
 			s->connect_at = s->idle_until;
@@ -372,8 +382,13 @@ static void send_open(struct session *s, struct conn *c)
 	o.caps.as4_asn = s->env->local_as;
 	if (s->add_path)
 		o.caps.addpath[session_family(s)] = ADDPATH_SEND;
-	o.caps.graceful_restart = true;        /* helper mode */
-	o.caps.gr_time = 120;
+	/* RFC 4724: a helper for members that restart, and a restarting speaker
+	 * itself: members keep its routes while it restarts (`ixpctl restart`).
+	 * Its "forwarding state" is the members' own: it is in no data path. */
+	o.caps.graceful_restart = true;
+	o.caps.gr_time = GR_RESTART_TIME_S;
+	o.caps.gr_families = (uint8_t)(1u << session_family(s));
+	o.caps.gr_restarted = now_ms() < s->env->restarting_until;
 	o.caps.role = ROLE_RS;
 	struct wbuf w = { 0 };
 	bgp_open_encode(&w, &o);
@@ -875,7 +890,7 @@ uint64_t session_tick(struct session *s, uint64_t now)
 		else
 			next = min_deadline(next, s->down_until);
 	}
-	if (!s->conn[0] && !s->passive && !s->admin_down && s->connect_at && now >= s->connect_at)
+	if (!s->conn[0] && initiates(s) && !s->admin_down && s->connect_at && now >= s->connect_at)
 		try_connect(s, now);
 	if (!s->conn[0])
 		next = min_deadline(next, s->connect_at);
@@ -919,7 +934,7 @@ void session_admin_up(struct session *s, uint64_t now)
 	s->down_until = 0;
 	s->gshut_down_at = 0;
 	s->last_error[0] = '\0';
-	s->connect_at = s->passive ? 0 : now;
+	s->connect_at = initiates(s) ? now : 0;
 }
 
 int session_request_refresh(struct session *s)

@@ -50,7 +50,13 @@ struct session_env {
 	struct ipc_queue *to_rde;   /* NULL in unit tests that do not need it */
 	struct ipc_queue *to_archive;   /* the MRT update log, or NULL (archive.h) */
 	bool input_paused;          /* RDE is behind: do not read UPDATEs */
+	uint64_t restarting_until;  /* ms: our OPENs carry the Restart State bit until then
+	                               (RFC 4724 §4.1: started after a graceful restart) */
 };
+
+/* The restart time our graceful restart capability announces: members keep
+ * the route server's routes that long while it restarts. */
+#define GR_RESTART_TIME_S 120
 
 #define SESSION_NOTIFY_CODES 9
 /* A member that takes no byte of its queued output for its hold time (this,

@@ -7,8 +7,9 @@
 # A converged exchange -- BIRD m1 (ADD-PATH) and m6 with graceful restart
 # on (RFC 4724), FRR m2 (a graceful restart helper, FRR's default), GoBGP
 # m3 (no graceful restart) and 10 bgpload members (b1..b10, none) -- sees
-# ixpd stopped (SIGTERM to its pid), down for DRILL_RS_DOWN seconds, and
-# started again with the same configuration.  Checks:
+# ixpd stopped for a graceful restart (`ixpctl restart`, as an operator
+# restarts it), down for DRILL_RS_DOWN seconds, and started again with the
+# same configuration.  Checks:
 #   - while the route server is down, the members with graceful restart
 #     keep forwarding: BIRD m1/m6 and FRR m2 still hold every route they
 #     had (kept as stale), BIRD says "Neighbor graceful restart active";
@@ -22,14 +23,12 @@
 #     End-of-RIB: BIRD's graceful restart is done (logged "Neighbor
 #     graceful restart done"), FRR shows End-of-RIB received for both
 #     families, every bgpload session logged one after its last restart.
-# The checks marked [GR] need the restarting-speaker side of graceful
+# The checks marked [GR] are the restarting-speaker side of graceful
 # restart in ixpd (RFC 4724 §4.1): a Graceful Restart capability listing
-# the session's family with the Forwarding State bit (ixpd sends it with no
-# family: helper only, and BIRD then keeps nothing), no NOTIFICATION when
-# it stops for a restart (BIRD 2.0 and FRR flush on the Cease it sends),
-# and, once started again, no End-of-RIB to a member before the others'
-# tables are back (route selection deferred until their End-of-RIB or a
-# timer).  Without it they fail: the drill shows what a restart costs.
+# the session's family with the Forwarding State bit, no NOTIFICATION when
+# it stops for a restart (BIRD 2.0 and FRR flush on a Cease), and, once
+# started again, no End-of-RIB to a member before the others' tables are
+# back (route selection deferred until their End-of-RIB or a timer).
 # FIGURE lines: seconds from the new ixpd's start until it has every table
 # back and until every member holds everything again (full
 # re-propagation); routes missing at the GR members at worst.
@@ -99,14 +98,14 @@ sampler() {
 }
 sampler > "$LAB_DIR/counts" 2>/dev/null &
 SAMPLER=$!
-trap 'kill "$SAMPLER" 2>/dev/null; lab_teardown' EXIT
+trap 'rc=$?; kill "$SAMPLER" 2>/dev/null; (exit $rc); lab_teardown' EXIT
 
 # ---- stop
 RS_PID=$(lab_rs_pid) || lab_die "no route server pid"
 sleep 1
 stop=$EPOCHREALTIME
-kill -TERM "$RS_PID"
-lab_wait 15 _lab_pid_dead "$RS_PID" || lab_die "ixpd did not stop within 15 s of SIGTERM"
+t_check "ixpctl restart: ixpd stops for a graceful restart" eval 'lab_ixpctl restart | grep -q "graceful restart"'
+lab_wait 15 _lab_pid_dead "$RS_PID" || lab_die "ixpd did not stop within 15 s of ixpctl restart"
 lab_log "ixpd stopped ($(grep -c 'session down' "$LAB_DIR/rs/ixpd.log") sessions closed); down for ${DRILL_RS_DOWN}s"
 sleep "$DRILL_RS_DOWN"
 # while it is down

@@ -409,6 +409,8 @@ _lab_start_rs_ixpd() {
 	EOF
 	# @LAB_DIR@: the lab's directory, not known yet when the test sets this
 	[ -n "${LAB_IXPD_EXTRA:-}" ] && printf '%s\n' "${LAB_IXPD_EXTRA//@LAB_DIR@/$LAB_DIR}" >> "$d/ixpd.yml"
+	# the cache (and the graceful restart mark) in the lab, not the host's /var/cache/ixpd
+	grep -q '^cache_dir:' "$d/ixpd.yml" || echo "cache_dir: $d/cache" >> "$d/ixpd.yml"
 	if [ -n "${LAB_GENERAL_YML:-}" ]; then
 		printf '%s\n' "$LAB_GENERAL_YML" > "$d/general.yml"
 	else

@@ -132,7 +132,7 @@ TEST(build_shutdown_message_limits)
 TEST(build_errors)
 {
 	check_build_error((char *[]){ NULL }, "no command given");
-	check_build_error(WORDS("frob"), "unknown command \"frob\" (expected show, neighbor, reload, dump)");
+	check_build_error(WORDS("frob"), "unknown command \"frob\" (expected show, neighbor, reload, dump, restart)");
 	check_build_error(WORDS("show"), "show what?");
 	check_build_error(WORDS("show", "bananas"),
 	    "unknown show command \"bananas\" (expected status, neighbors, routes)");

@@ -21,17 +21,24 @@ static struct rde *rde;
 static struct ipc_queue in, to_se, to_main;
 
 /* scan_budget: the RDE's table_scan_budget knob, set before its thread
- * starts (0: the default) */
-static void start_walking(struct policy_global *g, uint32_t scan_budget)
+ * starts (0: the default); defer_ms: a selection deferral as after the
+ * route server's graceful restart (0: none) */
+static void start_rde(struct policy_global *g, uint32_t scan_budget, uint64_t defer_ms)
 {
 	log_set_level(LOG_LVL_ERR);
 	rde = calloc(1, sizeof(*rde));
 	rde->table_scan_budget = scan_budget;
+	rde->defer_until = defer_ms ? now_ms() + defer_ms : 0;
 	ipc_queue_init(&in);
 	ipc_queue_init(&to_se);
 	ipc_queue_init(&to_main);
 	rde_start(rde, 59900, &in, &to_se, &to_main);
 	ipc_push(&in, ipc_msg_new(IPC_POLICY_GLOBAL, 0, 0, &g, sizeof(g)));   /* the RDE owns it */
+}
+
+static void start_walking(struct policy_global *g, uint32_t scan_budget)
+{
+	start_rde(g, scan_budget, 0);
 }
 
 static void start_with(struct policy_global *g)
@@ -298,6 +305,38 @@ TEST(graceful_restart_stale_routes_expire_after_restart_time)
 	peer_down(0, 1, 1, 1);                    /* restart time 1 s */
 	CHECK_EQ_INT(collect(1, 500).withdrawn, 0);
 	CHECK_EQ_INT(collect(1, 2500).withdrawn, 1);
+	stop();
+}
+
+/* RFC 4724 §4.1: after the route server's own restart, no member gets its
+ * table (and End-of-RIB) before every member's table is in: End-of-RIB,
+ * or for one without graceful restart a quiet while. */
+TEST(after_a_restart_tables_wait_for_every_members_end_of_rib_rfc4724_4_1)
+{
+	start_rde(fixture_policy(), 0, 60000);
+	add_peer(0, 52001, "192.0.2.11");
+	add_peer(1, 52002, "192.0.2.12");
+	peer_up(0, 1, true, false);
+	peer_up(1, 2, true, false);
+	announce(0, 1, "45.65.0.0/22", 52001, "192.0.2.11", 0);
+	end_of_rib(0, 1);
+	CHECK_EQ_INT(collect(1, 2500).announced, 0);     /* member 1's End-of-RIB is missing */
+	end_of_rib(1, 2);
+	CHECK_EQ_INT(collect(1, 1500).announced, 1);
+	stop();
+}
+
+TEST(after_a_restart_a_member_without_graceful_restart_counts_once_quiet_rfc4724_4_1)
+{
+	start_rde(fixture_policy(), 0, 60000);
+	add_peer(0, 52001, "192.0.2.11");
+	add_peer(1, 52002, "192.0.2.12");
+	peer_up(0, 1, true, false);
+	peer_up(1, 2, false, false);
+	announce(0, 1, "45.65.0.0/22", 52001, "192.0.2.11", 0);
+	end_of_rib(0, 1);
+	CHECK_EQ_INT(collect(1, 1000).announced, 0);     /* member 1 came up less than 2 s ago */
+	CHECK_EQ_INT(collect(1, 3000).announced, 1);
 	stop();
 }
 

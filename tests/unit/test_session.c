@@ -133,6 +133,39 @@ TEST(route_server_opens_with_its_capabilities)
 	stop(s);
 }
 
+/* RFC 4724 §3-4.1: the route server is a restarting speaker too -- its
+ * family listed (members keep its routes while it restarts), and the
+ * Restart State bit once it has restarted. */
+TEST(graceful_restart_capability_lists_the_family_and_restart_state_after_a_restart_rfc4724_3)
+{
+	uint8_t b[4096];
+	size_t len;
+	struct bgp_open o;
+	struct bgp_notify err;
+	struct session *s = start(52001, true, NULL);
+	CHECK_EQ_INT(next_msg(b, &len), BGP_OPEN);
+	CHECK(bgp_open_decode(b, len, &o, &err) == 0);
+	CHECK_EQ_INT(o.caps.gr_time, GR_RESTART_TIME_S);
+	CHECK_EQ_INT(o.caps.gr_families, 1u << FAM_IPV4);
+	CHECK(!o.caps.gr_restarted);
+	stop(s);
+	s = start(52001, true, NULL);
+	env.restarting_until = now_ms() + 60000;
+	int sv[2];
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	session_free(s);
+	struct ipc_peer_session m = { .asn = 52001, .passive = true };
+	ip_addr_parse("192.0.2.11", &m.addr);
+	s = session_new(1, &env, &m);
+	close(member_fd);
+	member_fd = sv[1];
+	session_attach(s, sv[0], false, 1000);
+	CHECK_EQ_INT(next_msg(b, &len), BGP_OPEN);
+	CHECK(bgp_open_decode(b, len, &o, &err) == 0);
+	CHECK(o.caps.gr_restarted);
+	stop(s);
+}
+
 TEST(open_keepalive_exchange_establishes_and_tells_the_rde)
 {
 	struct session *s = establish();
