@@ -169,7 +169,7 @@ const struct opt opts[] = {
 	{ "cfg.filtering.irrdb.tag_as_set", BOOL(true), GEN(general.filtering.irrdb.tag_as_set), YES },
 	{ "cfg.filtering.irrdb.peering_db", BOOL(false), GEN(general.filtering.irrdb.peering_db), STORED },
 	{ "cfg.filtering.irrdb.use_rpki_roas_as_route_objects.enabled", BOOL(false),
-	  GEN(general.filtering.irrdb.use_rpki_roas_as_route_objects.enabled), ONLY(false) },
+	  GEN(general.filtering.irrdb.use_rpki_roas_as_route_objects.enabled), YES },
 	{ "cfg.filtering.irrdb.use_arin_bulk_whois_data.enabled", BOOL(false),
 	  GEN(general.filtering.irrdb.use_arin_bulk_whois_data.enabled), ONLY(false) },
 	{ "cfg.filtering.irrdb.use_arin_bulk_whois_data.source", STR(NULL),

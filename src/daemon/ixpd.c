@@ -241,6 +241,9 @@ static void log_policy_gaps(const struct ixpd_config *cfg, const struct policy_g
 	if (irr && !g->irr_configured)
 		log_warn("policy: IRR checks are enabled but no IRR source (irr.rpsl, irr.bgpq4) is configured: "
 		    "not checked");
+	if (g->irr_roas && !g->rpki_configured)
+		log_warn("policy: use_rpki_roas_as_route_objects is enabled but no RPKI source (rpki.rtr, "
+		    "rpki.vrp_file) is configured: prefixes are checked against route objects only");
 }
 
 /* PeeringDB at start: a local dump, else the last API answer in the cache

@@ -78,6 +78,7 @@ const char *policy_rov_str(uint8_t rov);
 #define POL_IRR_ORIGIN_OK 0x2u
 #define POL_IRR_PREFIX_OK 0x4u
 #define POL_IRR_WHITE     0x8u       /* accepted through white_list_route */
+#define POL_IRR_ROA       0x10u      /* prefix OK through a ROA (use_rpki_roas_as_route_objects) */
 
 /* The import policy of one member (general.yml values with its clients.yml
  * overrides).  Plain data: it travels in IPC messages and is compared to
@@ -125,6 +126,7 @@ struct policy_global {
 	uint8_t transit_free_action;     /* enum cfg_transit_free_action */
 	struct asn_set transit_free, never_via_rs;
 	bool irr_allow_longer, irr_tag;
+	bool irr_roas;                   /* filtering.irrdb.use_rpki_roas_as_route_objects */
 	struct comm_def comm[CFG_COMM_COUNT];
 	struct comm_def *scrub;          /* every community of the route server's own */
 	size_t n_scrub;

@@ -48,7 +48,8 @@ static void add_informational(const struct policy_global *g, const struct route_
 		} else {
 			add_def(x, &g->comm[(v->irr & POL_IRR_ORIGIN_OK) ? CFG_COMM_ORIGIN_PRESENT_IN_AS_SET :
 			    CFG_COMM_ORIGIN_NOT_PRESENT_IN_AS_SET], 0);
-			add_def(x, &g->comm[(v->irr & POL_IRR_PREFIX_OK) ? CFG_COMM_PREFIX_PRESENT_IN_AS_SET :
+			add_def(x, &g->comm[(v->irr & POL_IRR_ROA) ? CFG_COMM_PREFIX_VALIDATED_VIA_RPKI_ROAS :
+			    (v->irr & POL_IRR_PREFIX_OK) ? CFG_COMM_PREFIX_PRESENT_IN_AS_SET :
 			    CFG_COMM_PREFIX_NOT_PRESENT_IN_AS_SET], 0);
 		}
 	}

@@ -112,6 +112,7 @@ static uint64_t global_digest(const struct ixpd_config *cfg, const struct policy
 	h = fnv_u32_list(h, &gen->filtering.transit_free.asns);
 	h = fnv(h, g->never_via_rs.v, g->never_via_rs.n * sizeof(*g->never_via_rs.v));
 	FNV_VAL(h, g->irr_allow_longer);
+	FNV_VAL(h, g->irr_roas);
 	FNV_VAL(h, g->irr_configured);
 	FNV_VAL(h, g->rpki_configured);
 	for (int i = 0; i < g->n_member_addrs; i++)
@@ -185,6 +186,7 @@ struct policy_global *policy_global_build(const struct ixpd_config *cfg, const s
 		pdb_never_via_rs(pdb, &g->never_via_rs);
 	g->irr_allow_longer = gen->filtering.irrdb.allow_longer_prefixes;
 	g->irr_tag = gen->filtering.irrdb.tag_as_set;
+	g->irr_roas = gen->filtering.irrdb.use_rpki_roas_as_route_objects.enabled;
 	for (int i = 0; i < CFG_COMM_COUNT; i++)
 		comm_def_compile(&g->comm[i], &gen->communities[i], cfg->rs_as);
 	if (build_reject_map(g, &gen->reject_cause_map, err, errlen) < 0) {

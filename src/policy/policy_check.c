@@ -184,7 +184,10 @@ static uint16_t check_prefix(const struct policy_data *d, const struct policy_pe
  * white_list_asn), prefix among their route objects (or white_list_pref;
  * more specifics with allow_longer_prefixes, and always for a blackhole,
  * which is a more specific of the member's own space by nature);
- * white_list_route entries pass both. */
+ * white_list_route entries pass both.  With use_rpki_roas_as_route_objects,
+ * ROAs count as route objects: an origin the AS-SETs authorize with a
+ * prefix no route object has passes if a ROA covers it for that origin
+ * (RPKI-valid), tagged prefix_validated_via_rpki_roas. */
 static uint16_t check_irr(const struct policy_data *d, const struct policy_peer *peer,
     const struct attr_set *a, const struct prefix *p, bool blackhole, uint8_t *bits)
 {
@@ -205,6 +208,8 @@ static uint16_t check_irr(const struct policy_data *d, const struct policy_peer 
 		*bits |= POL_IRR_ORIGIN_OK;
 	if ((r & IRR_PREFIX_OK) || (c && prefix_list_match(c->white_list_pref, p, 0)))
 		*bits |= POL_IRR_PREFIX_OK;
+	else if ((*bits & POL_IRR_ORIGIN_OK) && g->irr_roas && d->vrps && rov_validate(d->vrps, p, origin) == ROV_VALID)
+		*bits |= POL_IRR_PREFIX_OK | POL_IRR_ROA;
 	if (pol->irr_enforce_origin && !(*bits & POL_IRR_ORIGIN_OK))
 		return REJECT_IRR_ORIGIN;
 	if (pol->irr_enforce_prefix && !(*bits & POL_IRR_PREFIX_OK))

@@ -8,6 +8,7 @@
 
 #include "bgp.h"
 #include "bogons.h"
+#include "irr.h"
 #include "policy.h"
 #include "policy_fixture.h"
 #include "rib.h"
@@ -86,12 +87,13 @@ static bool in_45_65(void *arg, const struct prefix *p)
 	return p->afi == AFI_IPV4 && p->addr[0] == 45 && p->addr[1] == 65;
 }
 
-static struct outcome run(struct policy_data *d, const struct peer_policy *pol, struct attr_set *a,
-    const char *pfx)
+/* irr: the member's IRR data, or NULL */
+static struct outcome run_irr(struct policy_data *d, const struct peer_policy *pol, struct attr_set *a,
+    const char *pfx, const struct irr_member *irr)
 {
 	struct ip_addr addr;
 	ip_addr_parse("192.0.2.11", &addr);
-	struct policy_peer pp = { .asn = MEMBER_AS, .addr = &addr, .pol = pol, .own_space = in_45_65 };
+	struct policy_peer pp = { .asn = MEMBER_AS, .addr = &addr, .pol = pol, .irr = irr, .own_space = in_45_65 };
 	struct attrs_verdict av;
 	struct prefix p;
 	struct outcome o;
@@ -100,6 +102,12 @@ static struct outcome run(struct policy_data *d, const struct peer_policy *pol, 
 	policy_check_route(d, &pp, a, &av, &p, &o.v);
 	o.kept = policy_effective(d, &pp, a, &o.v);
 	return o;
+}
+
+static struct outcome run(struct policy_data *d, const struct peer_policy *pol, struct attr_set *a,
+    const char *pfx)
+{
+	return run_irr(d, pol, a, pfx, NULL);
 }
 
 static bool has_large(const struct attr_set *a, uint32_t g, uint32_t l1, uint32_t l2)
@@ -188,6 +196,67 @@ TEST(rpki_states_are_tagged_and_invalid_rejected)
 	attr_unref(o.kept);
 	attr_unref(a);
 	attr_unref(b);
+	vrp_table_free(t);
+	policy_global_free(g);
+}
+
+/* A member whose AS-SET holds its own AS, with one route object. */
+static struct irr_member *member_irr(void)
+{
+	char err[256];
+	const char *name = "AS-MEMBER";
+	static const char asns[] = "{\"irr\": [52001]}";
+	static const char v4[] = "{\"irr\": [{\"prefix\": \"45.65.0.0/22\", \"exact\": true}]}";
+	struct irr_member *m = irr_member_new(&name, 1, err, sizeof(err));
+	if (!m || irr_bgpq4_parse(m, 0, asns, sizeof(asns) - 1, err, sizeof(err)) < 0 ||
+	    irr_bgpq4_parse(m, AFI_IPV4, v4, sizeof(v4) - 1, err, sizeof(err)) < 0)
+		abort();
+	return m;
+}
+
+/* arouteserver's filtering.irrdb.use_rpki_roas_as_route_objects: a prefix
+ * without a route object passes the IRR prefix check if a ROA covers it for
+ * an origin the AS-SET authorizes -- and only then. */
+TEST(roas_count_as_route_objects_when_enabled_and_tag_the_prefix)
+{
+	struct policy_global *g = global();
+	g->irr_configured = g->irr_tag = true;
+	fixture_comm(g, CFG_COMM_PREFIX_VALIDATED_VIA_RPKI_ROAS, "rs_as:1000:41");
+	fixture_comm(g, CFG_COMM_PREFIX_PRESENT_IN_AS_SET, "rs_as:1000:21");
+	struct vrp_table *t = vrp_table_new();
+	struct vrp roa = { .asn = MEMBER_AS, .max_len = 23 }, foreign = { .asn = 52099, .max_len = 24 };
+	prefix_parse("46.1.0.0/22", &roa.prefix);
+	prefix_parse("46.2.0.0/22", &foreign.prefix);
+	vrp_table_add(t, &roa);
+	vrp_table_add(t, &foreign);
+	struct policy_data d = { .g = g, .vrps = t, .gen = 1 };
+	struct irr_member *irr = member_irr();
+	struct peer_policy pol = defaults;
+	pol.irr_enforce_origin = pol.irr_enforce_prefix = true;
+	const uint32_t own[] = { MEMBER_AS };
+	struct attr_set *a = route_attrs(own, 1, "192.0.2.11", NULL, 0, NULL, 0);
+	struct outcome o = run_irr(&d, &pol, a, "46.1.0.0/23", irr);
+	CHECK_EQ_INT(o.v.reject, REJECT_IRR_PREFIX);             /* off: route objects only */
+	attr_unref(o.kept);
+	g->irr_roas = true;
+	o = run_irr(&d, &pol, a, "46.1.0.0/23", irr);
+	CHECK_EQ_INT(o.v.reject, REJECT_NONE);
+	CHECK(o.v.irr & POL_IRR_ROA);
+	CHECK(has_large(o.kept, 59900, 1000, 41));
+	CHECK(!has_large(o.kept, 59900, 1000, 21));
+	attr_unref(o.kept);
+	o = run_irr(&d, &pol, a, "46.1.1.0/24", irr);             /* beyond the ROA's maxLength */
+	CHECK_EQ_INT(o.v.reject, REJECT_IRR_PREFIX);
+	attr_unref(o.kept);
+	o = run_irr(&d, &pol, a, "46.2.1.0/24", irr);             /* a ROA for another origin */
+	CHECK_EQ_INT(o.v.reject, REJECT_IRR_PREFIX);
+	attr_unref(o.kept);
+	o = run_irr(&d, &pol, a, "45.65.0.0/22", irr);            /* a route object: not the ROA's tag */
+	CHECK_EQ_INT(o.v.reject, REJECT_NONE);
+	CHECK(!(o.v.irr & POL_IRR_ROA) && has_large(o.kept, 59900, 1000, 21));
+	attr_unref(o.kept);
+	attr_unref(a);
+	irr_member_free(irr);
 	vrp_table_free(t);
 	policy_global_free(g);
 }
