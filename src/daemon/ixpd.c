@@ -110,11 +110,14 @@ static void peer_cfg_from(const struct ixpd_config *cfg, const struct policy_glo
 	policy_from_config(cfg, g, pdb, m, &out->policy);
 }
 
+/* The RDE first: once the SE has a session it may connect, establish and
+ * post IPC_PEER_UP at once, and the RDE must know the peer by then (or it
+ * drops the UP and then every UPDATE of that session). */
 static void post_peer(struct daemon *d, enum ipc_type type, uint32_t id, const struct rde_peer_cfg *c)
 {
+	ipc_push(&d->q_rde, ipc_msg_new(type, id, 0, c, c ? sizeof(*c) : 0));
 	if (type != IPC_PEER_POLICY)      /* the session engine has no policy */
 		ipc_push(&d->q_se, ipc_msg_new(type, id, 0, c ? &c->session : NULL, c ? sizeof(c->session) : 0));
-	ipc_push(&d->q_rde, ipc_msg_new(type, id, 0, c, c ? sizeof(*c) : 0));
 }
 
 /* Brings the running peers in line with cfg: adds new members, restarts
