@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /* libFuzzer target: whatever a peer sends, through the real session code
  * (framing, OPEN negotiation, FSM, NOTIFICATION/ROUTE-REFRESH handling).
- * The input is split in two: the first half arrives before the session
- * has been given a valid OPEN, the second after, so both the OpenSent and
- * the Established states see hostile bytes. */
+ * The whole input is fed twice, each time to a new session: first before
+ * the session has been given a valid OPEN, then after a valid OPEN and
+ * KEEPALIVE, so both the OpenSent and the Established states see hostile
+ * bytes (a captured stream is a good seed for both). */
 #include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
