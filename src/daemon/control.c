@@ -236,7 +236,10 @@ static void dispatch(struct control *ctl, struct ctl_client *c)
 	switch (req.command) {
 	case CTL_CMD_RELOAD:
 	case CTL_CMD_RESTART: {
-		json_t *res = (req.command == CTL_CMD_RELOAD ? ctl->reload : ctl->restart)(ctl->arg, err, sizeof(err));
+		json_t *(*act)(void *, char *, size_t) = req.command == CTL_CMD_RELOAD ? ctl->reload : ctl->restart;
+		json_t *res = act ? act(ctl->arg, err, sizeof(err)) : NULL;
+		if (!act)
+			snprintf(err, sizeof(err), "%s: not offered here", ctl_command_name(req.command));
 		queue_reply(c, res ? ctl_reply_ok(res) : ctl_reply_error("%s", err));
 		return;
 	}
