@@ -407,8 +407,9 @@ static json_t *restart(void *arg, char *err, size_t errlen)
 	log_info("graceful restart: closing every session without a NOTIFICATION; members keep the routes "
 	    "for %d s", GR_RESTART_TIME_S);
 	json_t *res = json_object();
-	json_object_set_new(res, "message", json_string("stopping for a graceful restart: start ixpd again "
-	    "within 120 s"));
+	char msg[96];
+	snprintf(msg, sizeof(msg), "stopping for a graceful restart: start ixpd again within %d s", GR_RESTART_TIME_S);
+	json_object_set_new(res, "message", json_string(msg));
 	return res;
 }
 

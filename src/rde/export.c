@@ -686,9 +686,8 @@ void export_output_reset(struct rde *rde, struct rde_peer *p)
 	p->output_paused = false;
 }
 
-void export_output(struct rde *rde, struct rde_peer *p, bool paused)
+void export_output(struct rde_peer *p, bool paused)
 {
-	(void)rde;
 	if (p->addpath)
 		return;      /* per-path state is not noted: left to the stall limit (session_tick) */
 	p->output_paused = paused;

@@ -228,7 +228,7 @@ static void handle_msg(struct rde *rde, struct ipc_msg *m, unsigned *updates)
 	case IPC_PEER_OUTPUT:
 		if (p->up && p->gen == m->gen) {
 			rde_flush_batch(rde);        /* what came before the pause goes out as it was */
-			export_output(rde, p, ((const struct ipc_peer_output *)m->body)->paused);
+			export_output(p, ((const struct ipc_peer_output *)m->body)->paused);
 		}
 		break;
 	default:

@@ -168,7 +168,7 @@ bool export_tables_run(struct rde *rde);
  * too: its slab slot was there anyway).  Resumed, it is sent the current
  * state of those, a part per turn (export_replay_run): its memory is a bit
  * per prefix, not UPDATEs, however the table churns. */
-void export_output(struct rde *rde, struct rde_peer *peer, bool paused);
+void export_output(struct rde_peer *peer, bool paused);
 bool export_replay_run(struct rde *rde);
 /* Session down or up: nothing is owed any more. */
 void export_output_reset(struct rde *rde, struct rde_peer *peer);

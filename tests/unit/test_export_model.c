@@ -242,7 +242,7 @@ TEST(members_paused_and_resumed_hold_their_best_paths_once_sent_what_they_were_o
 		if (rnd(4) == 0) {
 			struct rde_peer *p = rde->peers[rnd(NPEERS)];
 			pauses += !p->output_paused;
-			export_output(rde, p, !p->output_paused);
+			export_output(p, !p->output_paused);
 		}
 		random_batch();
 		while (export_replay_run(rde))
@@ -255,14 +255,14 @@ TEST(members_paused_and_resumed_hold_their_best_paths_once_sent_what_they_were_o
 			failures = check_models();
 	}
 	for (uint32_t i = 0; i < NPEERS; i++)
-		export_output(rde, rde->peers[i], false);
+		export_output(rde->peers[i], false);
 	while (export_replay_run(rde))
 		;
 	apply_sent();
 	failures += check_models();
 	/* every route withdrawn while member 0 is paused: their RIB entries are
 	 * freed before it is resumed, and it must still be sent the withdrawals */
-	export_output(rde, rde->peers[0], true);
+	export_output(rde->peers[0], true);
 	for (int i = 0; i < NPREFIX; i++) {
 		struct rib_entry *re = rib_lookup(&rde->rib, &pool[i]);
 		if (!re)
@@ -272,7 +272,7 @@ TEST(members_paused_and_resumed_hold_their_best_paths_once_sent_what_they_were_o
 			rib_del_path(&rde->rib, re, id);
 	}
 	rde_flush_batch(rde);
-	export_output(rde, rde->peers[0], false);
+	export_output(rde->peers[0], false);
 	while (export_replay_run(rde))
 		;
 	apply_sent();
