@@ -308,18 +308,26 @@ TEST(graceful_restart_stale_routes_expire_after_restart_time)
 	stop();
 }
 
-/* RFC 4724 §4.1: after the route server's own restart, no member gets its
- * table (and End-of-RIB) before every member's table is in: End-of-RIB,
- * or for one without graceful restart a quiet while. */
-TEST(after_a_restart_tables_wait_for_every_members_end_of_rib_rfc4724_4_1)
+/* After the route server's own restart (a selection deferral of 60 s):
+ * member 0 (graceful restart) is back with its route and End-of-RIB,
+ * member 1 is up, with graceful restart or not, and has sent nothing. */
+static void restarted_two_members(bool gr_1)
 {
 	start_rde(fixture_policy(), 0, 60000);
 	add_peer(0, 52001, "192.0.2.11");
 	add_peer(1, 52002, "192.0.2.12");
 	peer_up(0, 1, true, false);
-	peer_up(1, 2, true, false);
+	peer_up(1, 2, gr_1, false);
 	announce(0, 1, "45.65.0.0/22", 52001, "192.0.2.11", 0);
 	end_of_rib(0, 1);
+}
+
+/* RFC 4724 §4.1: after the route server's own restart, no member gets its
+ * table (and End-of-RIB) before every member's table is in: End-of-RIB,
+ * or for one without graceful restart a quiet while. */
+TEST(after_a_restart_tables_wait_for_every_members_end_of_rib_rfc4724_4_1)
+{
+	restarted_two_members(true);
 	CHECK_EQ_INT(collect(1, 2500).announced, 0);     /* member 1's End-of-RIB is missing */
 	end_of_rib(1, 2);
 	CHECK_EQ_INT(collect(1, 1500).announced, 1);
@@ -328,13 +336,7 @@ TEST(after_a_restart_tables_wait_for_every_members_end_of_rib_rfc4724_4_1)
 
 TEST(after_a_restart_a_member_without_graceful_restart_counts_once_quiet_rfc4724_4_1)
 {
-	start_rde(fixture_policy(), 0, 60000);
-	add_peer(0, 52001, "192.0.2.11");
-	add_peer(1, 52002, "192.0.2.12");
-	peer_up(0, 1, true, false);
-	peer_up(1, 2, false, false);
-	announce(0, 1, "45.65.0.0/22", 52001, "192.0.2.11", 0);
-	end_of_rib(0, 1);
+	restarted_two_members(false);
 	CHECK_EQ_INT(collect(1, 1000).announced, 0);     /* member 1 came up less than 2 s ago */
 	CHECK_EQ_INT(collect(1, 3000).announced, 1);
 	stop();
