@@ -115,6 +115,14 @@ stuck_queue() { lab_ixpctl --json show neighbor "${M_V4[m2]}" | jq -r '"\(.neigh
 
 # BIRD's view of its sessions: "rs4  BGP  ---  up  <since>  Established"
 bird_state() { birdc -s "$LAB_DIR/m1/bird.ctl" show protocols "$1" 2>/dev/null | awk -v p="$1" '$1 == p { print $4, $5, $6 }'; }
+# bird_changed NOW BEFORE — the session went down or came up again.  BIRD
+# prints "Since" from a monotonic clock converted to wall time, so the same
+# instant can read a millisecond apart: a restart moves it by far more.
+bird_changed() {
+	awk -v a="$1" -v b="$2" 'function t(s, f) { split(s, f, /[ :]/); return f[2] * 3600 + f[3] * 60 + f[4] }
+		BEGIN { split(a, x, " "); split(b, y, " ")
+			d = t(a) - t(b); exit !(x[1] != y[1] || x[3] != y[3] || d > 0.5 || d < -0.5) }'
+}
 bird4_0=$(bird_state rs4) bird6_0=$(bird_state rs6)
 lab_log "BIRD m1: rs4 [$bird4_0] rs6 [$bird6_0]"
 
@@ -153,7 +161,7 @@ while kill -0 "$LOAD_PID" 2>/dev/null; do
 		[ "$paused" = true ] && stuck_paused=true
 	fi
 	b4=$(bird_state rs4) b6=$(bird_state rs6)
-	if [ "$b4" != "$bird4_0" ] || [ "$b6" != "$bird6_0" ]; then
+	if bird_changed "$b4" "$bird4_0" || bird_changed "$b6" "$bird6_0"; then
 		bird_flaps=$((bird_flaps + 1))
 		lab_log "BIRD m1 session state changed: rs4 [$b4] rs6 [$b6]"
 		bird4_0=$b4 bird6_0=$b6
