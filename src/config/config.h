@@ -102,7 +102,6 @@ struct cfg_community_map { struct cfg_named_community *v; int n; };
 /* Built-in communities of cfg.communities: X(ID, key, flags). */
 #define CFG_COMM_PEER_AS 1       /* last part must be the peer_as macro */
 #define CFG_COMM_DYN_VAL 2       /* last part must be the dyn_val macro */
-#define CFG_COMM_RTT 4           /* acts on RTTs: refused unless empty */
 #define CFG_COMMUNITIES(X) \
 	X(PREFIX_PRESENT_IN_AS_SET, prefix_present_in_as_set, 0) \
 	X(PREFIX_NOT_PRESENT_IN_AS_SET, prefix_not_present_in_as_set, 0) \
@@ -120,22 +119,22 @@ struct cfg_community_map { struct cfg_named_community *v; int n; };
 	X(DO_NOT_ANNOUNCE_TO_ANY, do_not_announce_to_any, 0) \
 	X(DO_NOT_ANNOUNCE_TO_PEER, do_not_announce_to_peer, CFG_COMM_PEER_AS) \
 	X(ANNOUNCE_TO_PEER, announce_to_peer, CFG_COMM_PEER_AS) \
-	X(DO_NOT_ANNOUNCE_TO_PEERS_WITH_RTT_LOWER_THAN, do_not_announce_to_peers_with_rtt_lower_than, CFG_COMM_DYN_VAL | CFG_COMM_RTT) \
-	X(DO_NOT_ANNOUNCE_TO_PEERS_WITH_RTT_HIGHER_THAN, do_not_announce_to_peers_with_rtt_higher_than, CFG_COMM_DYN_VAL | CFG_COMM_RTT) \
-	X(ANNOUNCE_TO_PEERS_WITH_RTT_LOWER_THAN, announce_to_peers_with_rtt_lower_than, CFG_COMM_DYN_VAL | CFG_COMM_RTT) \
-	X(ANNOUNCE_TO_PEERS_WITH_RTT_HIGHER_THAN, announce_to_peers_with_rtt_higher_than, CFG_COMM_DYN_VAL | CFG_COMM_RTT) \
+	X(DO_NOT_ANNOUNCE_TO_PEERS_WITH_RTT_LOWER_THAN, do_not_announce_to_peers_with_rtt_lower_than, CFG_COMM_DYN_VAL) \
+	X(DO_NOT_ANNOUNCE_TO_PEERS_WITH_RTT_HIGHER_THAN, do_not_announce_to_peers_with_rtt_higher_than, CFG_COMM_DYN_VAL) \
+	X(ANNOUNCE_TO_PEERS_WITH_RTT_LOWER_THAN, announce_to_peers_with_rtt_lower_than, CFG_COMM_DYN_VAL) \
+	X(ANNOUNCE_TO_PEERS_WITH_RTT_HIGHER_THAN, announce_to_peers_with_rtt_higher_than, CFG_COMM_DYN_VAL) \
 	X(PREPEND_ONCE_TO_ANY, prepend_once_to_any, 0) \
 	X(PREPEND_TWICE_TO_ANY, prepend_twice_to_any, 0) \
 	X(PREPEND_THRICE_TO_ANY, prepend_thrice_to_any, 0) \
 	X(PREPEND_ONCE_TO_PEER, prepend_once_to_peer, CFG_COMM_PEER_AS) \
 	X(PREPEND_TWICE_TO_PEER, prepend_twice_to_peer, CFG_COMM_PEER_AS) \
 	X(PREPEND_THRICE_TO_PEER, prepend_thrice_to_peer, CFG_COMM_PEER_AS) \
-	X(PREPEND_ONCE_TO_PEERS_WITH_RTT_LOWER_THAN, prepend_once_to_peers_with_rtt_lower_than, CFG_COMM_DYN_VAL | CFG_COMM_RTT) \
-	X(PREPEND_TWICE_TO_PEERS_WITH_RTT_LOWER_THAN, prepend_twice_to_peers_with_rtt_lower_than, CFG_COMM_DYN_VAL | CFG_COMM_RTT) \
-	X(PREPEND_THRICE_TO_PEERS_WITH_RTT_LOWER_THAN, prepend_thrice_to_peers_with_rtt_lower_than, CFG_COMM_DYN_VAL | CFG_COMM_RTT) \
-	X(PREPEND_ONCE_TO_PEERS_WITH_RTT_HIGHER_THAN, prepend_once_to_peers_with_rtt_higher_than, CFG_COMM_DYN_VAL | CFG_COMM_RTT) \
-	X(PREPEND_TWICE_TO_PEERS_WITH_RTT_HIGHER_THAN, prepend_twice_to_peers_with_rtt_higher_than, CFG_COMM_DYN_VAL | CFG_COMM_RTT) \
-	X(PREPEND_THRICE_TO_PEERS_WITH_RTT_HIGHER_THAN, prepend_thrice_to_peers_with_rtt_higher_than, CFG_COMM_DYN_VAL | CFG_COMM_RTT) \
+	X(PREPEND_ONCE_TO_PEERS_WITH_RTT_LOWER_THAN, prepend_once_to_peers_with_rtt_lower_than, CFG_COMM_DYN_VAL) \
+	X(PREPEND_TWICE_TO_PEERS_WITH_RTT_LOWER_THAN, prepend_twice_to_peers_with_rtt_lower_than, CFG_COMM_DYN_VAL) \
+	X(PREPEND_THRICE_TO_PEERS_WITH_RTT_LOWER_THAN, prepend_thrice_to_peers_with_rtt_lower_than, CFG_COMM_DYN_VAL) \
+	X(PREPEND_ONCE_TO_PEERS_WITH_RTT_HIGHER_THAN, prepend_once_to_peers_with_rtt_higher_than, CFG_COMM_DYN_VAL) \
+	X(PREPEND_TWICE_TO_PEERS_WITH_RTT_HIGHER_THAN, prepend_twice_to_peers_with_rtt_higher_than, CFG_COMM_DYN_VAL) \
+	X(PREPEND_THRICE_TO_PEERS_WITH_RTT_HIGHER_THAN, prepend_thrice_to_peers_with_rtt_higher_than, CFG_COMM_DYN_VAL) \
 	X(ADD_NOEXPORT_TO_ANY, add_noexport_to_any, 0) \
 	X(ADD_NOADVERTISE_TO_ANY, add_noadvertise_to_any, 0) \
 	X(ADD_NOEXPORT_TO_PEER, add_noexport_to_peer, CFG_COMM_PEER_AS) \

@@ -241,13 +241,11 @@ const struct opt opts[] = {
 	{ "cfg.rfc1997_wellknown_communities.policy", ENUM(rfc1997_names, CFG_RFC1997_PASS),
 	  GEN(general.rfc1997_wellknown_communities.policy), ONLY(CFG_RFC1997_PASS) },
 	{ "cfg.rtt_thresholds", .type = &t_u32_list, .max = UINT32_MAX, .flags = F_ASCENDING,
-	  GEN(general.rtt_thresholds), STORED },
+	  GEN(general.rtt_thresholds), YES },
 
-	/* Communities: those acting on RTTs are refused, ixpd measures none. */
 #define COMMUNITY_OPT(id, key, macro_flags) \
 	{ "cfg.communities." #key, .type = &t_community, .macros = (macro_flags), \
-	  GEN(general.communities[CFG_COMM_##id]), \
-	  .support = ((macro_flags) & CFG_COMM_RTT) ? SUP_ONLY : SUP_YES },
+	  GEN(general.communities[CFG_COMM_##id]), YES },
 	CFG_COMMUNITIES(COMMUNITY_OPT)
 #undef COMMUNITY_OPT
 	{ "cfg.communities.reject_cause_map", .type = &t_comm_map, .flags = F_REJECT_CODES,

@@ -393,6 +393,10 @@ static int render_neighbor(const json_t *r, time_t now, FILE *out)
 	kv(out, "  ", "Last error:", scalar(get(n, "last_error"), "", buf, sizeof(buf)));
 	seconds_line(out, "Hold time:", get(n, "hold_time"));
 	seconds_line(out, "Keepalive:", get(n, "keepalive"));
+	if (json_is_integer(get(n, "rtt_ms"))) {
+		snprintf(buf, sizeof(buf), "%lld ms", (long long)json_integer_value(get(n, "rtt_ms")));
+		kv(out, "  ", "RTT:", buf);
+	}
 	capability_lines(get(n, "capabilities"), out);
 	counts(get(n, "routes"), buf, sizeof(buf));
 	kv(out, "  ", "Routes:", buf);

@@ -267,21 +267,53 @@ static void join_strings(struct http_job *j, const json_t *list, const char *sep
 	}
 }
 
-/* Who the path is not announced to, from its decoded action communities. */
-static void export_control(struct http_job *j, const json_t *ctl)
+static void asn_list(struct http_job *j, const json_t *asns)
 {
-	const json_t *only = json_object_get(ctl, "only_to"), *not = json_object_get(ctl, "not_to");
 	size_t i;
 	json_t *v;
-	if (only)
-		job_put(j, "<div class=\"why\">announced only to: ");
-	else if (json_array_size(not))
-		job_put(j, "<div class=\"why\">not announced to: ");
-	else
-		return;
-	json_array_foreach(only ? only : not, i, v)
+	json_array_foreach(asns, i, v)
 		job_printf(j, "%sAS%lld", i ? ", " : "", (long long)json_integer_value(v));
-	job_put(j, " (action communities)</div>");
+}
+
+/* One RTT bound of export control, if the path has it: "RTT above 20 ms". */
+static void rtt_bound(struct http_job *j, const json_t *rtt, const char *key, const char *what,
+    const char **sep)
+{
+	const json_t *v = json_object_get(rtt, key);
+	if (!json_is_integer(v))
+		return;
+	job_printf(j, "%s%s %lld ms", *sep, what, (long long)json_integer_value(v));
+	*sep = ", ";
+}
+
+/* Who the path is (not) announced to, from its decoded action communities. */
+static void export_control(struct http_job *j, const json_t *ctl)
+{
+	const json_t *not = json_object_get(ctl, "not_to"), *to = json_object_get(ctl, "to");
+	const json_t *rtt = json_object_get(ctl, "rtt");
+	bool only = json_is_true(json_object_get(ctl, "not_to_any"));
+	const char *sep = "";
+	if (json_array_size(not)) {
+		job_put(j, "<div class=\"why\">not announced to: ");
+		asn_list(j, not);
+		job_put(j, " (action communities)</div>");
+	}
+	if (only || json_array_size(to)) {
+		job_put(j, only ? "<div class=\"why\">announced only to: " : "<div class=\"why\">announced to: ");
+		asn_list(j, to);
+		if (json_array_size(to))
+			sep = ", ";
+		rtt_bound(j, rtt, "to_above_ms", "members with RTT above", &sep);
+		rtt_bound(j, rtt, "to_upto_ms", "members with RTT up to", &sep);
+		job_put(j, only && !*sep ? "nobody (action communities)</div>" : " (action communities)</div>");
+	}
+	sep = "";
+	if (json_object_get(rtt, "not_to_above_ms") || json_object_get(rtt, "not_to_upto_ms")) {
+		job_put(j, "<div class=\"why\">not announced to ");
+		rtt_bound(j, rtt, "not_to_above_ms", "members with RTT above", &sep);
+		rtt_bound(j, rtt, "not_to_upto_ms", "members with RTT up to", &sep);
+		job_put(j, " (action communities)</div>");
+	}
 }
 
 static void state_cell(struct http_job *j, const json_t *p)

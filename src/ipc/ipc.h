@@ -89,6 +89,7 @@ struct ipc_peer_up {
 	struct bgp_caps caps;        /* negotiated: intersection of both sides */
 	uint8_t addpath_tx;          /* families we send ADD-PATH to this peer */
 	bool role_negotiated;        /* RFC 9234 roles exchanged: apply OTC rules */
+	uint32_t rtt_ms;             /* the connection's RTT (session.h), 0 unknown */
 };
 
 struct ipc_peer_down {

@@ -7,6 +7,7 @@
 #include "community.h"
 #include "log.h"
 #include "policy_int.h"
+#include "u32set.h"
 #include "xalloc.h"
 
 struct ctl_scan {
@@ -14,6 +15,9 @@ struct ctl_scan {
 	struct asn_set deny, allow;
 	struct peer_action *acts;
 	uint16_t nact, capact;
+	uint32_t deny_rtt_above, deny_rtt_upto, allow_rtt_above, allow_rtt_upto;
+	struct rtt_prepend *rtt_prepend;
+	size_t n_rtt_prepend, cap_rtt_prepend;
 };
 
 /* One action for asn; duplicates are merged once the scan is done
@@ -95,22 +99,112 @@ static void merge_actions(struct ctl_scan *s)
 	s->nact = out;
 }
 
+/* The part of one RTT-based community that applies: its threshold, if
+ * the route server offers it (cfg.rtt_thresholds; other values are
+ * ignored, as arouteserver does). */
+static bool offered_threshold(const struct policy_global *g, uint32_t t)
+{
+	return u32_contains(g->rtt_thresholds, g->n_rtt_thresholds, t);
+}
+
+enum rtt_kind { RTT_DENY_ABOVE, RTT_DENY_UPTO, RTT_ALLOW_ABOVE, RTT_ALLOW_UPTO };
+
+static void scan_rtt(struct ctl_scan *s, const struct policy_global *g, const struct comm_def *def,
+    const struct attr_set *a, enum rtt_kind kind)
+{
+	struct comm_match m;
+	uint32_t t;
+	if (comm_def_empty(def))
+		return;
+	comm_match_init(&m, def, a->data, a->len);
+	while (comm_match_next(&m, &t)) {
+		if (!offered_threshold(g, t))
+			continue;
+		uint32_t *above = kind == RTT_DENY_ABOVE ? &s->deny_rtt_above : &s->allow_rtt_above;
+		uint32_t *upto = kind == RTT_DENY_UPTO ? &s->deny_rtt_upto : &s->allow_rtt_upto;
+		if ((kind == RTT_DENY_ABOVE || kind == RTT_ALLOW_ABOVE) && t < *above)
+			*above = t;
+		else if ((kind == RTT_DENY_UPTO || kind == RTT_ALLOW_UPTO) && t > *upto)
+			*upto = t;
+	}
+}
+
+static void scan_rtt_prepend(struct ctl_scan *s, const struct policy_global *g,
+    const struct comm_def *def, const struct attr_set *a, bool above, uint8_t times)
+{
+	struct comm_match m;
+	uint32_t t;
+	if (comm_def_empty(def))
+		return;
+	comm_match_init(&m, def, a->data, a->len);
+	while (comm_match_next(&m, &t)) {
+		if (!offered_threshold(g, t) || s->n_rtt_prepend == UINT8_MAX)
+			continue;
+		XGROW(s->rtt_prepend, s->n_rtt_prepend, s->cap_rtt_prepend, 8);
+		s->rtt_prepend[s->n_rtt_prepend++] = (struct rtt_prepend){ t, above, times };
+	}
+}
+
+/* arouteserver's order of trial: "higher than" before "lower than", the
+ * former by descending threshold, the latter ascending; once, twice,
+ * thrice for one threshold. */
+static int rtt_prepend_order(const void *x, const void *y)
+{
+	const struct rtt_prepend *a = x, *b = y;
+	if (a->above != b->above)
+		return a->above ? -1 : 1;
+	if (a->threshold != b->threshold)
+		return (a->threshold < b->threshold) == a->above ? 1 : -1;
+	return (a->times > b->times) - (a->times < b->times);
+}
+
+/* Sorts them into that order, each once. */
+static void order_rtt_prepends(struct ctl_scan *s)
+{
+	qsort(s->rtt_prepend, s->n_rtt_prepend, sizeof(*s->rtt_prepend), rtt_prepend_order);
+	size_t out = 0;
+	for (size_t i = 0; i < s->n_rtt_prepend; i++)
+		if (!out || rtt_prepend_order(&s->rtt_prepend[out - 1], &s->rtt_prepend[i]) != 0)
+			s->rtt_prepend[out++] = s->rtt_prepend[i];
+	s->n_rtt_prepend = out;
+}
+
+static bool asks_rtt(const struct ctl_scan *s)
+{
+	return s->deny_rtt_above != UINT32_MAX || s->deny_rtt_upto || s->allow_rtt_above != UINT32_MAX ||
+	    s->allow_rtt_upto || s->n_rtt_prepend;
+}
+
+static uint16_t capped(size_t n) { return n > UINT16_MAX ? UINT16_MAX : (uint16_t)n; }
+
 static struct export_ctl *make_ctl(struct ctl_scan *s)
 {
-	const struct asn_set *l = s->none ? &s->allow : &s->deny;
-	if (!s->none && !s->deny.n && !s->nact)
+	if (!s->none && !s->deny.n && !s->nact && !asks_rtt(s))
 		return NULL;
-	size_t n = l->n > UINT16_MAX ? UINT16_MAX : l->n;
-	struct export_ctl *c = xcalloc(1, sizeof(*c) + n * sizeof(uint32_t));
-	c->only_listed = s->none;
-	c->n = (uint16_t)n;
-	if (n)
-		memcpy(c->asns, l->v, n * sizeof(uint32_t));
+	uint16_t n_deny = capped(s->deny.n), n_allow = capped(s->allow.n);
+	struct export_ctl *c = export_ctl_new(n_deny, n_allow);
+	c->none = s->none;
+	c->n_deny = n_deny;
+	c->n_allow = n_allow;
+	if (n_deny)
+		memcpy(c->asns, s->deny.v, n_deny * sizeof(uint32_t));
+	if (n_allow)
+		memcpy(c->asns + n_deny, s->allow.v, n_allow * sizeof(uint32_t));
 	if (s->nact) {
 		merge_actions(s);
 		c->acts = s->acts;
 		c->nact = s->nact;
 		s->acts = NULL;
+	}
+	c->deny_rtt_above = s->deny_rtt_above;
+	c->deny_rtt_upto = s->deny_rtt_upto;
+	c->allow_rtt_above = s->allow_rtt_above;
+	c->allow_rtt_upto = s->allow_rtt_upto;
+	if (s->n_rtt_prepend) {
+		order_rtt_prepends(s);
+		c->rtt_prepend = s->rtt_prepend;
+		c->n_rtt_prepend = (uint8_t)s->n_rtt_prepend;
+		s->rtt_prepend = NULL;
 	}
 	return c;
 }
@@ -127,16 +221,36 @@ struct export_ctl *derive_ctl(const struct policy_global *g, const struct attr_s
 		{ CFG_COMM_ADD_NOEXPORT_TO_PEER, ACT_NO_EXPORT, 0 },
 		{ CFG_COMM_ADD_NOADVERTISE_TO_PEER, ACT_NO_ADVERTISE, 0 },
 	};
-	struct ctl_scan s = { 0 };
+	static const struct { enum cfg_community_id id; enum rtt_kind kind; } rtt_defs[] = {
+		{ CFG_COMM_DO_NOT_ANNOUNCE_TO_PEERS_WITH_RTT_HIGHER_THAN, RTT_DENY_ABOVE },
+		{ CFG_COMM_DO_NOT_ANNOUNCE_TO_PEERS_WITH_RTT_LOWER_THAN, RTT_DENY_UPTO },
+		{ CFG_COMM_ANNOUNCE_TO_PEERS_WITH_RTT_HIGHER_THAN, RTT_ALLOW_ABOVE },
+		{ CFG_COMM_ANNOUNCE_TO_PEERS_WITH_RTT_LOWER_THAN, RTT_ALLOW_UPTO },
+	};
+	static const struct { enum cfg_community_id id; bool above; uint8_t n; } rtt_prepends[] = {
+		{ CFG_COMM_PREPEND_ONCE_TO_PEERS_WITH_RTT_HIGHER_THAN, true, 1 },
+		{ CFG_COMM_PREPEND_TWICE_TO_PEERS_WITH_RTT_HIGHER_THAN, true, 2 },
+		{ CFG_COMM_PREPEND_THRICE_TO_PEERS_WITH_RTT_HIGHER_THAN, true, 3 },
+		{ CFG_COMM_PREPEND_ONCE_TO_PEERS_WITH_RTT_LOWER_THAN, false, 1 },
+		{ CFG_COMM_PREPEND_TWICE_TO_PEERS_WITH_RTT_LOWER_THAN, false, 2 },
+		{ CFG_COMM_PREPEND_THRICE_TO_PEERS_WITH_RTT_LOWER_THAN, false, 3 },
+	};
+	struct ctl_scan s = { .deny_rtt_above = UINT32_MAX, .allow_rtt_above = UINT32_MAX };
 	if (!has_communities(a))
 		return NULL;
 	s.none = carries(&g->comm[CFG_COMM_DO_NOT_ANNOUNCE_TO_ANY], a);
 	for (size_t i = 0; i < sizeof(defs) / sizeof(defs[0]); i++)
 		scan_def(&s, &g->comm[defs[i].id], a, defs[i].kind, defs[i].n);
+	for (size_t i = 0; i < sizeof(rtt_defs) / sizeof(rtt_defs[0]); i++)
+		scan_rtt(&s, g, &g->comm[rtt_defs[i].id], a, rtt_defs[i].kind);
+	for (size_t i = 0; i < sizeof(rtt_prepends) / sizeof(rtt_prepends[0]); i++)
+		scan_rtt_prepend(&s, g, &g->comm[rtt_prepends[i].id], a, rtt_prepends[i].above,
+		    rtt_prepends[i].n);
 	struct export_ctl *c = make_ctl(&s);
 	asn_set_free(&s.deny);
 	asn_set_free(&s.allow);
 	free(s.acts);
+	free(s.rtt_prepend);
 	return c;
 }
 
@@ -156,18 +270,30 @@ const struct peer_action *export_ctl_action(const struct export_ctl *ctl, uint32
 
 /* --- per-receiver variants ---------------------------------------------- */
 
-struct attr_set *policy_variant(struct attr_set *a, uint32_t asn)
+/* The prepend the RTT-based communities ask for a receiver with this RTT:
+ * the first that applies (make_ctl put them in arouteserver's order). */
+static unsigned rtt_prepend_times(const struct export_ctl *ctl, uint32_t rtt_ms)
 {
-	struct peer_action *act = (struct peer_action *)export_ctl_action(a->ctl, asn);
-	if (!act)
-		return a;
-	if (act->variant)
-		return act->variant;
+	if (!rtt_ms)
+		return 0;
+	for (unsigned i = 0; i < ctl->n_rtt_prepend; i++) {
+		const struct rtt_prepend *r = &ctl->rtt_prepend[i];
+		if (r->above ? rtt_ms > r->threshold : rtt_ms <= r->threshold)
+			return r->times;
+	}
+	return 0;
+}
+
+/* a with NO_EXPORT / NO_ADVERTISE added and the announcing member's AS
+ * prepended; NULL (said in the log) if the attributes cannot take it. */
+static struct attr_set *build_variant(const struct attr_set *a, uint32_t asn, unsigned prepend,
+    bool no_export, bool no_advertise)
+{
 	struct comm_value add[2];
 	size_t nadd = 0;
-	if (act->no_export)
+	if (no_export)
 		add[nadd++] = comm_std(COMM_NO_EXPORT);
-	if (act->no_advertise)
+	if (no_advertise)
 		add[nadd++] = comm_std(COMM_NO_ADVERTISE);
 	struct comm_edit e = { .add = add, .n_add = nadd };
 	struct wbuf w = { 0 }, w2 = { 0 };
@@ -179,24 +305,43 @@ struct attr_set *policy_variant(struct attr_set *a, uint32_t asn)
 		log_warn("export control: a route of AS%u sent to AS%u without the actions its "
 		    "communities ask for it (prepend %u times, NO_EXPORT %s, NO_ADVERTISE %s): "
 		    "its attributes are malformed or would exceed 65535 bytes",
-		    a->info.neighbor_as, asn, act->prepend, act->no_export ? "yes" : "no",
-		    act->no_advertise ? "yes" : "no");
+		    a->info.neighbor_as, asn, prepend, no_export ? "yes" : "no",
+		    no_advertise ? "yes" : "no");
 		wbuf_free(&w);
-		return a;
+		return NULL;
 	}
-	if (act->prepend && attrs_prepend_as(w.data, w.len, info.neighbor_as, act->prepend, &w2) == 0) {
+	if (prepend && attrs_prepend_as(w.data, w.len, info.neighbor_as, prepend, &w2) == 0) {
 		wbuf_free(&w);
 		w = w2;
-		info.as_path_len = (uint16_t)(info.as_path_len + act->prepend);
-	} else if (act->prepend) {
+		info.as_path_len = (uint16_t)(info.as_path_len + prepend);
+	} else if (prepend) {
 		log_warn("export control: a route of AS%u sent to AS%u without the prepend "
 		    "(%u times) its communities ask for it: its AS_PATH is malformed or would "
-		    "exceed 65535 bytes", a->info.neighbor_as, asn, act->prepend);
+		    "exceed 65535 bytes", a->info.neighbor_as, asn, prepend);
 	}
-	act->variant = attr_standalone(&info, w.data, w.len);
-	act->variant->local_pref = a->local_pref;
-	act->variant->blackhole = a->blackhole;
-	act->variant->derived = true;
+	struct attr_set *v = attr_standalone(&info, w.data, w.len);
+	v->local_pref = a->local_pref;
+	v->blackhole = a->blackhole;
+	v->derived = true;
 	wbuf_free(&w);
-	return act->variant;
+	return v;
+}
+
+struct attr_set *policy_variant(struct attr_set *a, uint32_t asn, uint32_t rtt_ms)
+{
+	struct export_ctl *ctl = a->ctl;
+	const struct peer_action *act = export_ctl_action(ctl, asn);
+	/* a prepend to this AS is tried before the RTT-based ones (arouteserver) */
+	unsigned prepend = act && act->prepend ? act->prepend : rtt_prepend_times(ctl, rtt_ms);
+	bool no_export = act && act->no_export, no_advertise = act && act->no_advertise;
+	unsigned key = variant_key(prepend, no_export, no_advertise);
+	if (key == 0)
+		return a;
+	if (!ctl->variants[key]) {
+		struct attr_set *v = build_variant(a, asn, prepend, no_export, no_advertise);
+		if (!v)
+			return a;
+		ctl->variants[key] = v;
+	}
+	return ctl->variants[key];
 }

@@ -98,6 +98,7 @@ static uint64_t content_digest(const struct policy_global *g)
 	h = fnv(h, g->blackhole_nh, sizeof(g->blackhole_nh));
 	FNV_VAL(h, g->blackhole_noexport);
 	FNV_VAL(h, g->gshut_local_pref);
+	h = fnv(h, g->rtt_thresholds, g->n_rtt_thresholds * sizeof(*g->rtt_thresholds));
 	return h;
 }
 
@@ -194,6 +195,10 @@ struct policy_global *policy_global_build(const struct ixpd_config *cfg, const s
 		return NULL;
 	}
 	build_scrub_list(g);
+	g->n_rtt_thresholds = (size_t)gen->rtt_thresholds.n;
+	g->rtt_thresholds = xcalloc(g->n_rtt_thresholds + 1, sizeof(uint32_t));
+	if (g->n_rtt_thresholds)
+		memcpy(g->rtt_thresholds, gen->rtt_thresholds.v, g->n_rtt_thresholds * sizeof(uint32_t));
 	g->blackhole_policy[0] = (uint8_t)gen->blackhole_filtering.policy_ipv4;
 	g->blackhole_policy[1] = (uint8_t)gen->blackhole_filtering.policy_ipv6;
 	addr_bytes(&gen->blackhole_filtering.rewrite_next_hop_ipv4, g->blackhole_nh[0]);
@@ -228,6 +233,7 @@ void policy_global_free(struct policy_global *g)
 	asn_set_free(&g->never_via_rs);
 	free(g->reject_map);
 	free(g->scrub);
+	free(g->rtt_thresholds);
 	free(g->member_addrs);
 	for (uint32_t i = 0; i < g->n_clients; i++) {
 		struct policy_client *c = &g->clients[i];

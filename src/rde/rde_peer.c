@@ -93,6 +93,7 @@ void rde_peer_up(struct rde *rde, struct rde_peer *p, uint32_t gen, const struct
 	p->last_update_ms = now_ms();
 	p->gen = gen;
 	p->dp.bgp_id = up->bgp_id;
+	p->dp.rtt_ms = up->rtt_ms;
 	p->addpath = up->addpath_tx & (1u << p->fam);
 	p->role = up->role_negotiated;
 	p->enhanced_rr = up->caps.enhanced_rr;

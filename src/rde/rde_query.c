@@ -21,6 +21,7 @@ enum {
 	NOEXPORT_ACTION = 1,         /* a "do not announce to" action community names it */
 	NOEXPORT_NOT_LISTED = 2,     /* "announce only to" action communities name others */
 	NOEXPORT_BLACKHOLE = 3,      /* a blackhole route; it does not take them */
+	NOEXPORT_RTT = 4,            /* an RTT-based "do not announce" community */
 };
 
 json_t *json_as_path(const uint8_t *attrs, size_t len)
@@ -116,6 +117,42 @@ static json_t *json_community_meanings(const struct rde *rde, const struct attr_
 	return o;
 }
 
+static json_t *json_asns(const uint32_t *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_integer(v[i]));
+	return a;
+}
+
+/* The RTT-based part of export control (NULL when there is none): the
+ * thresholds, in ms, beyond which receivers may not / may have it. */
+static json_t *json_export_rtt(const struct export_ctl *ctl)
+{
+	json_t *o = json_object(), *prepends = json_array();
+	if (ctl->deny_rtt_above != UINT32_MAX)
+		json_object_set_new(o, "not_to_above_ms", json_integer(ctl->deny_rtt_above));
+	if (ctl->deny_rtt_upto)
+		json_object_set_new(o, "not_to_upto_ms", json_integer(ctl->deny_rtt_upto));
+	if (ctl->allow_rtt_above != UINT32_MAX)
+		json_object_set_new(o, "to_above_ms", json_integer(ctl->allow_rtt_above));
+	if (ctl->allow_rtt_upto)
+		json_object_set_new(o, "to_upto_ms", json_integer(ctl->allow_rtt_upto));
+	for (unsigned i = 0; i < ctl->n_rtt_prepend; i++) {
+		const struct rtt_prepend *r = &ctl->rtt_prepend[i];
+		json_array_append_new(prepends, json_pack("{s:s, s:I, s:i}", r->above ? "above_ms" : "upto_ms",
+		    (json_int_t)r->threshold, "prepend", r->times));
+	}
+	if (json_array_size(prepends))
+		json_object_set_new(o, "prepends", prepends);
+	else
+		json_decref(prepends);
+	if (json_object_size(o))
+		return o;
+	json_decref(o);
+	return NULL;
+}
+
 /* Who may not have the path, or gets it changed: its action communities
  * decoded (NULL when there are none). */
 static json_t *json_export_control(const struct attr_set *a)
@@ -123,10 +160,13 @@ static json_t *json_export_control(const struct attr_set *a)
 	const struct export_ctl *ctl = a->ctl;
 	if (!ctl)
 		return NULL;
-	json_t *o = json_object(), *asns = json_array(), *acts = json_array();
-	for (uint16_t i = 0; i < ctl->n; i++)
-		json_array_append_new(asns, json_integer(ctl->asns[i]));
-	json_object_set_new(o, ctl->only_listed ? "only_to" : "not_to", asns);
+	json_t *o = json_object(), *acts = json_array();
+	json_object_set_new(o, "not_to", json_asns(ctl->asns, ctl->n_deny));
+	json_object_set_new(o, "to", json_asns(ctl->asns + ctl->n_deny, ctl->n_allow));
+	json_object_set_new(o, "not_to_any", json_boolean(ctl->none));
+	json_t *rtt = json_export_rtt(ctl);
+	if (rtt)
+		json_object_set_new(o, "rtt", rtt);
 	for (uint16_t i = 0; i < ctl->nact; i++) {
 		const struct peer_action *pa = &ctl->acts[i];
 		json_array_append_new(acts, json_pack("{s:I, s:i, s:b, s:b}", "asn", (json_int_t)pa->asn,
@@ -146,12 +186,20 @@ static const char *not_exported_reason(const struct path *p, const struct rde_pe
 		*code = NOEXPORT_BLACKHOLE;
 		return "blackhole route: this member does not take blackhole routes";
 	}
-	if (!export_ctl_allows(a->ctl, r->asn)) {
-		*code = a->ctl->only_listed ? NOEXPORT_NOT_LISTED : NOEXPORT_ACTION;
-		return a->ctl->only_listed ? "announced only to other members (action community)" :
-		    "do not announce to this member (action community)";
+	switch (a->ctl ? export_ctl_verdict(a->ctl, r->asn, r->dp.rtt_ms) : EXPORT_ALLOWED) {
+	case EXPORT_ALLOWED:
+		return NULL;
+	case EXPORT_DENIED_AS:
+		*code = NOEXPORT_ACTION;
+		return "do not announce to this member (action community)";
+	case EXPORT_DENIED_RTT:
+		*code = NOEXPORT_RTT;
+		return "do not announce to members with this member's RTT (action community)";
+	case EXPORT_NOT_LISTED:
+		break;
 	}
-	return NULL;
+	*code = NOEXPORT_NOT_LISTED;
+	return "announced only to other members (action community)";
 }
 
 static json_t *json_path(struct rde *rde, const struct path *p, bool best, uint32_t now)

@@ -104,24 +104,39 @@ struct attr_set *attr_standalone(const struct path_info *info, const uint8_t *da
 	return set_new(info, data, len);
 }
 
+struct export_ctl *export_ctl_new(uint16_t n_deny, uint16_t n_allow)
+{
+	struct export_ctl *c = xcalloc(1, sizeof(*c) + ((size_t)n_deny + n_allow) * sizeof(uint32_t));
+	c->deny_rtt_above = c->allow_rtt_above = UINT32_MAX;
+	return c;
+}
+
 void export_ctl_free(struct export_ctl *ctl)
 {
 	if (!ctl)
 		return;
-	for (uint16_t i = 0; i < ctl->nact; i++)
-		if (ctl->acts[i].variant)
-			attr_unref(ctl->acts[i].variant);
+	for (unsigned i = 0; i < EXPORT_VARIANTS; i++)
+		if (ctl->variants[i])
+			attr_unref(ctl->variants[i]);
 	free(ctl->acts);
+	free(ctl->rtt_prepend);
 	free(ctl);
 }
 
-bool export_ctl_allows(const struct export_ctl *ctl, uint32_t asn)
+enum export_verdict export_ctl_verdict(const struct export_ctl *ctl, uint32_t asn, uint32_t rtt_ms)
 {
-	if (!ctl)
-		return true;
-	/* asns is sorted (export_ctl.c builds it from an ASN set). */
-	bool listed = u32_contains(ctl->asns, ctl->n, asn);
-	return ctl->only_listed ? listed : !listed;
+	/* each part of asns is sorted (export_ctl.c builds them from ASN sets) */
+	if (u32_contains(ctl->asns, ctl->n_deny, asn))
+		return EXPORT_DENIED_AS;
+	if (u32_contains(ctl->asns + ctl->n_deny, ctl->n_allow, asn))
+		return EXPORT_ALLOWED;
+	if (rtt_ms) {
+		if (rtt_ms > ctl->deny_rtt_above || rtt_ms <= ctl->deny_rtt_upto)
+			return EXPORT_DENIED_RTT;
+		if (rtt_ms > ctl->allow_rtt_above || rtt_ms <= ctl->allow_rtt_upto)
+			return EXPORT_ALLOWED;
+	}
+	return ctl->none ? EXPORT_NOT_LISTED : EXPORT_ALLOWED;
 }
 
 void attr_set_ctl(struct attr_set *a, struct export_ctl *ctl)

@@ -22,27 +22,66 @@
  * per-receiver variants) is in src/policy/export_ctl.[ch].
  *
  * What a route's action communities ask for one receiving AS: prepend the
- * announcing member's AS, add NO_EXPORT / NO_ADVERTISE.  `variant` is the
- * attribute set that receiver gets, built on first export. */
+ * announcing member's AS, add NO_EXPORT / NO_ADVERTISE. */
 struct peer_action {
 	uint32_t asn;
 	uint8_t prepend;             /* 0..3 */
 	bool no_export, no_advertise;
-	struct attr_set *variant;
 };
 
-/* Who may receive a path and in which form, decided once per attribute
- * set from its communities (export control).  NULL: everybody, unchanged. */
-struct export_ctl {
-	bool only_listed;            /* true: only `asns` may receive it; false: all but them */
-	uint16_t n;
-	uint16_t nact;
-	struct peer_action *acts;    /* sorted by asn */
-	uint32_t asns[];             /* ascending */
+/* A prepend asked for receivers by their round-trip time (arouteserver's
+ * prepend_*_to_peers_with_rtt_*): `times` when the receiver's RTT is above
+ * `threshold` (above) or at most it (!above). */
+struct rtt_prepend {
+	uint32_t threshold;          /* ms */
+	bool above;
+	uint8_t times;               /* 1..3 */
 };
-/* May receiving AS asn have a path whose set carries ctl? */
-bool export_ctl_allows(const struct export_ctl *ctl, uint32_t asn);
-/* Frees ctl and the variants of its actions. */
+
+/* The attribute set a receiver gets for a path with export control: one
+ * per combination of prepend count (0..3), NO_EXPORT and NO_ADVERTISE,
+ * built on first export (variant_key). */
+#define EXPORT_VARIANTS 16
+static inline unsigned variant_key(unsigned prepend, bool no_export, bool no_advertise)
+{
+	return prepend << 2 | (unsigned)no_export << 1 | (unsigned)no_advertise;
+}
+
+/* Who may receive a path and in which form, decided once per attribute
+ * set from its communities (export control).  NULL: everybody, unchanged.
+ * The receiver's RTT is the one its session measured (ms, 0 unknown:
+ * RTT-based communities do not apply to it, as in arouteserver).  The
+ * order of the questions is arouteserver's: "not to this AS", "to this
+ * AS", the RTT-based "not to" and "to", then "not to any". */
+struct export_ctl {
+	bool none;                   /* do_not_announce_to_any */
+	uint16_t n_deny, n_allow;    /* asns: n_deny ASes "not to", then n_allow "to" */
+	uint16_t nact;
+	uint8_t n_rtt_prepend;
+	struct peer_action *acts;    /* sorted by asn */
+	/* RTT-based "not to" / "to": above (>) the smallest threshold asked,
+	 * or at most (<=) the largest; UINT32_MAX / 0 when not asked */
+	uint32_t deny_rtt_above, deny_rtt_upto, allow_rtt_above, allow_rtt_upto;
+	struct rtt_prepend *rtt_prepend;     /* in the order they are tried */
+	struct attr_set *variants[EXPORT_VARIANTS];
+	uint32_t asns[];             /* each part ascending */
+};
+/* An export control that lets everybody have the path, with room for
+ * n_deny + n_allow ASes (set n_deny / n_allow as they are filled). */
+struct export_ctl *export_ctl_new(uint16_t n_deny, uint16_t n_allow);
+enum export_verdict {
+	EXPORT_ALLOWED,
+	EXPORT_DENIED_AS,            /* "not to" names its AS */
+	EXPORT_DENIED_RTT,           /* an RTT-based "not to" matches its RTT */
+	EXPORT_NOT_LISTED,           /* "not to any", and nothing lets it have it */
+};
+enum export_verdict export_ctl_verdict(const struct export_ctl *ctl, uint32_t asn, uint32_t rtt_ms);
+/* May a receiver (AS asn, RTT rtt_ms) have a path whose set carries ctl? */
+static inline bool export_ctl_allows(const struct export_ctl *ctl, uint32_t asn, uint32_t rtt_ms)
+{
+	return !ctl || export_ctl_verdict(ctl, asn, rtt_ms) == EXPORT_ALLOWED;
+}
+/* Frees ctl and its variants. */
 void export_ctl_free(struct export_ctl *ctl);
 
 /* An interned set is what a member sent (canonical bytes; shared by equal

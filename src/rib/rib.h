@@ -89,7 +89,7 @@ void rib_walk(struct rib *r, void (*fn)(struct rib_entry *re, void *arg), void *
 
 /* Decision process.  A path is eligible for `receiver` unless it was
  * rejected, was sent by the receiver itself, export control excludes the
- * receiver's AS (export_ctl_allows, attr.h; the policy builds export
+ * receiver's AS or RTT (export_ctl_allows, attr.h; the policy builds export
  * control in src/policy/export_ctl.[ch]), or it is a blackhole and the
  * receiver takes none.  receiver == NULL: eligibility ignores the receiver. */
 struct decision_peer {
@@ -99,6 +99,7 @@ struct decision_peer {
 	const uint8_t *addr;         /* 4 or 16 bytes, tie-break */
 	size_t addr_len;
 	bool no_blackhole;           /* as a receiver: does not take blackhole routes */
+	uint32_t rtt_ms;             /* as a receiver: its session's RTT (0 unknown) */
 };
 typedef const struct decision_peer *(*peer_lookup_fn)(uint32_t id, void *arg);
 

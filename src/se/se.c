@@ -169,6 +169,7 @@ static json_t *neighbor_json(const struct session *s)
 	json_object_set_new(o, "output_pauses", json_integer((json_int_t)s->stats.output_pauses));
 	json_object_set_new(o, "hold_time", json_integer(up ? s->hold_time : s->env->hold_time));
 	json_object_set_new(o, "keepalive", json_integer(up ? s->keepalive : s->env->hold_time / 3));
+	json_object_set_new(o, "rtt_ms", up && s->rtt_ms ? json_integer(s->rtt_ms) : json_null());
 	json_t *caps = json_object();
 	json_t *fams = json_array();
 	if (up)

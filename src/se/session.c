@@ -510,6 +510,20 @@ static void resolve_collision(struct session *s, uint32_t peer_id, uint64_t now)
 	close_conn(s, s->conn[lose], &n, false, now);
 }
 
+/* The connection's smoothed RTT in ms, normalised as arouteserver does
+ * its RTT getter's answer (below 1 ms counts as 1, at most 60000); 0 if
+ * the kernel does not say. */
+static uint32_t connection_rtt_ms(int fd)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0 || ti.tcpi_rtt == 0)
+		return 0;
+	uint32_t ms = (ti.tcpi_rtt + 500) / 1000;
+	return ms < 1 ? 1 : ms > 60000 ? 60000 : ms;
+}
+
 static void negotiate(struct session *s, const struct bgp_open *o)
 {
 	const struct bgp_caps *p = &o->caps;
@@ -586,15 +600,17 @@ static void become_established(struct session *s, struct conn *c, uint64_t now)
 	s->open_failures = 0;
 	s->idle_until = 0;
 	s->output_paused = false;
+	s->rtt_ms = connection_rtt_ms(c->fd);
 	struct ipc_peer_up up = { 0 };
 	up.bgp_id = s->peer_bgp_id;
 	up.asn = s->asn;
 	up.caps = s->caps;
 	up.addpath_tx = s->addpath_tx;
 	up.role_negotiated = s->role_negotiated;
+	up.rtt_ms = s->rtt_ms;
 	post_to_rde(s, IPC_PEER_UP, &up, sizeof(up));
-	log_info("neighbor %s: session established (hold %us%s%s%s)", peer_name(s), s->hold_time,
-	    s->caps.as4 ? ", as4" : "", s->addpath_tx ? ", add-path tx" : "",
+	log_info("neighbor %s: session established (hold %us, rtt %u ms%s%s%s)", peer_name(s),
+	    s->hold_time, s->rtt_ms, s->caps.as4 ? ", as4" : "", s->addpath_tx ? ", add-path tx" : "",
 	    s->role_negotiated ? ", role rs-client" : "");
 }
 

@@ -488,12 +488,6 @@ TEST(unimplemented_values_are_refused)
 		{ "  filtering: {roles: {enabled: True}}\n", "cfg.filtering.roles.enabled: True is not" },
 		{ "  rfc1997_wellknown_communities: {policy: rfc1997}\n",
 		  "cfg.rfc1997_wellknown_communities.policy: 'rfc1997' is not implemented by ixpd yet (set it to 'pass'" },
-		{ "  communities: {announce_to_peers_with_rtt_lower_than: {std: \"65530:dyn_val\"}}\n",
-		  "cfg.communities.announce_to_peers_with_rtt_lower_than: not implemented by ixpd yet (leave it empty" },
-		{ "  communities: {do_not_announce_to_peers_with_rtt_higher_than: {lrg: \"rs_as:5:dyn_val\"}}\n",
-		  "cfg.communities.do_not_announce_to_peers_with_rtt_higher_than: not" },
-		{ "  communities: {prepend_thrice_to_peers_with_rtt_higher_than: {ext: \"rt:65503:dyn_val\"}}\n",
-		  "cfg.communities.prepend_thrice_to_peers_with_rtt_higher_than: not" },
 	};
 	char general[1024];
 
@@ -611,8 +605,7 @@ TEST(custom_communities)
 TEST(community_values)
 {
 	static const struct { const char *comm, *want; } cases[] = {
-		/* well formed, but acting on RTTs */
-		{ "announce_to_peers_with_rtt_higher_than: {lrg: \"rs_as:4:dyn_val\"}", "not implemented" },
+		{ "announce_to_peers_with_rtt_higher_than: {lrg: \"rs_as:4:5\"}", "needs the dyn_val macro" },
 		{ "blackholing: {std: \"65535:0\"}", "'65535:0': 65535:x is reserved" },
 		{ "blackholing: {std: \"65536:0\"}", "parts must be 0..65535 or a macro" },
 		{ "blackholing: {std: \"1:2:3\"}", "'1:2:3': expected x:x" },
@@ -634,7 +627,9 @@ TEST(community_values)
 	}
 	check_loads("", GENERAL_OK "  communities: {blackholing: {std: \"65534:0\", lrg: \"rs_as:666:0\", "
 	    "ext: \"ro:1:2\"}, do_not_announce_to_peer: {std: \"0:peer_as\", lrg: \"rs_as:0:peer_as\"}, "
-	    "reject_cause: {lrg: \"rs_as:65520:dyn_val\"}}\n", CLIENTS_OK);
+	    "reject_cause: {lrg: \"rs_as:65520:dyn_val\"}, announce_to_peers_with_rtt_higher_than: "
+	    "{lrg: \"rs_as:4:dyn_val\"}, prepend_thrice_to_peers_with_rtt_higher_than: "
+	    "{ext: \"rt:65503:dyn_val\"}}\n", CLIENTS_OK);
 }
 
 TEST(as_set_names)

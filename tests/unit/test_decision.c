@@ -48,8 +48,8 @@ static struct attr_set *path_attrs(uint32_t neighbor_as, uint16_t len, uint8_t o
 /* Export control: every AS but `asn` may receive the path. */
 static void exclude_asn(struct attr_set *a, uint32_t asn)
 {
-	struct export_ctl *ctl = xcalloc(1, sizeof(*ctl) + sizeof(uint32_t));
-	ctl->n = 1;
+	struct export_ctl *ctl = export_ctl_new(1, 0);
+	ctl->n_deny = 1;
 	ctl->asns[0] = asn;
 	attr_set_ctl(a, ctl);
 }

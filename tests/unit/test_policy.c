@@ -278,14 +278,130 @@ TEST(own_communities_are_scrubbed_and_actions_decoded)
 	CHECK(!has_large(o.kept, 59900, 1000, 1));
 	CHECK(has_large(o.kept, 64500, 1, 1));
 	CHECK(o.kept->ctl != NULL);
-	CHECK(!export_ctl_allows(o.kept->ctl, 52002));
-	CHECK(export_ctl_allows(o.kept->ctl, 52003));
-	struct attr_set *v = policy_variant(o.kept, 52003);
+	CHECK(!export_ctl_allows(o.kept->ctl, 52002, 0));
+	CHECK(export_ctl_allows(o.kept->ctl, 52003, 0));
+	struct attr_set *v = policy_variant(o.kept, 52003, 0);
 	CHECK(v != o.kept);
 	CHECK_EQ_INT(v->info.as_path_len, 2);        /* 52001 52001 for 52003 only */
-	CHECK(policy_variant(o.kept, 52004) == o.kept);
+	CHECK(policy_variant(o.kept, 52004, 0) == o.kept);
 	attr_unref(o.kept);
 	attr_unref(a);
+	policy_global_free(g);
+}
+
+/* The RTT-based communities as a real IXP's general.yml defines them
+ * (arouteserver's real-ixps example: 64511..64520:dyn_val) and its
+ * default thresholds. */
+static struct policy_global *rtt_global(void)
+{
+	static const struct { enum cfg_community_id id; const char *std; } defs[] = {
+		{ CFG_COMM_DO_NOT_ANNOUNCE_TO_PEERS_WITH_RTT_LOWER_THAN, "64511:dyn_val" },
+		{ CFG_COMM_DO_NOT_ANNOUNCE_TO_PEERS_WITH_RTT_HIGHER_THAN, "64512:dyn_val" },
+		{ CFG_COMM_ANNOUNCE_TO_PEERS_WITH_RTT_LOWER_THAN, "64513:dyn_val" },
+		{ CFG_COMM_ANNOUNCE_TO_PEERS_WITH_RTT_HIGHER_THAN, "64514:dyn_val" },
+		{ CFG_COMM_PREPEND_TWICE_TO_PEERS_WITH_RTT_LOWER_THAN, "64516:dyn_val" },
+		{ CFG_COMM_PREPEND_ONCE_TO_PEERS_WITH_RTT_HIGHER_THAN, "64518:dyn_val" },
+		{ CFG_COMM_PREPEND_THRICE_TO_PEERS_WITH_RTT_HIGHER_THAN, "64520:dyn_val" },
+	};
+	static const uint32_t thresholds[] = { 5, 10, 15, 20, 30, 50, 100, 200, 500 };
+	struct policy_global *g = global();
+	for (size_t i = 0; i < sizeof(defs) / sizeof(defs[0]); i++) {
+		struct cfg_community c = { .std = (char *)defs[i].std };
+		comm_def_compile(&g->comm[defs[i].id], &c, g->rs_as);
+		g->scrub = xrealloc(g->scrub, (g->n_scrub + 1) * sizeof(*g->scrub));
+		g->scrub[g->n_scrub++] = g->comm[defs[i].id];
+	}
+	g->n_rtt_thresholds = sizeof(thresholds) / sizeof(thresholds[0]);
+	g->rtt_thresholds = xcalloc(g->n_rtt_thresholds, sizeof(uint32_t));
+	memcpy(g->rtt_thresholds, thresholds, sizeof(thresholds));
+	return g;
+}
+
+/* The export control of a route of MEMBER_AS carrying these standard and
+ * large communities (the set policy_effective keeps, a new reference). */
+static struct attr_set *with_ctl(struct policy_global *g, const uint32_t *std, int nstd,
+    const uint32_t *lrg, int nlrg)
+{
+	struct policy_data d = { .g = g, .gen = 1 };
+	const uint32_t own[] = { MEMBER_AS };
+	struct peer_policy pol = defaults;
+	pol.rpki_enabled = false;
+	struct attr_set *a = route_attrs(own, 1, "192.0.2.11", std, nstd, lrg, nlrg);
+	struct outcome o = run(&d, &pol, a, "45.65.0.0/24");
+	CHECK_EQ_INT(o.v.reject, REJECT_NONE);
+	attr_unref(a);
+	return o.kept;
+}
+
+#define STD(hi, lo) ((uint32_t)(hi) << 16 | (lo))
+
+TEST(rtt_do_not_announce_lower_is_inclusive_higher_exclusive_unknown_rtt_exempt)
+{
+	struct policy_global *g = rtt_global();
+	/* not to RTT > 20 ms, not to RTT <= 10 ms */
+	struct attr_set *k = with_ctl(g, (const uint32_t[]){ STD(64512, 20), STD(64511, 10) }, 2, NULL, 0);
+	CHECK(k->ctl != NULL);
+	CHECK_EQ_INT(export_ctl_verdict(k->ctl, 52002, 21), EXPORT_DENIED_RTT);
+	CHECK_EQ_INT(export_ctl_verdict(k->ctl, 52002, 20), EXPORT_ALLOWED);
+	CHECK_EQ_INT(export_ctl_verdict(k->ctl, 52002, 11), EXPORT_ALLOWED);
+	CHECK_EQ_INT(export_ctl_verdict(k->ctl, 52002, 10), EXPORT_DENIED_RTT);
+	CHECK_EQ_INT(export_ctl_verdict(k->ctl, 52002, 1), EXPORT_DENIED_RTT);
+	CHECK_EQ_INT(export_ctl_verdict(k->ctl, 52002, 0), EXPORT_ALLOWED);   /* RTT unknown */
+	attr_unref(k);
+	/* a value not in rtt_thresholds asks nothing: no export control at all */
+	k = with_ctl(g, (const uint32_t[]){ STD(64512, 25), STD(64511, 0) }, 2, NULL, 0);
+	CHECK(k->ctl == NULL);
+	attr_unref(k);
+	policy_global_free(g);
+}
+
+TEST(rtt_communities_answer_after_per_peer_ones_and_before_do_not_announce_to_any)
+{
+	struct policy_global *g = rtt_global();
+	/* not to any; to RTT > 50 ms; but never to AS52002; always to AS52003 */
+	const uint32_t lrg[] = { 59900, 0, 0, 59900, 0, 52002, 59900, 1, 52002, 59900, 1, 52003 };
+	struct attr_set *k = with_ctl(g, (const uint32_t[]){ STD(64514, 50), STD(64512, 5) }, 2, lrg, 4);
+	CHECK_EQ_INT(export_ctl_verdict(k->ctl, 52004, 60), EXPORT_DENIED_RTT);   /* > 5: denied first */
+	attr_unref(k);
+	k = with_ctl(g, (const uint32_t[]){ STD(64514, 50) }, 1, lrg, 4);
+	CHECK_EQ_INT(export_ctl_verdict(k->ctl, 52004, 60), EXPORT_ALLOWED);
+	CHECK_EQ_INT(export_ctl_verdict(k->ctl, 52004, 50), EXPORT_NOT_LISTED);
+	CHECK_EQ_INT(export_ctl_verdict(k->ctl, 52004, 0), EXPORT_NOT_LISTED);
+	/* "not to AS" beats "to AS" and the RTT (arouteserver asks it first) */
+	CHECK_EQ_INT(export_ctl_verdict(k->ctl, 52002, 60), EXPORT_DENIED_AS);
+	CHECK_EQ_INT(export_ctl_verdict(k->ctl, 52003, 1), EXPORT_ALLOWED);
+	attr_unref(k);
+	/* "to AS" beats an RTT-based "not to" */
+	k = with_ctl(g, (const uint32_t[]){ STD(64512, 20) }, 1, (const uint32_t[]){ 59900, 1, 52003 }, 1);
+	CHECK_EQ_INT(export_ctl_verdict(k->ctl, 52003, 100), EXPORT_ALLOWED);
+	CHECK_EQ_INT(export_ctl_verdict(k->ctl, 52004, 100), EXPORT_DENIED_RTT);
+	attr_unref(k);
+	policy_global_free(g);
+}
+
+TEST(rtt_prepend_takes_the_first_match_higher_descending_then_lower_ascending)
+{
+	struct policy_global *g = rtt_global();
+	/* once to RTT > 50, thrice to RTT > 10, twice to RTT <= 15, and once
+	 * to AS52003 whatever its RTT */
+	const uint32_t std[] = { STD(64518, 50), STD(64520, 10), STD(64516, 15) };
+	struct attr_set *k = with_ctl(g, std, 3, (const uint32_t[]){ 59900, 101, 52003 }, 1);
+	struct { uint32_t asn, rtt; int path_len; } cases[] = {
+		{ 52002, 100, 2 },       /* > 50 is tried before > 10 */
+		{ 52002, 20, 4 },        /* > 10 */
+		{ 52002, 12, 4 },        /* > 10 before <= 15 */
+		{ 52002, 8, 3 },         /* <= 15 */
+		{ 52002, 0, 1 },         /* unknown RTT: none */
+		{ 52003, 100, 2 },       /* the per-peer prepend first */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct attr_set *v = policy_variant(k, cases[i].asn, cases[i].rtt);
+		CHECK_EQ_INT(v->info.as_path_len, cases[i].path_len);
+	}
+	/* receivers asking the same get the same set */
+	CHECK(policy_variant(k, 52002, 100) == policy_variant(k, 52004, 200));
+	CHECK(policy_variant(k, 52002, 0) == k);
+	attr_unref(k);
 	policy_global_free(g);
 }
 
