@@ -17,6 +17,7 @@
 #include "mrt.h"
 #include "gtsm.h"
 #include "tcp_md5.h"
+#include "tcp_rtt.h"
 #include "xalloc.h"
 
 #define RBUF_SIZE           (256 * 1024)
@@ -510,17 +511,14 @@ static void resolve_collision(struct session *s, uint32_t peer_id, uint64_t now)
 	close_conn(s, s->conn[lose], &n, false, now);
 }
 
-/* The connection's smoothed RTT in ms, normalised as arouteserver does
- * its RTT getter's answer (below 1 ms counts as 1, at most 60000); 0 if
- * the kernel does not say. */
+/* The connection's RTT in ms, normalised as arouteserver does its RTT
+ * getter's answer (below 1 ms counts as 1, at most 60000); 0 unknown. */
 static uint32_t connection_rtt_ms(int fd)
 {
-	struct tcp_info ti;
-	socklen_t len = sizeof(ti);
-	memset(&ti, 0, sizeof(ti));
-	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0 || ti.tcpi_rtt == 0)
+	uint32_t us = tcp_min_rtt_us(fd);
+	if (us == 0)
 		return 0;
-	uint32_t ms = (ti.tcpi_rtt + 500) / 1000;
+	uint32_t ms = (us + 500) / 1000;
 	return ms < 1 ? 1 : ms > 60000 ? 60000 : ms;
 }
 

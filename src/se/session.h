@@ -123,9 +123,10 @@ struct session {
 	struct bgp_caps caps;       /* intersection of both sides */
 	uint8_t addpath_tx;
 	bool role_negotiated;
-	/* The connection's round-trip time when it became Established (TCP's
-	 * smoothed RTT after the OPEN exchange; ms, 1..60000 as arouteserver
-	 * normalises it; 0 unknown).  The RDE judges RTT-based communities by
+	/* The connection's round-trip time when it became Established (the
+	 * lowest the kernel saw, handshake and OPEN exchange included: the
+	 * path's delay; ms, 1..60000 as arouteserver normalises it; 0
+	 * unknown).  The RDE judges RTT-based communities by
 	 * it for the whole session, as arouteserver by the value its RTT
 	 * getter gave when the configuration was built: export decisions that
 	 * followed every wobble of the network would make members churn. */

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "monotime.h"
 #include "session.h"
+#include "tcp_rtt.h"
 
 static struct session_env env;
 static struct ipc_queue to_rde;
@@ -659,4 +660,29 @@ TEST(output_above_the_high_water_mark_pauses_the_rde_and_below_the_low_mark_resu
 	CHECK_EQ_INT(s->stats.output_pauses, 1);
 	msgbuf_unref(m);
 	stop(s);
+}
+
+/* What RTT-based communities are judged by (docs/configuration.md): the
+ * kernel's lowest RTT of a TCP connection, unknown (0) for anything else. */
+TEST(connection_rtt_is_the_kernels_minimum_and_unknown_off_tcp)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t alen = sizeof(a);
+	int l = socket(AF_INET, SOCK_STREAM, 0), c = socket(AF_INET, SOCK_STREAM, 0);
+	CHECK(bind(l, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(l, 1) == 0);
+	CHECK(getsockname(l, (struct sockaddr *)&a, &alen) == 0);
+	CHECK(connect(c, (struct sockaddr *)&a, sizeof(a)) == 0);
+	int s = accept(l, NULL, NULL);
+	char byte = 'x';
+	CHECK(write(c, &byte, 1) == 1 && read(s, &byte, 1) == 1);
+	uint32_t us = tcp_min_rtt_us(c);
+	CHECK(us > 0 && us < 1000000);
+	int sv[2];
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	CHECK_EQ_INT(tcp_min_rtt_us(sv[0]), 0);
+	close(sv[0]);
+	close(sv[1]);
+	close(s);
+	close(c);
+	close(l);
 }
