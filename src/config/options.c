@@ -208,9 +208,9 @@ const struct opt opts[] = {
 	{ "cfg.filtering.max_prefix.limit_ipv4", UINT(0), CLI(max_prefix.limit_ipv4), YES },
 	{ "cfg.filtering.max_prefix.limit_ipv6", UINT(0), CLI(max_prefix.limit_ipv6), YES },
 
-	{ "cfg.filtering.roles.enabled", BOOL(false), POL(filtering.roles.enabled), ONLY(false) },
-	{ "cfg.filtering.roles.strict_mode", BOOL(false), POL(filtering.roles.strict_mode), STORED },
-	{ "cfg.filtering.roles.local_role", ENUM(role_names, CFG_ROLE_RS), CLI(local_role), STORED },
+	{ "cfg.filtering.roles.enabled", BOOL(false), POL(filtering.roles.enabled), YES },
+	{ "cfg.filtering.roles.strict_mode", BOOL(false), POL(filtering.roles.strict_mode), YES },
+	{ "cfg.filtering.roles.local_role", ENUM(role_names, CFG_ROLE_RS), CLI(local_role), ONLY(CFG_ROLE_RS) },
 	{ "cfg.filtering.reject_policy.policy", ENUM(reject_policy_names, CFG_REJECT_POLICY_REJECT),
 	  POL(filtering.reject_policy.policy), YES },
 

@@ -105,6 +105,8 @@ static void peer_cfg_from(const struct ixpd_config *cfg, const struct policy_glo
 	if (m->description)
 		snprintf(out->session.description, sizeof(out->session.description), "%s", m->description);
 	out->session.gtsm = m->client && m->client->policy.gtsm;
+	if (m->client && m->client->policy.filtering.roles.enabled)
+		out->session.roles = m->client->policy.filtering.roles.strict_mode ? ROLES_STRICT : ROLES_ON;
 	if (m->client && m->client->password)
 		snprintf(out->session.password, sizeof(out->session.password), "%s", m->client->password);
 	policy_from_config(cfg, g, pdb, m, &out->policy);

@@ -69,6 +69,13 @@ enum ipc_type {
 /* Linux's TCP_MD5SIG_MAXKEYLEN: a clients.yml `password` is at most this long */
 #define IPC_MD5_KEY_MAX 80
 
+/* RFC 9234 BGP roles on a session (arouteserver's filtering.roles):
+ * off, the route server sends no Role capability and ignores the member's;
+ * on, it sends "route server", a member may only be an "RS client" and
+ * the Only-to-Customer rules apply once both sent a role; strict, a
+ * member that sends no role is refused (§4.2 strict mode). */
+enum session_roles { ROLES_OFF, ROLES_ON, ROLES_STRICT };
+
 struct ipc_peer_session {
 	uint32_t asn;
 	struct ip_addr addr;
@@ -76,6 +83,7 @@ struct ipc_peer_session {
 	char description[256];
 	char password[IPC_MD5_KEY_MAX + 1];  /* TCP-MD5 key (RFC 2385); "" none */
 	bool gtsm;                   /* RFC 5082: TTL 255 out, 255 required in */
+	uint8_t roles;               /* enum session_roles (session.h) */
 };
 
 struct ipc_settings {

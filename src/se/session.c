@@ -63,6 +63,7 @@ struct session *session_new(uint32_t id, struct session_env *env, const struct i
 	s->description = m->description[0] ? xstrdup(m->description) : NULL;
 	memcpy(s->password, m->password, sizeof(s->password));
 	s->gtsm = m->gtsm;
+	s->roles = m->roles;
 	s->password[sizeof(s->password) - 1] = '\0';
 	s->since = wall_now();
 	s->connect_at = initiates(s) ? now_ms() : 0;
@@ -390,7 +391,7 @@ static void send_open(struct session *s, struct conn *c)
 	o.caps.gr_time = GR_RESTART_TIME_S;
 	o.caps.gr_families = (uint8_t)(1u << session_family(s));
 	o.caps.gr_restarted = now_ms() < s->env->restarting_until;
-	o.caps.role = ROLE_RS;
+	o.caps.role = s->roles != ROLES_OFF ? ROLE_RS : ROLE_NONE;
 	struct wbuf w = { 0 };
 	bgp_open_encode(&w, &o);
 	conn_send_bytes(s, c, &w);
@@ -480,10 +481,14 @@ static int check_open(struct session *s, struct conn *c, const struct bgp_open *
 		return -1;
 	}
 	/* RFC 9234 §4.2: our role is route server; a member may only be an
-	 * RS client. */
-	if (o->caps.role != ROLE_NONE && o->caps.role != ROLE_RS_CLIENT) {
+	 * RS client, and in strict mode must say so. */
+	if (s->roles != ROLES_OFF && o->caps.role != ROLE_NONE && o->caps.role != ROLE_RS_CLIENT) {
 		uint8_t d[3] = { CAPA_ROLE, 1, o->caps.role };
 		conn_fail(s, c, ERR_OPEN, ERR_OPEN_ROLE, d, 3, now);
+		return -1;
+	}
+	if (s->roles == ROLES_STRICT && o->caps.role == ROLE_NONE) {
+		conn_fail(s, c, ERR_OPEN, ERR_OPEN_ROLE, NULL, 0, now);
 		return -1;
 	}
 	/* RFC 4760 §8: without any MP capability the peer speaks IPv4 unicast. */
@@ -540,7 +545,7 @@ static void negotiate(struct session *s, const struct bgp_open *o)
 	enum family f = session_family(s);
 	if (s->add_path && (p->addpath[f] & ADDPATH_RECEIVE))
 		s->addpath_tx = (uint8_t)(1u << f);
-	s->role_negotiated = p->role == ROLE_RS_CLIENT;
+	s->role_negotiated = s->roles != ROLES_OFF && p->role == ROLE_RS_CLIENT;
 	s->max_msg = s->caps.ext_message ? BGP_MAX_EXT_MSG : BGP_MAX_MSG;
 	uint16_t hold = o->hold_time < s->env->hold_time ? o->hold_time : s->env->hold_time;
 	s->hold_time = hold;

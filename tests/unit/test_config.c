@@ -485,7 +485,6 @@ TEST(unimplemented_values_are_refused)
 		  "cfg.filtering.irrdb.use_arin_bulk_whois_data.enabled: True is not" },
 		{ "  filtering: {irrdb: {use_registrobr_bulk_whois_data: {enabled: True}}}\n",
 		  "cfg.filtering.irrdb.use_registrobr_bulk_whois_data.enabled: True is not" },
-		{ "  filtering: {roles: {enabled: True}}\n", "cfg.filtering.roles.enabled: True is not" },
 		{ "  rfc1997_wellknown_communities: {policy: rfc1997}\n",
 		  "cfg.rfc1997_wellknown_communities.policy: 'rfc1997' is not implemented by ixpd yet (set it to 'pass'" },
 	};
@@ -495,6 +494,8 @@ TEST(unimplemented_values_are_refused)
 		snprintf(general, sizeof(general), GENERAL_HEAD "%s", cases[i].cfg);
 		check_fails("", general, CLIENTS_OK, cases[i].want);
 	}
+	check_fails("", GENERAL_OK, CLIENTS_OK "    cfg: {filtering: {roles: {local_role: peer}}}\n",
+	    "clients[0].cfg.filtering.roles.local_role: 'peer' is not implemented by ixpd yet (set it to 'rs'");
 }
 
 /* Every filter and action of the policy module takes its values. */
@@ -510,6 +511,7 @@ TEST(policy_options_are_accepted)
 	    "    irrdb: {enforce_origin_in_as_set: yes, enforce_prefix_in_as_set: yes, allow_longer_prefixes: yes}\n"
 	    "    max_prefix: {action: warning, restart_after: 5, count_rejected_routes: False}\n"
 	    "    reject_policy: {policy: tag}\n"
+	    "    roles: {enabled: True, strict_mode: True}\n"
 	    "  blackhole_filtering: {policy_ipv4: propagate-unchanged, policy_ipv6: rewrite-next-hop,\n"
 	    "    rewrite_next_hop_ipv6: \"2001:db8::66\", announce_to_client: False, add_noexport: False}\n"
 	    "  graceful_shutdown: {enabled: True, local_pref: 0}\n"
@@ -521,7 +523,8 @@ TEST(policy_options_are_accepted)
 	    "        next_hop: {policy: authorized_addresses, authorized_addresses_list: [192.0.2.99]}\n"
 	    "        black_list_pref: [{prefix: 10.0.0.0, length: 8}]\n"
 	    "        max_prefix: {action: shutdown, limit_ipv4: 10}\n"
-	    "        rpki_bgp_origin_validation: {reject_invalid: False}\n");
+	    "        rpki_bgp_origin_validation: {reject_invalid: False}\n"
+	    "        roles: {strict_mode: False}\n");
 
 	CHECK(cfg != NULL);
 	if (cfg == NULL) {
@@ -529,6 +532,9 @@ TEST(policy_options_are_accepted)
 		return;
 	}
 	CHECK_EQ_INT(cfg->policy.filtering.next_hop.policy, CFG_NEXT_HOP_SAME_AS);
+	CHECK(cfg->policy.filtering.roles.enabled && cfg->policy.filtering.roles.strict_mode);
+	CHECK(cfg->clients[0].policy.filtering.roles.enabled);
+	CHECK(!cfg->clients[0].policy.filtering.roles.strict_mode);
 	CHECK_EQ_STR(cfg->general.filtering.global_black_list_pref.v[0].comment, "lan");
 	CHECK_EQ_INT(cfg->general.filtering.transit_free.action, CFG_TRANSIT_FREE_REJECT);
 	CHECK_EQ_INT(cfg->general.filtering.never_via_route_servers.asns.n, 2);

@@ -16,6 +16,8 @@
 static struct session_env env;
 static struct ipc_queue to_rde;
 static int member_fd;
+/* filtering.roles of the sessions start_at makes */
+static uint8_t roles = ROLES_ON;
 
 /* A passive session with the member at addr, attached to a socketpair. */
 static struct session *start_at(const char *addr, uint32_t peer_as, int *fd_out)
@@ -24,7 +26,7 @@ static struct session *start_at(const char *addr, uint32_t peer_as, int *fd_out)
 	ipc_queue_init(&to_rde);
 	env = (struct session_env){ .local_as = 59900, .router_id = 0xc0000201, .hold_time = 90,
 		.connect_retry = 5, .port = 179, .to_rde = &to_rde };
-	struct ipc_peer_session m = { .asn = peer_as, .passive = true };
+	struct ipc_peer_session m = { .asn = peer_as, .passive = true, .roles = roles };
 	ip_addr_parse(addr, &m.addr);
 	struct session *s = session_new(1, &env, &m);
 	int sv[2];
@@ -238,6 +240,36 @@ TEST(member_claiming_provider_role_gets_role_mismatch)
 	session_on_readable(s, s->conn[0], 1000);
 	expect_notification(ERR_OPEN, ERR_OPEN_ROLE);
 	stop(s);
+}
+
+TEST(member_without_role_is_refused_in_strict_mode_rfc9234_4_2)
+{
+	roles = ROLES_STRICT;
+	struct session *s = start(52001, true, NULL);
+	member_open(52001, 90, ROLE_NONE, 52001);
+	session_on_readable(s, s->conn[0], 1000);
+	expect_notification(ERR_OPEN, ERR_OPEN_ROLE);
+	stop(s);
+	roles = ROLES_ON;
+}
+
+TEST(roles_off_sends_no_role_and_ignores_the_members)
+{
+	roles = ROLES_OFF;
+	uint8_t b[4096];
+	size_t len;
+	struct session *s = start(52001, true, NULL);
+	CHECK_EQ_INT(next_msg(b, &len), BGP_OPEN);
+	struct bgp_open o;
+	struct bgp_notify err;
+	CHECK(bgp_open_decode(b, len, &o, &err) == 0);
+	CHECK_EQ_INT(o.caps.role, ROLE_NONE);
+	member_open(52001, 90, ROLE_PROVIDER, 52001);
+	session_on_readable(s, s->conn[0], 1000);
+	CHECK_EQ_INT(session_state(s), FSM_OPENCONFIRM);
+	CHECK(!s->role_negotiated);
+	stop(s);
+	roles = ROLES_ON;
 }
 
 TEST(update_before_established_is_an_fsm_error)
