@@ -187,9 +187,6 @@ static int refuse(struct ctx *c, const struct opt *o, const void *f, int line)
 	union { bool b; uint8_t u8; uint16_t u16; uint32_t u32; int e; struct cfg_pref_len pl; } ref;
 	char val[96], want[96];
 
-	if (o->type->collection)
-		return fail_at(c, line, o->path,
-		    "not implemented by ixpd yet (leave it empty to turn it off)");
 	render(o, f, val, sizeof(val));
 	o->type->init(o, &ref, o->ref);
 	render(o, &ref, want, sizeof(want));

@@ -59,7 +59,6 @@ static const char *const default_trust_anchors[] = {
 #define YES          .support = SUP_YES
 #define STORED       .support = SUP_STORED
 #define ONLY(v)      .support = SUP_ONLY, .ref = (v)    /* v must be the default */
-#define ONLY_EMPTY   .support = SUP_ONLY
 
 /* Every key of the three files, in arouteserver's documentation order
  * (config_dump prints in this order, so the keys of a section must stay
@@ -250,11 +249,10 @@ const struct opt opts[] = {
 #undef COMMUNITY_OPT
 	{ "cfg.communities.reject_cause_map", .type = &t_comm_map, .flags = F_REJECT_CODES,
 	  GEN(general.reject_cause_map), YES },
-	/* Declaring custom communities does nothing until a client attaches one. */
 	{ "cfg.custom_communities", .type = &t_comm_map, .flags = F_CUSTOM_DEF,
-	  GEN(general.custom_communities), STORED },
+	  GEN(general.custom_communities), YES },
 	{ "cfg.attach_custom_communities", STR_LIST(NULL), .flags = F_CUSTOM_REF,
-	  CLI(attach_custom_communities), ONLY_EMPTY },
+	  CLI(attach_custom_communities), YES },
 
 	/* a prefix-list entry; white_list_route entries also have asn */
 	{ "prefix", ADDR(0), ITEM(S_PREFIX | S_ROUTE, struct cfg_prefix, prefix), YES, .flags = F_REQUIRED },

@@ -86,5 +86,10 @@ const char *policy_community_meaning(const struct policy_global *g, const struct
 			    g->reject_map[i].code);
 			return buf;
 		}
+	for (size_t i = 0; i < g->n_custom; i++)
+		if (def_matches(&g->custom[i].def, v, &var)) {
+			snprintf(buf, len, "custom community %s (attach_custom_communities)", g->custom[i].name);
+			return buf;
+		}
 	return NULL;
 }

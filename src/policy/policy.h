@@ -103,6 +103,10 @@ struct peer_policy {
 };
 
 /* A clients.yml entry's lists. */
+/* Values of custom communities one client may have attached (the rest
+ * are left out, said in the log when the policy is built). */
+#define POLICY_ATTACH_MAX 48
+
 struct policy_client {
 	uint32_t asn;
 	struct prefix_list *black_list;
@@ -113,6 +117,9 @@ struct policy_client {
 	char **irr_names;                /* AS<asn> + its AS-SETs (irr_client_names) */
 	int n_irr_names;
 	char *irr_key;                   /* the names joined: which IRR data it uses */
+	/* attach_custom_communities: the values added to its routes */
+	struct comm_value attach[POLICY_ATTACH_MAX];
+	uint8_t n_attach;
 };
 
 /* Everything of the configuration the import policy reads besides a
@@ -128,6 +135,8 @@ struct policy_global {
 	bool irr_allow_longer, irr_tag;
 	bool irr_roas;                   /* filtering.irrdb.use_rpki_roas_as_route_objects */
 	struct comm_def comm[CFG_COMM_COUNT];
+	struct policy_custom { struct comm_def def; char name[64]; } *custom;   /* in file order */
+	size_t n_custom;
 	struct comm_def *scrub;          /* every community of the route server's own */
 	size_t n_scrub;
 	struct reject_map { uint16_t code; struct comm_def def; } *reject_map;

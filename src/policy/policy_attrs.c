@@ -11,7 +11,7 @@
 #include "log.h"
 #include "policy_int.h"
 
-#define MAX_ADDS 16
+#define MAX_ADDS (16 + POLICY_ATTACH_MAX)
 
 struct adds {
 	struct comm_value v[MAX_ADDS];
@@ -124,7 +124,7 @@ static struct attr_set *build_effective(const struct policy_data *d, const struc
 	const struct policy_global *g = d->g;
 	struct adds x = { .n = 0 };
 	struct path_info info = a->info;
-	if (kept_as_received(d, a, v)) {
+	if (kept_as_received(d, a, v) && !(peer->client && peer->client->n_attach)) {
 		attr_set_ctl(a, NULL);
 		a->derived = true;
 		a->gen = d->gen;
@@ -140,6 +140,8 @@ static struct attr_set *build_effective(const struct policy_data *d, const struc
 		add_value(&x, comm_std(COMM_NO_ADVERTISE));
 	if (v->gshut_add)            /* RFC 8326 §4: receivers lower it too */
 		add_value(&x, comm_std(COMM_GRACEFUL_SHUTDOWN));
+	for (unsigned i = 0; peer->client && i < peer->client->n_attach; i++)
+		add_value(&x, peer->client->attach[i]);
 	struct comm_edit e = { .scrub = g->scrub, .n_scrub = has_communities(a) ? g->n_scrub : 0,
 		.add = x.v, .n_add = x.n };
 	struct wbuf w = { 0 }, w2 = { 0 };

@@ -73,15 +73,54 @@ static int build_reject_map(struct policy_global *g, const struct cfg_community_
 	return 0;
 }
 
+/* Custom communities are the route server's too: scrubbed from what
+ * members send, added only by attach_custom_communities. */
+static void build_custom(struct policy_global *g, const struct cfg_community_map *m)
+{
+	g->custom = xcalloc((size_t)m->n + 1, sizeof(*g->custom));
+	g->n_custom = (size_t)m->n;
+	for (int i = 0; i < m->n; i++) {
+		comm_def_compile(&g->custom[i].def, &m->v[i].comm, g->rs_as);
+		snprintf(g->custom[i].name, sizeof(g->custom[i].name), "%s", m->v[i].name);
+	}
+}
+
 static void build_scrub_list(struct policy_global *g)
 {
-	g->scrub = xcalloc(CFG_COMM_COUNT + g->n_reject_map + 1, sizeof(*g->scrub));
+	g->scrub = xcalloc(CFG_COMM_COUNT + g->n_reject_map + g->n_custom + 1, sizeof(*g->scrub));
 	for (int i = 0; i < CFG_COMM_COUNT; i++)
 		if (!comm_def_empty(&g->comm[i]))
 			g->scrub[g->n_scrub++] = g->comm[i];
 	for (size_t i = 0; i < g->n_reject_map; i++)
 		if (!comm_def_empty(&g->reject_map[i].def))
 			g->scrub[g->n_scrub++] = g->reject_map[i].def;
+	for (size_t i = 0; i < g->n_custom; i++)
+		if (!comm_def_empty(&g->custom[i].def))
+			g->scrub[g->n_scrub++] = g->custom[i].def;
+}
+
+/* The values of the custom communities client c attaches (the loader
+ * checked that each is declared). */
+static void build_attach(const struct policy_global *g, const struct ixpd_config *cfg,
+    const struct cfg_client *c, struct policy_client *pc)
+{
+	const struct cfg_community_map *m = &cfg->general.custom_communities;
+	for (int k = 0; k < c->attach_custom_communities.n; k++) {
+		for (int i = 0; i < m->n; i++) {
+			if (strcmp(m->v[i].name, c->attach_custom_communities.v[k]) != 0)
+				continue;
+			struct comm_value vals[COMM_KINDS];
+			size_t n = comm_def_values(&g->custom[i].def, 0, vals);
+			for (size_t v = 0; v < n; v++) {
+				if (pc->n_attach == POLICY_ATTACH_MAX) {
+					log_warn("clients AS%u: more than %d custom community values attached: "
+					    "'%s' and the rest left out", c->asn, POLICY_ATTACH_MAX, m->v[i].name);
+					return;
+				}
+				pc->attach[pc->n_attach++] = vals[v];
+			}
+		}
+	}
 }
 
 /* What the derived attribute sets contain (communities added, next hop
@@ -99,6 +138,7 @@ static uint64_t content_digest(const struct policy_global *g)
 	FNV_VAL(h, g->blackhole_noexport);
 	FNV_VAL(h, g->gshut_local_pref);
 	h = fnv(h, g->rtt_thresholds, g->n_rtt_thresholds * sizeof(*g->rtt_thresholds));
+	h = fnv(h, g->custom, g->n_custom * sizeof(*g->custom));
 	return h;
 }
 
@@ -194,6 +234,7 @@ struct policy_global *policy_global_build(const struct ixpd_config *cfg, const s
 		policy_global_free(g);
 		return NULL;
 	}
+	build_custom(g, &gen->custom_communities);
 	build_scrub_list(g);
 	g->n_rtt_thresholds = (size_t)gen->rtt_thresholds.n;
 	g->rtt_thresholds = xcalloc(g->n_rtt_thresholds + 1, sizeof(uint32_t));
@@ -215,7 +256,10 @@ struct policy_global *policy_global_build(const struct ixpd_config *cfg, const s
 	g->clients = xcalloc((size_t)cfg->n_clients + 1, sizeof(*g->clients));
 	g->n_clients = (uint32_t)cfg->n_clients;
 	for (int i = 0; i < cfg->n_clients; i++)
+	{
 		build_client(cfg, &cfg->clients[i], pdb, &g->clients[i]);
+		build_attach(g, cfg, &cfg->clients[i], &g->clients[i]);
+	}
 	g->irr_configured = cfg->irr.rpsl.n > 0 || cfg->irr.bgpq4.enabled;
 	g->rpki_configured = cfg->rpki.rtr.n > 0 || cfg->rpki.vrp_file != NULL;
 	g->content_digest = content_digest(g);
@@ -233,6 +277,7 @@ void policy_global_free(struct policy_global *g)
 	asn_set_free(&g->never_via_rs);
 	free(g->reject_map);
 	free(g->scrub);
+	free(g->custom);
 	free(g->rtt_thresholds);
 	free(g->member_addrs);
 	for (uint32_t i = 0; i < g->n_clients; i++) {
@@ -258,6 +303,7 @@ static uint64_t client_digest(const struct cfg_client *c, const struct policy_cl
 	h = fnv_prefix_list(h, &c->irrdb.white_list_pref);
 	h = fnv_prefix_list(h, &c->irrdb.white_list_route);
 	h = fnv_u32_list(h, &c->irrdb.white_list_asn);
+	h = fnv(h, pc->attach, pc->n_attach * sizeof(*pc->attach));
 	return fnv_str(h, pc->irr_key);
 }
 

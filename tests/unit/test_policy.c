@@ -405,6 +405,48 @@ TEST(rtt_prepend_takes_the_first_match_higher_descending_then_lower_ascending)
 	policy_global_free(g);
 }
 
+TEST(attached_custom_communities_are_added_and_member_sent_ones_scrubbed)
+{
+	struct policy_global *g = global();
+	struct cfg_community site = { .std = "65501:1", .lrg = "rs_as:65501:1" }, other = { .std = "65501:2" };
+	g->n_custom = 2;
+	g->custom = xcalloc(2, sizeof(*g->custom));
+	comm_def_compile(&g->custom[0].def, &site, g->rs_as);
+	comm_def_compile(&g->custom[1].def, &other, g->rs_as);
+	g->scrub = xrealloc(g->scrub, (g->n_scrub + 2) * sizeof(*g->scrub));
+	g->scrub[g->n_scrub++] = g->custom[0].def;
+	g->scrub[g->n_scrub++] = g->custom[1].def;
+	struct policy_client client = { .asn = MEMBER_AS };
+	comm_def_values(&g->custom[0].def, 0, client.attach);
+	client.n_attach = 2;
+	struct policy_data d = { .g = g, .gen = 1 };
+	struct ip_addr addr;
+	ip_addr_parse("192.0.2.11", &addr);
+	struct peer_policy pol = defaults;
+	pol.rpki_enabled = false;
+	struct policy_peer pp = { .asn = MEMBER_AS, .addr = &addr, .pol = &pol, .client = &client };
+	const uint32_t own[] = { MEMBER_AS }, sent[] = { STD(65501, 2), STD(64500, 7) };
+	struct attr_set *a = route_attrs(own, 1, "192.0.2.11", sent, 2, NULL, 0);
+	struct attrs_verdict av;
+	struct route_verdict v;
+	struct prefix p;
+	prefix_parse("45.65.0.0/24", &p);
+	policy_check_attrs(&d, &pp, a, p.afi, &av);
+	policy_check_route(&d, &pp, a, &av, &p, &v);
+	struct attr_set *k = policy_effective(&d, &pp, a, &v);
+	CHECK(has_std(k, STD(65501, 1)) && has_large(k, 59900, 65501, 1));
+	CHECK(!has_std(k, STD(65501, 2)));          /* the route server's: scrubbed */
+	CHECK(has_std(k, STD(64500, 7)));           /* the member's own: kept */
+	char text[96];
+	struct comm_value cv = comm_std(STD(65501, 2));
+	snprintf(g->custom[1].name, sizeof(g->custom[1].name), "colo_b");
+	CHECK_EQ_STR(policy_community_meaning(g, &cv, text, sizeof(text)),
+	    "custom community colo_b (attach_custom_communities)");
+	attr_unref(k);
+	attr_unref(a);
+	policy_global_free(g);
+}
+
 TEST(blackhole_accepted_up_to_host_route_with_next_hop_rewritten)
 {
 	struct policy_global *g = global();
