@@ -92,6 +92,25 @@ bool config_wants_peeringdb(const struct ixpd_config *cfg)
 	return false;
 }
 
+char *config_whois_source(const struct ixpd_config *cfg, bool registrobr)
+{
+	const struct cfg_general *g = &cfg->general;
+	bool enabled = registrobr ? g->filtering.irrdb.use_registrobr_bulk_whois_data.enabled :
+	    g->filtering.irrdb.use_arin_bulk_whois_data.enabled;
+	const char *src = registrobr ? g->filtering.irrdb.use_registrobr_bulk_whois_data.source :
+	    g->filtering.irrdb.use_arin_bulk_whois_data.source;
+	if (!enabled || !src)
+		return NULL;
+	if (strstr(src, "://") || src[0] == '/' || !cfg->general_path)
+		return xstrdup(src);
+	const char *slash = strrchr(cfg->general_path, '/');
+	size_t dlen = slash ? (size_t)(slash - cfg->general_path) + 1 : 0;
+	char *path = xmalloc(dlen + strlen(src) + 1);
+	memcpy(path, cfg->general_path, dlen);
+	strcpy(path + dlen, src);
+	return path;
+}
+
 const struct cfg_prefix_list *config_bogons(const struct ixpd_config *cfg)
 {
 	return cfg->bogons_path != NULL ? &cfg->bogons : bogons_builtin();

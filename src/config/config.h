@@ -352,6 +352,12 @@ void config_free(struct ixpd_config *cfg);
  * .peering_db)?  Only then is PeeringDB read or asked. */
 bool config_wants_peeringdb(const struct ixpd_config *cfg);
 
+/* Where a whois dump in use is read from (use_arin_bulk_whois_data when
+ * !registrobr, else use_registrobr_bulk_whois_data): its URL, or its file
+ * with a relative name resolved against general.yml's directory; NULL
+ * when the dump is not used.  Free it. */
+char *config_whois_source(const struct ixpd_config *cfg, bool registrobr);
+
 /* The bogon list in effect: bogons_path's, or the built-in one. */
 const struct cfg_prefix_list *config_bogons(const struct ixpd_config *cfg);
 

@@ -203,6 +203,28 @@ static int check_rpki_source(struct ctx *c, const struct ynode *root)
 	return 0;
 }
 
+/* A whois dump in use needs a place to read it from (ARIN's has no
+ * default). */
+static int check_whois_sources(struct ctx *c, const struct ynode *root)
+{
+	static const char *const keys[] = { "cfg.filtering.irrdb.use_arin_bulk_whois_data.enabled",
+		"cfg.filtering.irrdb.use_registrobr_bulk_whois_data.enabled" };
+	const struct cfg_general *g = &c->cfg->general;
+	const bool enabled[] = { g->filtering.irrdb.use_arin_bulk_whois_data.enabled,
+		g->filtering.irrdb.use_registrobr_bulk_whois_data.enabled };
+	const char *const sources[] = { g->filtering.irrdb.use_arin_bulk_whois_data.source,
+		g->filtering.irrdb.use_registrobr_bulk_whois_data.source };
+	int line;
+
+	for (int i = 0; i < 2; i++) {
+		if (!enabled[i] || (sources[i] && sources[i][0]))
+			continue;
+		ynode_path(root, keys[i], &line);
+		return fail_at(c, line, keys[i], "True needs a source: a file, or an http(s):// or ftp:// URL");
+	}
+	return 0;
+}
+
 /* As arouteserver: tagging rejected routes needs the community to tag with. */
 static int check_reject_cause(struct ctx *c, const struct ynode *root)
 {
@@ -265,6 +287,7 @@ static const struct {
 	{ S_GENERAL, default_communities },
 	{ S_GENERAL, default_vrp_file },
 	{ S_GENERAL | S_CLIENT, check_rpki_source },
+	{ S_GENERAL, check_whois_sources },
 	{ S_GENERAL | S_CLIENT, check_reject_cause },
 	{ S_CLIENT, check_authorized_addresses },
 	{ S_CLIENT, check_password },

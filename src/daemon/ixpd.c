@@ -24,6 +24,7 @@
 #include "datasrc.h"
 #include "errbuf.h"
 #include "hash.h"
+#include "fetch.h"
 #include "http_worker.h"
 #include "peeringdb.h"
 #include "privdrop.h"
@@ -249,6 +250,20 @@ static void log_policy_gaps(const struct ixpd_config *cfg, const struct policy_g
 	if (g->irr_roas && !g->rpki_configured)
 		log_warn("policy: use_rpki_roas_as_route_objects is enabled but no RPKI source (rpki.rtr, "
 		    "rpki.vrp_file) is configured: prefixes are checked against route objects only");
+}
+
+/* Does anything come from the Internet: PeeringDB's API, a whois dump? */
+static bool fetches(const struct ixpd_config *cfg)
+{
+	if (cfg->peeringdb.api && !cfg->peeringdb.file && config_wants_peeringdb(cfg))
+		return true;
+	bool url = false;
+	for (int i = 0; i < 2; i++) {
+		char *src = config_whois_source(cfg, i == 1);
+		url |= src && strstr(src, "://");
+		free(src);
+	}
+	return url;
 }
 
 /* PeeringDB at start: a local dump, else the last API answer in the cache
@@ -510,12 +525,18 @@ static int limit_files(const struct ixpd_config *cfg, enum sandbox_mode mode, ch
 	const char *const read_dirs_of[] = { cfg->path, cfg->general_path, cfg->clients_path, cfg->bogons_path,
 		cfg->rpki.vrp_file, cfg->peeringdb.file, cfg->irr.bgpq4.path };
 	const char *const write_dirs_of[] = { cfg->control_socket, cfg->control_socket_ro };
+	char *whois[] = { config_whois_source(cfg, false), config_whois_source(cfg, true) };
 	const char *const write_dirs[] = { cfg->cache_dir, cfg->mrt.dir };
 	int rc = sandbox_fs_allow_system(fs, err, errlen);
 	for (size_t i = 0; rc == 0 && i < sizeof(read_dirs_of) / sizeof(read_dirs_of[0]); i++)
 		rc = sandbox_fs_allow(fs, read_dirs_of[i], SANDBOX_READ, true, err, errlen);
 	for (int i = 0; rc == 0 && i < cfg->irr.rpsl.n; i++)
 		rc = sandbox_fs_allow(fs, cfg->irr.rpsl.v[i], SANDBOX_READ, true, err, errlen);
+	for (int i = 0; i < 2; i++) {
+		if (rc == 0 && whois[i] && !strstr(whois[i], "://"))
+			rc = sandbox_fs_allow(fs, whois[i], SANDBOX_READ, true, err, errlen);
+		free(whois[i]);
+	}
 	for (size_t i = 0; rc == 0 && i < sizeof(write_dirs_of) / sizeof(write_dirs_of[0]); i++)
 		rc = sandbox_fs_allow(fs, write_dirs_of[i], SANDBOX_WRITE, true, err, errlen);
 	for (size_t i = 0; rc == 0 && i < sizeof(write_dirs) / sizeof(write_dirs[0]); i++)
@@ -708,10 +729,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	/* libcurl (and its TLS library, several MB) is initialised before any
-	 * thread starts, and only if PeeringDB's API may be asked. */
-	if (cfg->peeringdb.api && !cfg->peeringdb.file && config_wants_peeringdb(cfg) &&
-	    pdb_http_init(err, sizeof(err)) < 0)
-		fprintf(stderr, "ixpd: PeeringDB API: %s\n", err);
+	 * thread starts, and only if something is to be fetched. */
+	if (fetches(cfg) && fetch_init(err, sizeof(err)) < 0)
+		fprintf(stderr, "ixpd: fetching PeeringDB's API or a whois dump: %s\n", err);
 	static struct daemon d;      /* large (peer tables): not on the stack */
 	d.cfg = cfg;
 	d.user = user;

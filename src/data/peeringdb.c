@@ -1,9 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 #include "peeringdb.h"
 
-#include <curl/curl.h>
 #include <errno.h>
-#include <pthread.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,8 +11,8 @@
 #include <unistd.h>
 
 #include "bgp.h"
-#include "dynlib.h"
 #include "errbuf.h"
+#include "fetch.h"
 #include "log.h"
 #include "wire.h"
 #include "xalloc.h"
@@ -256,111 +254,28 @@ int pdb_save(const struct pdb *db, const char *path, char *err, size_t errlen)
 
 /* --- fetching ------------------------------------------------------------------- */
 
-static size_t collect_body(char *ptr, size_t size, size_t nmemb, void *arg)
-{
-	struct wbuf *body = arg;
-	size_t n = size * nmemb;
-	if (body->len + n > PDB_MAX_RESPONSE)
-		return 0;                /* makes curl fail with CURLE_WRITE_ERROR */
-	wbuf_put(body, ptr, n);
-	return n;
-}
-
 /* GETs url into body; 0 on HTTP 200, else -1 with err. */
-/* --- libcurl, loaded on first use (dynlib.h) ------------------------------ */
-static struct {
-	pthread_once_t once;
-	bool ok;
-	char err[160];
-	CURLcode (*global_init)(long flags);
-	CURL *(*easy_init)(void);
-	CURLcode (*easy_setopt)(CURL *c, CURLoption opt, ...);
-	CURLcode (*easy_perform)(CURL *c);
-	CURLcode (*easy_getinfo)(CURL *c, CURLINFO info, ...);
-	void (*easy_cleanup)(CURL *c);
-	const char *(*easy_strerror)(CURLcode code);
-	struct curl_slist *(*slist_append)(struct curl_slist *l, const char *s);
-	void (*slist_free_all)(struct curl_slist *l);
-} curl = { .once = PTHREAD_ONCE_INIT };
-
-static void curl_load(void)
-{
-	const struct dynsym syms[] = {
-		{ "curl_global_init", (void **)&curl.global_init },
-		{ "curl_easy_init", (void **)&curl.easy_init },
-		{ "curl_easy_setopt", (void **)&curl.easy_setopt },
-		{ "curl_easy_perform", (void **)&curl.easy_perform },
-		{ "curl_easy_getinfo", (void **)&curl.easy_getinfo },
-		{ "curl_easy_cleanup", (void **)&curl.easy_cleanup },
-		{ "curl_easy_strerror", (void **)&curl.easy_strerror },
-		{ "curl_slist_append", (void **)&curl.slist_append },
-		{ "curl_slist_free_all", (void **)&curl.slist_free_all },
-	};
-	if (dynlib_load("libcurl.so.4", "libcurl4", syms, sizeof(syms) / sizeof(syms[0]), curl.err,
-	    sizeof(curl.err)) < 0)
-		return;
-	curl.ok = curl.global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-	if (!curl.ok)
-		snprintf(curl.err, sizeof(curl.err), "curl_global_init failed");
-}
-
-int pdb_http_init(char *err, size_t errlen)
-{
-	pthread_once(&curl.once, curl_load);
-	if (curl.ok)
-		return 0;
-	errbuf_set(err, errlen, "%s", curl.err);
-	return -1;
-}
-
 static int http_get(const struct pdb_fetch_opts *o, const char *url, struct wbuf *body,
     char *err, size_t errlen)
 {
-	if (pdb_http_init(err, errlen) < 0)
-		return -1;
-	CURL *c = curl.easy_init();
-	if (c == NULL) {
-		errbuf_set(err, errlen, "%s: cannot initialise libcurl", url);
-		return -1;
-	}
-	char cerr[CURL_ERROR_SIZE] = "";
-	struct curl_slist *headers = NULL;
 	char *auth = NULL;
+	struct fetch_opts f = { .protocols = "http,https", .max_bytes = PDB_MAX_RESPONSE,
+		.timeout = o->timeout > 0 ? o->timeout : PDB_DEFAULT_TIMEOUT };
 	if (o->api_key != NULL) {
 		size_t alen = strlen(o->api_key) + sizeof("Authorization: Api-Key ");
 		auth = xmalloc(alen);
 		snprintf(auth, alen, "Authorization: Api-Key %s", o->api_key);
-		headers = curl.slist_append(headers, auth);
+		f.header = auth;
 	}
-	curl.easy_setopt(c, CURLOPT_URL, url);
-	curl.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);   /* we may run in a thread */
-	curl.easy_setopt(c, CURLOPT_TIMEOUT, o->timeout > 0 ? o->timeout : PDB_DEFAULT_TIMEOUT);
-	curl.easy_setopt(c, CURLOPT_USERAGENT, "ixpd");
-	curl.easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-	curl.easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-	curl.easy_setopt(c, CURLOPT_WRITEFUNCTION, collect_body);
-	curl.easy_setopt(c, CURLOPT_WRITEDATA, body);
-	curl.easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
-
-	CURLcode res = curl.easy_perform(c);
-	long status = 0;
-	curl.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	int rc = -1;
-	if (res == CURLE_WRITE_ERROR)
-		errbuf_set(err, errlen, "%s: answer larger than %u MB", url, PDB_MAX_RESPONSE >> 20);
-	else if (res != CURLE_OK)
-		errbuf_set(err, errlen, "%s: %s", url, cerr[0] ? cerr : curl.easy_strerror(res));
-	else if (status == 429)
-		errbuf_set(err, errlen, "%s: HTTP 429, rate-limited (an API key raises the limit)", url);
-	else if (status != 200)
-		errbuf_set(err, errlen, "%s: HTTP %ld", url, status);
-	else
-		rc = 0;
-	curl.slist_free_all(headers);
+	long status = fetch_url(url, &f, body, err, errlen);
 	free(auth);
-	curl.easy_cleanup(c);
-	return rc;
+	if (status == 200)
+		return 0;
+	if (status == 429)
+		errbuf_set(err, errlen, "%s: HTTP 429, rate-limited (an API key raises the limit)", url);
+	else if (status >= 0)
+		errbuf_set(err, errlen, "%s: HTTP %ld", url, status);
+	return -1;
 }
 
 static int fetch_into(struct pdb_builder *b, const struct pdb_fetch_opts *o, const char *url,

@@ -12,8 +12,7 @@
  * reals (JSON_DECODE_INT_AS_REAL) so that a huge number skips its record
  * instead of failing the whole document.
  *
- * Fetching (libcurl, loaded on first use; pdb_http_init() loads and
- * initialises it -- call it before other threads start when you can):
+ * Fetching (fetch.h: libcurl, loaded on first use):
  *   <base>/api/net?asn__in=A,B,...   the members, `chunk` ASNs per request
  *                                    (arouteserver's bulk query, 150 each)
  *   <base>/api/net?info_never_via_route_servers=1   when never_via_rs
@@ -81,8 +80,6 @@ struct pdb *pdb_fetch(const struct pdb_fetch_opts *o, const uint32_t *asns, size
 
 void pdb_free(struct pdb *db);
 
-/* Loads and initialises libcurl (once; thread-safe).  0, or -1 with err. */
-int pdb_http_init(char *err, size_t errlen);
 
 /* The record of asn, or NULL. */
 const struct pdb_net *pdb_lookup(const struct pdb *db, uint32_t asn);

@@ -7,12 +7,15 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "fetch.h"
 #include "irr.h"
 #include "log.h"
 #include "peeringdb.h"
 #include "pfxtree.h"
 #include "rpki.h"
+#include "whois_dump.h"
 #include "xalloc.h"
 
 /* What to fetch: a private copy of the configuration's data sources, so
@@ -41,6 +44,7 @@ struct job {
 	bool pdb_never_via_rs;
 	uint32_t *asns;              /* the clients' ASNs, for PeeringDB */
 	size_t n_asns;
+	char *whois[2];              /* the whois dumps' sources (file or URL), by enum whois_format */
 };
 
 struct datasrc {
@@ -51,6 +55,9 @@ struct datasrc {
 	struct job *job, *pending;
 	struct ipc_queue *to_rde, *to_main;
 	time_t vrp_mtime, rpsl_mtime;
+	uint64_t whois_sent[2];      /* what the RDE holds of each dump: 0 none, else a digest
+	                              * of the download's bytes (1 for a file or the cache) */
+	time_t whois_mtime[2];       /* a file's, when sent */
 };
 
 static char *dup_or_null(const char *s) { return s ? xstrdup(s) : NULL; }
@@ -93,6 +100,8 @@ static struct job *job_from(const struct ixpd_config *cfg, const struct policy_g
 	j->asns = xcalloc((size_t)cfg->n_clients + 1, sizeof(*j->asns));
 	for (int i = 0; i < cfg->n_clients; i++)
 		j->asns[j->n_asns++] = cfg->clients[i].asn;
+	j->whois[WHOIS_ARIN] = config_whois_source(cfg, false);
+	j->whois[WHOIS_REGISTROBR] = config_whois_source(cfg, true);
 	if (!g->irr_configured)
 		return j;
 	/* One job per distinct AS-SET list: members sharing one share the data. */
@@ -125,6 +134,8 @@ static void job_free(struct job *j)
 	free(j->pdb_api);
 	free(j->pdb_key);
 	free(j->asns);
+	free(j->whois[WHOIS_ARIN]);
+	free(j->whois[WHOIS_REGISTROBR]);
 	for (int i = 0; i < j->n_irr; i++)
 		free_strs(j->irr[i].names, j->irr[i].n);
 	free(j->irr);
@@ -134,7 +145,7 @@ static void job_free(struct job *j)
 /* cache_dir and its irr/ and peeringdb/ directories, made if missing. */
 static void make_cache_dirs(const char *dir)
 {
-	static const char *const subs[] = { "", "/irr", "/peeringdb" };
+	static const char *const subs[] = { "", "/irr", "/peeringdb", "/whois" };
 	char path[4096];
 	for (size_t i = 0; dir && i < sizeof(subs) / sizeof(subs[0]); i++) {
 		snprintf(path, sizeof(path), "%s%s", dir, subs[i]);
@@ -275,6 +286,122 @@ static void fetch_irr(struct datasrc *ds, struct job *j, bool forced)
 	}
 }
 
+/* --- whois dumps ---------------------------------------------------------- */
+
+#define WHOIS_FETCH_TIMEOUT 600      /* seconds: registro.br's FTP server can be slow */
+
+static bool is_url(const char *s)
+{
+	return strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0 || strncmp(s, "ftp://", 6) == 0;
+}
+
+/* cache_dir/whois/<format>.txt */
+static void whois_cache_path(const struct job *j, enum whois_format f, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/whois/%s.txt", j->cache_dir, whois_format_name(f));
+}
+
+static void write_cache(const char *path, const struct wbuf *w)
+{
+	char tmp[4200];
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	FILE *fp = fopen(tmp, "wb");
+	bool ok = fp && fwrite(w->data, 1, w->len, fp) == w->len;
+	if (fp && fclose(fp) != 0)
+		ok = false;
+	if (!ok || rename(tmp, path) < 0) {
+		log_warn("whois: cannot write the cache %s: %s", path, strerror(errno));
+		unlink(tmp);
+	}
+}
+
+static uint64_t bytes_digest(const struct wbuf *w)
+{
+	uint64_t h = 14695981039346656037ull;
+	for (size_t i = 0; i < w->len; i++)
+		h = (h ^ w->data[i]) * 1099511628211ull;
+	return h | 1;
+}
+
+/* A downloaded dump: parsed, and kept in the cache; when the download
+ * fails, the cache.  NULL when nothing new is to be sent (the same bytes
+ * as last time) or nothing could be read. */
+static struct whois_routes *download_whois(struct datasrc *ds, const struct job *j, enum whois_format f)
+{
+	const char *url = j->whois[f], *fmt = whois_format_name(f);
+	char err[512], cache[4096] = "";
+	if (j->cache_dir)
+		whois_cache_path(j, f, cache, sizeof(cache));
+	struct fetch_opts o = { .protocols = "http,https,ftp", .timeout = WHOIS_FETCH_TIMEOUT,
+		.max_bytes = WHOIS_MAX_BYTES };
+	struct wbuf w = { 0 };
+	struct whois_routes *r = NULL;
+	long status = fetch_url(url, &o, &w, err, sizeof(err));
+	if (status > 0 && status != 200)
+		snprintf(err, sizeof(err), "%s: status %ld", url, status);
+	if (status == 0 || status == 200) {
+		uint64_t h = bytes_digest(&w);
+		if (h != ds->whois_sent[f] && (r = whois_routes_parse((const char *)w.data, w.len, f, url, err,
+		    sizeof(err)))) {
+			ds->whois_sent[f] = h;
+			if (cache[0])
+				write_cache(cache, &w);
+		} else if (!r && h != ds->whois_sent[f]) {
+			log_err("whois (%s): %s; keeping the data held", fmt, err);
+		}
+	} else if (cache[0] && ds->whois_sent[f] == 0 && (r = whois_routes_load(cache, f, err, sizeof(err)))) {
+		/* nothing held yet: the last good download will do */
+		log_warn("whois (%s): %s cannot be downloaded; using the cache %s", fmt, url, cache);
+		ds->whois_sent[f] = 1;
+	} else {
+		log_err("whois (%s): %s; keeping the data held", fmt, err);
+	}
+	wbuf_free(&w);
+	return r;
+}
+
+/* One round: each dump in use, sent when it changed (a file's mtime, a
+ * download's bytes); a dump no longer in use is dropped.  Returns how
+ * many were sent. */
+static unsigned fetch_whois(struct datasrc *ds, const struct job *j, bool forced)
+{
+	unsigned sent = 0;
+	for (int f = WHOIS_ARIN; f <= WHOIS_REGISTROBR; f++) {
+		struct ipc_whois d = { .format = (uint8_t)f };
+		const char *src = j->whois[f];
+		char err[512];
+		if (!src) {
+			if (ds->whois_sent[f]) {
+				ds->whois_sent[f] = 0;
+				ds->whois_mtime[f] = 0;
+				ipc_push(ds->to_rde, ipc_msg_new(IPC_WHOIS_DATA, 0, 0, &d, sizeof(d)));
+				sent++;
+			}
+			continue;
+		}
+		if (is_url(src)) {
+			d.routes = download_whois(ds, j, f);
+		} else {
+			time_t mt = mtime_of(src);
+			if (mt && mt == ds->whois_mtime[f] && !forced)
+				continue;
+			if (!(d.routes = whois_routes_load(src, f, err, sizeof(err)))) {
+				log_err("whois (%s): %s; keeping the data held", whois_format_name(f), err);
+				continue;
+			}
+			ds->whois_mtime[f] = mt;
+			ds->whois_sent[f] = 1;
+		}
+		if (!d.routes)
+			continue;
+		log_info("whois (%s): read %s: %zu route objects", whois_format_name(f), src,
+		    whois_routes_count(d.routes));
+		ipc_push(ds->to_rde, ipc_msg_new(IPC_WHOIS_DATA, 0, 0, &d, sizeof(d)));
+		sent++;
+	}
+	return sent;
+}
+
 /* --- PeeringDB ------------------------------------------------------------- */
 
 static void fetch_pdb(struct datasrc *ds, const struct job *j)
@@ -347,6 +474,8 @@ static void *datasrc_main(void *arg)
 			/* RPSL files are cheap to check: look every refresh period
 			 * for a change; bgpq4 asks the IRR each period. */
 			fetch_irr(ds, j, forced || j->bgpq4);
+			if (fetch_whois(ds, j, forced))
+				ipc_push(ds->to_rde, ipc_msg_new(IPC_POLICY_COMMIT, 0, 0, NULL, 0));
 			next_irr = now + j->irr_refresh;
 		}
 		pthread_mutex_lock(&ds->lock);

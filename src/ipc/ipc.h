@@ -53,6 +53,7 @@ enum ipc_type {
 	IPC_POLICY_COMMIT,   /* main -> RDE: a reload's policy changes are all sent */
 	IPC_POLICY_GLOBAL,   /* main -> RDE: body = struct policy_global * (handed over) */
 	IPC_IRR_DATA,        /* main -> RDE: body = struct irr_member * (handed over) */
+	IPC_WHOIS_DATA,      /* datasrc -> RDE: body = struct ipc_whois */
 	IPC_RPKI_DATA,       /* datasrc -> RDE: body = struct rpki_update (rpki.h) */
 	IPC_PDB_DATA,        /* datasrc -> main: body = struct pdb * (handed over) */
 	IPC_PEER_GSHUT,      /* SE -> RDE: the operator shuts the session down gracefully */
@@ -84,6 +85,13 @@ struct ipc_peer_session {
 	char password[IPC_MD5_KEY_MAX + 1];  /* TCP-MD5 key (RFC 2385); "" none */
 	bool gtsm;                   /* RFC 5082: TTL 255 out, 255 required in */
 	uint8_t roles;               /* enum session_roles (session.h) */
+};
+
+/* IPC_WHOIS_DATA: a whois dump's route objects (whois_dump.h), handed
+ * over; they replace those of its format. */
+struct ipc_whois {
+	uint8_t format;              /* enum whois_format */
+	struct whois_routes *routes;
 };
 
 struct ipc_settings {

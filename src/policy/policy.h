@@ -68,6 +68,7 @@ uint16_t policy_reject_code(uint16_t reason);
  * "rpki bgp origin validation valid", "BLACKHOLE (RFC 7999)" -- or NULL
  * when it gives v no meaning.  The text may be in buf. */
 struct policy_global;
+struct whois_routes;
 const char *policy_community_meaning(const struct policy_global *g, const struct comm_value *v,
     char *buf, size_t len);
 
@@ -78,7 +79,13 @@ const char *policy_rov_str(uint8_t rov);
 #define POL_IRR_ORIGIN_OK 0x2u
 #define POL_IRR_PREFIX_OK 0x4u
 #define POL_IRR_WHITE     0x8u       /* accepted through white_list_route */
-#define POL_IRR_ROA       0x10u      /* prefix OK through a ROA (use_rpki_roas_as_route_objects) */
+/* The prefix is OK through a source that backs route objects up (two
+ * bits: which one) */
+#define POL_IRR_VIA_MASK      0x30u
+#define POL_IRR_VIA_ROA       0x10u  /* a ROA (use_rpki_roas_as_route_objects) */
+#define POL_IRR_VIA_ARIN      0x20u  /* ARIN's whois dump (use_arin_bulk_whois_data) */
+#define POL_IRR_VIA_REGISTROBR 0x30u /* registro.br's (use_registrobr_bulk_whois_data) */
+#define POL_IRR_BITS          0x3fu  /* all of them: what a path keeps (rib.h) */
 
 /* The import policy of one member (general.yml values with its clients.yml
  * overrides).  Plain data: it travels in IPC messages and is compared to
@@ -134,6 +141,7 @@ struct policy_global {
 	struct asn_set transit_free, never_via_rs;
 	bool irr_allow_longer, irr_tag;
 	bool irr_roas;                   /* filtering.irrdb.use_rpki_roas_as_route_objects */
+	bool irr_whois[2];               /* use_{arin,registrobr}_bulk_whois_data, by enum whois_format */
 	struct comm_def comm[CFG_COMM_COUNT];
 	struct policy_custom { struct comm_def def; char name[64]; } *custom;   /* in file order */
 	size_t n_custom;
@@ -174,6 +182,8 @@ struct policy_data {
 	const struct policy_global *g;
 	const struct vrp_table *vrps;    /* NULL: no RPKI data yet */
 	const struct aspa_table *aspas;  /* NULL: no ASPA data */
+	/* the whois dumps, by enum whois_format; NULL: not used or no data yet */
+	const struct whois_routes *whois[2];
 	uint32_t gen;                    /* changes with g: derived sets are rebuilt */
 };
 

@@ -32,6 +32,21 @@ static void add_def(struct adds *x, const struct comm_def *def, uint32_t val)
 		add_value(x, vals[i]);
 }
 
+/* The community telling how the IRR prefix check went. */
+static enum cfg_community_id prefix_tag(uint8_t irr)
+{
+	switch (irr & POL_IRR_VIA_MASK) {
+	case POL_IRR_VIA_ROA:
+		return CFG_COMM_PREFIX_VALIDATED_VIA_RPKI_ROAS;
+	case POL_IRR_VIA_ARIN:
+		return CFG_COMM_PREFIX_VALIDATED_VIA_ARIN_WHOIS_DB_DUMP;
+	case POL_IRR_VIA_REGISTROBR:
+		return CFG_COMM_PREFIX_VALIDATED_VIA_REGISTROBR_WHOIS_DB_DUMP;
+	}
+	return (irr & POL_IRR_PREFIX_OK) ? CFG_COMM_PREFIX_PRESENT_IN_AS_SET :
+	    CFG_COMM_PREFIX_NOT_PRESENT_IN_AS_SET;
+}
+
 static void add_informational(const struct policy_global *g, const struct route_verdict *v,
     struct adds *x)
 {
@@ -48,9 +63,7 @@ static void add_informational(const struct policy_global *g, const struct route_
 		} else {
 			add_def(x, &g->comm[(v->irr & POL_IRR_ORIGIN_OK) ? CFG_COMM_ORIGIN_PRESENT_IN_AS_SET :
 			    CFG_COMM_ORIGIN_NOT_PRESENT_IN_AS_SET], 0);
-			add_def(x, &g->comm[(v->irr & POL_IRR_ROA) ? CFG_COMM_PREFIX_VALIDATED_VIA_RPKI_ROAS :
-			    (v->irr & POL_IRR_PREFIX_OK) ? CFG_COMM_PREFIX_PRESENT_IN_AS_SET :
-			    CFG_COMM_PREFIX_NOT_PRESENT_IN_AS_SET], 0);
+			add_def(x, &g->comm[prefix_tag(v->irr)], 0);
 		}
 	}
 }

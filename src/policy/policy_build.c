@@ -10,6 +10,7 @@
 
 #include "bgp.h"
 #include "peeringdb.h"
+#include "whois_dump.h"
 #include "xalloc.h"
 
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
@@ -154,6 +155,7 @@ static uint64_t global_digest(const struct ixpd_config *cfg, const struct policy
 	h = fnv(h, g->never_via_rs.v, g->never_via_rs.n * sizeof(*g->never_via_rs.v));
 	FNV_VAL(h, g->irr_allow_longer);
 	FNV_VAL(h, g->irr_roas);
+	h = fnv(h, g->irr_whois, sizeof(g->irr_whois));
 	FNV_VAL(h, g->irr_configured);
 	FNV_VAL(h, g->rpki_configured);
 	for (int i = 0; i < g->n_member_addrs; i++)
@@ -228,6 +230,8 @@ struct policy_global *policy_global_build(const struct ixpd_config *cfg, const s
 	g->irr_allow_longer = gen->filtering.irrdb.allow_longer_prefixes;
 	g->irr_tag = gen->filtering.irrdb.tag_as_set;
 	g->irr_roas = gen->filtering.irrdb.use_rpki_roas_as_route_objects.enabled;
+	g->irr_whois[WHOIS_ARIN] = gen->filtering.irrdb.use_arin_bulk_whois_data.enabled;
+	g->irr_whois[WHOIS_REGISTROBR] = gen->filtering.irrdb.use_registrobr_bulk_whois_data.enabled;
 	for (int i = 0; i < CFG_COMM_COUNT; i++)
 		comm_def_compile(&g->comm[i], &gen->communities[i], cfg->rs_as);
 	if (build_reject_map(g, &gen->reject_cause_map, err, errlen) < 0) {

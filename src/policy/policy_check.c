@@ -8,6 +8,7 @@
 
 #include "bgp.h"
 #include "policy_int.h"
+#include "whois_dump.h"
 
 static const struct {
 	const char *text;
@@ -180,6 +181,21 @@ static uint16_t check_prefix(const struct policy_data *d, const struct policy_pe
 	return REJECT_NONE;
 }
 
+/* The prefix bits for a prefix no route object has: OK through a ROA or a
+ * whois dump listing it for origin, in arouteserver's order; 0 if none. */
+static uint8_t prefix_backed_up(const struct policy_data *d, const struct prefix *p, uint32_t origin,
+    bool allow_longer)
+{
+	static const uint8_t via[] = { [WHOIS_ARIN] = POL_IRR_VIA_ARIN, [WHOIS_REGISTROBR] = POL_IRR_VIA_REGISTROBR };
+	const struct policy_global *g = d->g;
+	if (g->irr_roas && d->vrps && rov_validate(d->vrps, p, origin) == ROV_VALID)
+		return POL_IRR_PREFIX_OK | POL_IRR_VIA_ROA;
+	for (int f = WHOIS_ARIN; f <= WHOIS_REGISTROBR; f++)
+		if (g->irr_whois[f] && d->whois[f] && whois_routes_match(d->whois[f], p, origin, allow_longer))
+			return POL_IRR_PREFIX_OK | via[f];
+	return 0;
+}
+
 /* arouteserver's IRR check: origin in the AS-SETs' ASNs (or the
  * white_list_asn), prefix among their route objects (or white_list_pref;
  * more specifics with allow_longer_prefixes, and always for a blackhole,
@@ -187,7 +203,8 @@ static uint16_t check_prefix(const struct policy_data *d, const struct policy_pe
  * white_list_route entries pass both.  With use_rpki_roas_as_route_objects,
  * ROAs count as route objects: an origin the AS-SETs authorize with a
  * prefix no route object has passes if a ROA covers it for that origin
- * (RPKI-valid), tagged prefix_validated_via_rpki_roas. */
+ * (RPKI-valid), tagged prefix_validated_via_rpki_roas; then the ARIN and
+ * registro.br whois dumps (use_*_bulk_whois_data) the same way. */
 static uint16_t check_irr(const struct policy_data *d, const struct policy_peer *peer,
     const struct attr_set *a, const struct prefix *p, bool blackhole, uint8_t *bits)
 {
@@ -208,8 +225,8 @@ static uint16_t check_irr(const struct policy_data *d, const struct policy_peer 
 		*bits |= POL_IRR_ORIGIN_OK;
 	if ((r & IRR_PREFIX_OK) || (c && prefix_list_match(c->white_list_pref, p, 0)))
 		*bits |= POL_IRR_PREFIX_OK;
-	else if ((*bits & POL_IRR_ORIGIN_OK) && g->irr_roas && d->vrps && rov_validate(d->vrps, p, origin) == ROV_VALID)
-		*bits |= POL_IRR_PREFIX_OK | POL_IRR_ROA;
+	else if (*bits & POL_IRR_ORIGIN_OK)
+		*bits |= prefix_backed_up(d, p, origin, g->irr_allow_longer || blackhole);
 	if (pol->irr_enforce_origin && !(*bits & POL_IRR_ORIGIN_OK))
 		return REJECT_IRR_ORIGIN;
 	if (pol->irr_enforce_prefix && !(*bits & POL_IRR_PREFIX_OK))

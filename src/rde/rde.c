@@ -14,6 +14,7 @@
 #include "monotime.h"
 #include "policy.h"
 #include "rde_query.h"
+#include "whois_dump.h"
 #include "xalloc.h"
 
 /* How many UPDATEs to import before exporting: larger batches coalesce
@@ -197,6 +198,10 @@ static void handle_msg(struct rde *rde, struct ipc_msg *m, unsigned *updates)
 		rde_set_irr_data(rde, *(struct irr_member *const *)m->body);
 		return;
 	}
+	if (m->type == IPC_WHOIS_DATA) {
+		rde_set_whois_data(rde, (const struct ipc_whois *)m->body);
+		return;
+	}
 	if (m->type == IPC_RPKI_DATA) {
 		rde_set_rpki_data(rde, (const struct rpki_update *)m->body);
 		return;
@@ -300,6 +305,8 @@ void rde_stop(struct rde *rde)
 	pfxtree_free(rde->rov_changed, NULL);
 	for (size_t i = 0; i < rde->nirr; i++)
 		irr_member_free(rde->irr[i]);
+	whois_routes_free(rde->whois[WHOIS_ARIN]);
+	whois_routes_free(rde->whois[WHOIS_REGISTROBR]);
 	free(rde->irr);
 	policy_global_free(rde->g);
 	policy_global_free(rde->pending_g);

@@ -105,6 +105,7 @@ struct rde {
 	struct pfxtree *rov_changed; /* VRP prefixes changed since the last re-validation */
 	struct rpki_rtr *rtr;        /* owned; set before rde_start, or NULL */
 	struct irr_member **irr;     /* owned; by irr_member.key, shared by members with the same AS-SETs */
+	struct whois_routes *whois[2];   /* owned; pd.whois */
 	size_t nirr;
 	struct rde_peer *peers[MAX_PEERS];
 	uint32_t npeers;             /* highest id + 1 */

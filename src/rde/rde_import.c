@@ -138,7 +138,7 @@ static void store_path(struct rde *rde, struct rde_peer *p, struct rib_entry *re
 	rde_touch(rde, re);
 	struct path *path = rib_set_path(&rde->rib, re, p->id, attrs, v->reject, now);
 	path->rov = v->rov & 3;
-	path->irr = v->irr & 15;
+	path->irr = v->irr & POL_IRR_BITS;
 	if (v->reject == REJECT_BLACKHOLE_FOREIGN)
 		blackhole_retry_add(p, &re->prefix);
 	else if (new_space && p->nbh_retry)

@@ -41,6 +41,9 @@ void rde_refilter_pending(struct rde *rde);
 void rde_peer_bind_policy(struct rde *rde, struct rde_peer *p);
 void rde_set_global_policy(struct rde *rde, struct policy_global *g);
 void rde_set_irr_data(struct rde *rde, struct irr_member *m);
+/* A whois dump's route objects (taken over); members filtered again at
+ * the next commit. */
+void rde_set_whois_data(struct rde *rde, const struct ipc_whois *d);
 void rde_set_rpki_data(struct rde *rde, const struct rpki_update *d);
 void rde_drain_rtr(struct rde *rde);
 /* rde_mrt.c: a TABLE_DUMP_V2 dump for the archive thread */

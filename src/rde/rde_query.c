@@ -221,6 +221,9 @@ static json_t *json_path(struct rde *rde, const struct path *p, bool best, uint3
 		json_object_set_new(irr, "origin_in_as_set", json_boolean(p->irr & POL_IRR_ORIGIN_OK));
 		json_object_set_new(irr, "prefix_in_as_set", json_boolean(p->irr & POL_IRR_PREFIX_OK));
 		json_object_set_new(irr, "white_list", json_boolean(p->irr & POL_IRR_WHITE));
+		static const char *const via[] = { NULL, "rpki-roa", "arin-whois", "registrobr-whois" };
+		const char *v = via[(p->irr & POL_IRR_VIA_MASK) >> 4];
+		json_object_set_new(irr, "prefix_validated_via", v ? json_string(v) : json_null());
 		json_object_set_new(o, "irr", irr);
 	}
 	json_object_set_new(o, "blackhole", json_boolean(p->attrs->blackhole));

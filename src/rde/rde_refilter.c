@@ -9,6 +9,7 @@
 
 #include "log.h"
 #include "policy.h"
+#include "whois_dump.h"
 #include "xalloc.h"
 
 /* The attribute verdicts of a walk, by (received set, peer): paths of
@@ -52,7 +53,7 @@ static void refilter_path(struct refilter_ctx *rc, struct rib_entry *re, uint16_
 	struct attr_set *attrs = rde_import_eval(rde, p, received, cached_attrs_verdict(rc, p, received),
 	    &re->prefix, &v);
 	path->rov = v.rov & 3;
-	path->irr = v.irr & 15;
+	path->irr = v.irr & POL_IRR_BITS;
 	if (attrs == path->attrs && v.reject == path->reject) {
 		attr_unref(attrs);
 		return;
@@ -204,6 +205,19 @@ void rde_set_irr_data(struct rde *rde, struct irr_member *m)
 			p->refilter = true;
 		}
 	}
+	/* Filtered again at the commit that ends the data source's round. */
+}
+
+void rde_set_whois_data(struct rde *rde, const struct ipc_whois *d)
+{
+	rde->irr_updated = (int64_t)time(NULL);
+	whois_routes_free(rde->whois[d->format]);
+	rde->whois[d->format] = d->routes;
+	rde->pd.whois[d->format] = d->routes;
+	/* any member's route may pass or fail the prefix check now */
+	for (uint32_t k = 0; k < rde->npeers; k++)
+		if (rde->peers[k] && rde->peers[k]->client)
+			rde->peers[k]->refilter = true;
 	/* Filtered again at the commit that ends the data source's round. */
 }
 

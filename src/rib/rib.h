@@ -26,7 +26,7 @@ struct path {
 	uint16_t reject;             /* 0 accepted, else enum reject_reason */
 	uint8_t flags;
 	uint8_t rov : 2;             /* enum policy_rov */
-	uint8_t irr : 5;             /* POL_IRR_* */
+	uint8_t irr : 6;             /* POL_IRR_* */
 };
 
 struct rib_entry {

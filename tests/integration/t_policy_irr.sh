@@ -13,6 +13,12 @@
 #     with a route object): accepted and tagged the same;
 #     45.65.22.0/24 (no route object): rejected, code 12;
 #     45.65.23.0/24 via AS52077 (not in AS-M3): rejected, code 9;
+#   - GoBGP m3 announces 45.65.24.0/24: no route object, but registro.br's
+#     whois dump (use_registrobr_bulk_whois_data, downloaded over HTTP
+#     from a server on the route server's loopback) lists it for AS52003:
+#     accepted, tagged prefix_validated_via_registrobr_whois_db_dump
+#     (64512:33) instead of prefix_present_in_as_set; the download is kept
+#     in cache_dir/whois/;
 #   - ExaBGP m5 announces 45.65.36.0/24 (no route object): rejected,
 #     code 12; then the RPSL file gets its route object (irr-added.db):
 #     after ixpd's IRR refresh (irr.refresh: 2)
@@ -29,7 +35,14 @@ LAB_GENERAL_YML="cfg:
       peering_db: False
     irrdb:
       enforce_origin_in_as_set: True
-      enforce_prefix_in_as_set: True"
+      enforce_prefix_in_as_set: True
+      use_registrobr_bulk_whois_data:
+        enabled: True
+        source: \"http://127.0.0.1:8088/nicbr-asn-blk-latest.txt\"
+  communities:
+    prefix_validated_via_registrobr_whois_db_dump:
+      std: \"64512:33\"
+      lrg: \"rs_as:64512:33\""
 for m in m1 m2 m3 m5; do
 	LAB_CLIENT_CFG[$m]="filtering:
   irrdb:
@@ -44,8 +57,14 @@ mkdir -p "$LAB_DIR/irr"
 cp "$DATA/irr.db" "$RPSL"
 LAB_IXPD_EXTRA="cache_dir: \"$LAB_DIR/irr/cache\"
 irr: { rpsl: [\"$RPSL\"], refresh: 2 }"
+mkdir -p "$LAB_DIR/whois"
+printf '%s\n' "AS52003|Membro tres Ltda.|00.000.003/0001-00|45.65.24.0/24|2001:db8:fff::/48" \
+	"AS52077|Outro|00.000.077/0001-00|45.65.23.0/24" > "$LAB_DIR/whois/nicbr-asn-blk-latest.txt"
 lab_create_lan
 lab_add_node rs "$RS_V4" "$RS_V6"
+lab_spawn rs "$LAB_DIR/whois/http.log" python3 -m http.server --bind 127.0.0.1 \
+	--directory "$LAB_DIR/whois" 8088
+lab_wait 10 lab_tcp_listening rs 8088 || lab_die "the whois dump's HTTP server did not start"
 for m in "${members[@]}"; do lab_add_node "$m" "${M_V4[$m]}" "${M_V6[$m]}"; done
 lab_start_rs "${members[@]}"
 for m in "${members[@]}"; do lab_start_member "$m"; done
@@ -74,7 +93,18 @@ lab_announce m3 45.65.22.0/24
 lab_announce m3 45.65.23.0/24 aspath=52003,52077
 lab_announce m5 45.65.36.0/24
 lab_announce m3 45.65.20.0/24 aspath=52003,52013
+lab_announce m3 45.65.24.0/24
 cust=$(lab_expected_route m3 45.65.20.0/24 - "$TAGS_STD" "$TAGS_LRG" "52003 52013")
+whois=$(lab_expected_route m3 45.65.24.0/24 - 64512:21,64512:33 "$RS_ASN:64512:21,$RS_ASN:64512:33")
+for r in m1 m2 m5; do
+	t_poll 20 "${M_TYPE[$r]} ($r) gets m3's 45.65.24.0/24 (no route object, in registro.br's dump): $whois" \
+		lab_rib_has "$r" "$whois"
+done
+t_check "ixpctl: it was validated via registro.br's whois dump" eval \
+	'lab_ixpctl --json show routes 45.65.24.0/24 | jq -e ".routes[0].paths[0].irr.prefix_validated_via == \"registrobr-whois\"" >/dev/null'
+t_check "ixpd logged the download and kept it in cache_dir/whois/" eval \
+	'grep -q "whois (registro.br): read http://127.0.0.1:8088/nicbr-asn-blk-latest.txt: 3 route objects" "$LAB_DIR/rs/ixpd.log" &&
+	 cmp -s "$LAB_DIR/whois/nicbr-asn-blk-latest.txt" "$LAB_DIR/irr/cache/whois/registro.br.txt"' 
 for r in m1 m2 m5; do
 	t_poll 20 "${M_TYPE[$r]} ($r) gets m3's customer route (AS52013 in AS-M3, route object): $cust" \
 		lab_rib_has "$r" "$cust"

@@ -13,6 +13,7 @@
 #include "policy_fixture.h"
 #include "rib.h"
 #include "rpki.h"
+#include "whois_dump.h"
 
 #define MEMBER_AS 52001u
 
@@ -241,7 +242,7 @@ TEST(roas_count_as_route_objects_when_enabled_and_tag_the_prefix)
 	g->irr_roas = true;
 	o = run_irr(&d, &pol, a, "46.1.0.0/23", irr);
 	CHECK_EQ_INT(o.v.reject, REJECT_NONE);
-	CHECK(o.v.irr & POL_IRR_ROA);
+	CHECK_EQ_INT(o.v.irr & POL_IRR_VIA_MASK, POL_IRR_VIA_ROA);
 	CHECK(has_large(o.kept, 59900, 1000, 41));
 	CHECK(!has_large(o.kept, 59900, 1000, 21));
 	attr_unref(o.kept);
@@ -253,11 +254,63 @@ TEST(roas_count_as_route_objects_when_enabled_and_tag_the_prefix)
 	attr_unref(o.kept);
 	o = run_irr(&d, &pol, a, "45.65.0.0/22", irr);            /* a route object: not the ROA's tag */
 	CHECK_EQ_INT(o.v.reject, REJECT_NONE);
-	CHECK(!(o.v.irr & POL_IRR_ROA) && has_large(o.kept, 59900, 1000, 21));
+	CHECK(!(o.v.irr & POL_IRR_VIA_MASK) && has_large(o.kept, 59900, 1000, 21));
 	attr_unref(o.kept);
 	attr_unref(a);
 	irr_member_free(irr);
 	vrp_table_free(t);
+	policy_global_free(g);
+}
+
+/* arouteserver's use_arin_bulk_whois_data / use_registrobr_bulk_whois_data:
+ * a whois dump listing the prefix for an origin the AS-SET authorizes
+ * backs the missing route object up, after the ROAs, each with its tag. */
+TEST(whois_dumps_count_as_route_objects_when_enabled_and_tag_the_prefix)
+{
+	struct policy_global *g = global();
+	g->irr_configured = g->irr_tag = true;
+	fixture_comm(g, CFG_COMM_PREFIX_VALIDATED_VIA_ARIN_WHOIS_DB_DUMP, "rs_as:1000:51");
+	fixture_comm(g, CFG_COMM_PREFIX_VALIDATED_VIA_REGISTROBR_WHOIS_DB_DUMP, "rs_as:1000:61");
+	static const char arin[] = "{\"whois_records\": {\"v4\": [{\"originas\": \"AS52001\", "
+	    "\"prefix\": \"46.1.0.0/22\"}], \"v6\": []}}";
+	static const char br[] = "AS52001|Member|00.000.000/0001-00|46.1.0.0/22|46.3.0.0/22\n"
+	    "AS52099|Other|00.000.000/0002-00|46.4.0.0/22\n";
+	char err[256];
+	struct policy_data d = { .g = g, .gen = 1 };
+	d.whois[WHOIS_ARIN] = whois_routes_parse(arin, sizeof(arin) - 1, WHOIS_ARIN, "arin.json", err, sizeof(err));
+	d.whois[WHOIS_REGISTROBR] = whois_routes_parse(br, sizeof(br) - 1, WHOIS_REGISTROBR, "br.txt", err,
+	    sizeof(err));
+	CHECK(d.whois[WHOIS_ARIN] && d.whois[WHOIS_REGISTROBR]);
+	struct irr_member *irr = member_irr();
+	struct peer_policy pol = defaults;
+	pol.irr_enforce_origin = pol.irr_enforce_prefix = true;
+	pol.rpki_enabled = false;
+	const uint32_t own[] = { MEMBER_AS };
+	struct attr_set *a = route_attrs(own, 1, "192.0.2.11", NULL, 0, NULL, 0);
+	struct outcome o = run_irr(&d, &pol, a, "46.1.0.0/22", irr);
+	CHECK_EQ_INT(o.v.reject, REJECT_IRR_PREFIX);             /* off: route objects only */
+	attr_unref(o.kept);
+	g->irr_whois[WHOIS_ARIN] = g->irr_whois[WHOIS_REGISTROBR] = true;
+	o = run_irr(&d, &pol, a, "46.1.0.0/22", irr);             /* in both: ARIN's first */
+	CHECK_EQ_INT(o.v.reject, REJECT_NONE);
+	CHECK_EQ_INT(o.v.irr & POL_IRR_VIA_MASK, POL_IRR_VIA_ARIN);
+	CHECK(has_large(o.kept, 59900, 1000, 51));
+	attr_unref(o.kept);
+	o = run_irr(&d, &pol, a, "46.3.0.0/22", irr);             /* registro.br's only */
+	CHECK_EQ_INT(o.v.reject, REJECT_NONE);
+	CHECK_EQ_INT(o.v.irr & POL_IRR_VIA_MASK, POL_IRR_VIA_REGISTROBR);
+	CHECK(has_large(o.kept, 59900, 1000, 61));
+	attr_unref(o.kept);
+	o = run_irr(&d, &pol, a, "46.3.1.0/24", irr);             /* more specific, not allowed */
+	CHECK_EQ_INT(o.v.reject, REJECT_IRR_PREFIX);
+	attr_unref(o.kept);
+	o = run_irr(&d, &pol, a, "46.4.0.0/22", irr);             /* another origin's */
+	CHECK_EQ_INT(o.v.reject, REJECT_IRR_PREFIX);
+	attr_unref(o.kept);
+	attr_unref(a);
+	irr_member_free(irr);
+	whois_routes_free((struct whois_routes *)d.whois[WHOIS_ARIN]);
+	whois_routes_free((struct whois_routes *)d.whois[WHOIS_REGISTROBR]);
 	policy_global_free(g);
 }
 
