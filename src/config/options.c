@@ -238,7 +238,7 @@ const struct opt opts[] = {
 	{ "cfg.graceful_shutdown.enabled", BOOL(false), POL(graceful_shutdown.enabled), YES },
 	{ "cfg.graceful_shutdown.local_pref", UINT(0), GEN(general.graceful_shutdown.local_pref), YES },
 	{ "cfg.rfc1997_wellknown_communities.policy", ENUM(rfc1997_names, CFG_RFC1997_PASS),
-	  GEN(general.rfc1997_wellknown_communities.policy), ONLY(CFG_RFC1997_PASS) },
+	  GEN(general.rfc1997_wellknown_communities.policy), YES },
 	{ "cfg.rtt_thresholds", .type = &t_u32_list, .max = UINT32_MAX, .flags = F_ASCENDING,
 	  GEN(general.rtt_thresholds), YES },
 

@@ -293,6 +293,10 @@ static void export_control(struct http_job *j, const json_t *ctl)
 	const json_t *rtt = json_object_get(ctl, "rtt");
 	bool only = json_is_true(json_object_get(ctl, "not_to_any"));
 	const char *sep = "";
+	if (json_is_true(json_object_get(ctl, "well_known"))) {
+		job_put(j, "<div class=\"why\">announced to nobody: NO_EXPORT or NO_ADVERTISE (RFC 1997)</div>");
+		return;
+	}
 	if (json_array_size(not)) {
 		job_put(j, "<div class=\"why\">not announced to: ");
 		asn_list(j, not);

@@ -11,7 +11,7 @@
 #include "xalloc.h"
 
 struct ctl_scan {
-	bool none;
+	bool none, well_known;
 	struct asn_set deny, allow;
 	struct peer_action *acts;
 	uint16_t nact, capact;
@@ -179,11 +179,12 @@ static uint16_t capped(size_t n) { return n > UINT16_MAX ? UINT16_MAX : (uint16_
 
 static struct export_ctl *make_ctl(struct ctl_scan *s)
 {
-	if (!s->none && !s->deny.n && !s->nact && !asks_rtt(s))
+	if (!s->none && !s->well_known && !s->deny.n && !s->nact && !asks_rtt(s))
 		return NULL;
 	uint16_t n_deny = capped(s->deny.n), n_allow = capped(s->allow.n);
 	struct export_ctl *c = export_ctl_new(n_deny, n_allow);
 	c->none = s->none;
+	c->well_known = s->well_known;
 	c->n_deny = n_deny;
 	c->n_allow = n_allow;
 	if (n_deny)
@@ -239,6 +240,9 @@ struct export_ctl *derive_ctl(const struct policy_global *g, const struct attr_s
 	if (!has_communities(a))
 		return NULL;
 	s.none = carries(&g->comm[CFG_COMM_DO_NOT_ANNOUNCE_TO_ANY], a);
+	/* rfc1997 policy: a route server is in no member's AS, so NO_EXPORT
+	 * keeps a route from everybody, as NO_ADVERTISE does */
+	s.well_known = g->rfc1997 && (carries(&comm_no_export, a) || carries(&comm_no_advertise, a));
 	for (size_t i = 0; i < sizeof(defs) / sizeof(defs[0]); i++)
 		scan_def(&s, &g->comm[defs[i].id], a, defs[i].kind, defs[i].n);
 	for (size_t i = 0; i < sizeof(rtt_defs) / sizeof(rtt_defs[0]); i++)

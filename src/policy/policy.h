@@ -153,6 +153,7 @@ struct policy_global {
 	uint8_t blackhole_nh[2][16];
 	bool blackhole_noexport;
 	uint32_t gshut_local_pref;
+	bool rfc1997;                    /* rfc1997_wellknown_communities.policy: rfc1997 */
 	uint32_t *rtt_thresholds;        /* ms, ascending: the values RTT-based communities may name */
 	size_t n_rtt_thresholds;
 	/* next_hop same-as: every member address with its AS, sorted by AS */

@@ -117,7 +117,11 @@ static bool kept_as_received(const struct policy_data *d, const struct attr_set 
 	if (v->rov != POL_ROV_NOT_CHECKED || ((v->irr & POL_IRR_CHECKED) && g->irr_tag) || v->reject ||
 	    v->blackhole || v->gshut)
 		return false;
-	return !has_communities(a) || !comm_any_present(g->scrub, g->n_scrub, a->data, a->len);
+	if (!has_communities(a))
+		return true;
+	if (g->rfc1997 && (carries(&comm_no_export, a) || carries(&comm_no_advertise, a)))
+		return false;            /* export control to decode */
+	return !comm_any_present(g->scrub, g->n_scrub, a->data, a->len);
 }
 
 /* What the route server cannot do to a route is logged, not silent

@@ -138,6 +138,7 @@ static uint64_t content_digest(const struct policy_global *g)
 	h = fnv(h, g->blackhole_nh, sizeof(g->blackhole_nh));
 	FNV_VAL(h, g->blackhole_noexport);
 	FNV_VAL(h, g->gshut_local_pref);
+	FNV_VAL(h, g->rfc1997);
 	h = fnv(h, g->rtt_thresholds, g->n_rtt_thresholds * sizeof(*g->rtt_thresholds));
 	h = fnv(h, g->custom, g->n_custom * sizeof(*g->custom));
 	return h;
@@ -230,6 +231,7 @@ struct policy_global *policy_global_build(const struct ixpd_config *cfg, const s
 	g->irr_allow_longer = gen->filtering.irrdb.allow_longer_prefixes;
 	g->irr_tag = gen->filtering.irrdb.tag_as_set;
 	g->irr_roas = gen->filtering.irrdb.use_rpki_roas_as_route_objects.enabled;
+	g->rfc1997 = gen->rfc1997_wellknown_communities.policy == CFG_RFC1997_RFC1997;
 	g->irr_whois[WHOIS_ARIN] = gen->filtering.irrdb.use_arin_bulk_whois_data.enabled;
 	g->irr_whois[WHOIS_REGISTROBR] = gen->filtering.irrdb.use_registrobr_bulk_whois_data.enabled;
 	for (int i = 0; i < CFG_COMM_COUNT; i++)

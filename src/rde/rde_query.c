@@ -22,6 +22,7 @@ enum {
 	NOEXPORT_NOT_LISTED = 2,     /* "announce only to" action communities name others */
 	NOEXPORT_BLACKHOLE = 3,      /* a blackhole route; it does not take them */
 	NOEXPORT_RTT = 4,            /* an RTT-based "do not announce" community */
+	NOEXPORT_WELL_KNOWN = 5,     /* NO_EXPORT / NO_ADVERTISE under the rfc1997 policy */
 };
 
 json_t *json_as_path(const uint8_t *attrs, size_t len)
@@ -164,6 +165,7 @@ static json_t *json_export_control(const struct attr_set *a)
 	json_object_set_new(o, "not_to", json_asns(ctl->asns, ctl->n_deny));
 	json_object_set_new(o, "to", json_asns(ctl->asns + ctl->n_deny, ctl->n_allow));
 	json_object_set_new(o, "not_to_any", json_boolean(ctl->none));
+	json_object_set_new(o, "well_known", json_boolean(ctl->well_known));
 	json_t *rtt = json_export_rtt(ctl);
 	if (rtt)
 		json_object_set_new(o, "rtt", rtt);
@@ -195,6 +197,9 @@ static const char *not_exported_reason(const struct path *p, const struct rde_pe
 	case EXPORT_DENIED_RTT:
 		*code = NOEXPORT_RTT;
 		return "do not announce to members with this member's RTT (action community)";
+	case EXPORT_WELL_KNOWN:
+		*code = NOEXPORT_WELL_KNOWN;
+		return "NO_EXPORT or NO_ADVERTISE (RFC 1997): announced to nobody";
 	case EXPORT_NOT_LISTED:
 		break;
 	}

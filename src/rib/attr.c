@@ -125,6 +125,8 @@ void export_ctl_free(struct export_ctl *ctl)
 
 enum export_verdict export_ctl_verdict(const struct export_ctl *ctl, uint32_t asn, uint32_t rtt_ms)
 {
+	if (ctl->well_known)
+		return EXPORT_WELL_KNOWN;
 	/* each part of asns is sorted (export_ctl.c builds them from ASN sets) */
 	if (u32_contains(ctl->asns, ctl->n_deny, asn))
 		return EXPORT_DENIED_AS;

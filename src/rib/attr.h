@@ -55,6 +55,7 @@ static inline unsigned variant_key(unsigned prepend, bool no_export, bool no_adv
  * AS", the RTT-based "not to" and "to", then "not to any". */
 struct export_ctl {
 	bool none;                   /* do_not_announce_to_any */
+	bool well_known;             /* NO_EXPORT / NO_ADVERTISE honoured (rfc1997 policy): nobody */
 	uint16_t n_deny, n_allow;    /* asns: n_deny ASes "not to", then n_allow "to" */
 	uint16_t nact;
 	uint8_t n_rtt_prepend;
@@ -74,6 +75,7 @@ enum export_verdict {
 	EXPORT_DENIED_AS,            /* "not to" names its AS */
 	EXPORT_DENIED_RTT,           /* an RTT-based "not to" matches its RTT */
 	EXPORT_NOT_LISTED,           /* "not to any", and nothing lets it have it */
+	EXPORT_WELL_KNOWN,           /* NO_EXPORT / NO_ADVERTISE under the rfc1997 policy */
 };
 enum export_verdict export_ctl_verdict(const struct export_ctl *ctl, uint32_t asn, uint32_t rtt_ms);
 /* May a receiver (AS asn, RTT rtt_ms) have a path whose set carries ctl? */

@@ -481,8 +481,6 @@ TEST(unimplemented_values_are_refused)
 		{ "  prepend_rs_as: True\n", "cfg.prepend_rs_as: True is not implemented by ixpd yet (set it to False" },
 		{ "  multihop: 2\n", "cfg.multihop: 2 is not implemented by ixpd yet (set it to 0 to turn it off)" },
 		{ "  rfc8950: True\n", "cfg.rfc8950: True is not" },
-		{ "  rfc1997_wellknown_communities: {policy: rfc1997}\n",
-		  "cfg.rfc1997_wellknown_communities.policy: 'rfc1997' is not implemented by ixpd yet (set it to 'pass'" },
 	};
 	char general[1024];
 

@@ -458,6 +458,32 @@ TEST(rtt_prepend_takes_the_first_match_higher_descending_then_lower_ascending)
 	policy_global_free(g);
 }
 
+/* rfc1997_wellknown_communities.policy: rfc1997 -- the route server is in
+ * no member's AS: NO_EXPORT (RFC 1997) keeps a route from every member, as
+ * NO_ADVERTISE does; pass (the default) propagates both. */
+TEST(no_export_and_no_advertise_keep_a_route_from_everybody_under_rfc1997_policy)
+{
+	struct policy_global *g = global();
+	static const uint32_t wk[] = { 0xFFFFFF01u, 0xFFFFFF02u };
+	for (int i = 0; i < 2; i++) {
+		g->rfc1997 = false;
+		struct attr_set *k = with_ctl(g, &wk[i], 1, NULL, 0);
+		CHECK(k->ctl == NULL);
+		attr_unref(k);
+		g->rfc1997 = true;
+		k = with_ctl(g, &wk[i], 1, NULL, 0);
+		CHECK(k->ctl != NULL);
+		CHECK_EQ_INT(export_ctl_verdict(k->ctl, 52002, 0), EXPORT_WELL_KNOWN);
+		CHECK(!export_ctl_allows(k->ctl, 52003, 5));
+		attr_unref(k);
+	}
+	/* "announce to" cannot undo it */
+	struct attr_set *k = with_ctl(g, wk, 1, (const uint32_t[]){ 59900, 1, 52002 }, 1);
+	CHECK_EQ_INT(export_ctl_verdict(k->ctl, 52002, 0), EXPORT_WELL_KNOWN);
+	attr_unref(k);
+	policy_global_free(g);
+}
+
 TEST(attached_custom_communities_are_added_and_member_sent_ones_scrubbed)
 {
 	struct policy_global *g = global();
