@@ -94,6 +94,7 @@ struct send_class {
 	bool addpath;               /* ADD-PATH send for this family */
 	bool ext_message;           /* RFC 8654 both ways */
 	uint32_t otc_add_as;        /* add OTC with this AS if absent (RFC 9234), 0 = no */
+	uint32_t prepend_as;        /* prepend this AS to AS_PATH (prepend_rs_as), 0 = no */
 };
 
 /* The canonical attributes rewritten for a 2-octet receiver: AS_TRANS in

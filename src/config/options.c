@@ -129,7 +129,7 @@ const struct opt opts[] = {
 	/* general.yml cfg:, and a client's cfg: (POL and CLI rows) */
 	{ "cfg.rs_as", ASN, GEN(rs_as), YES, .flags = F_REQUIRED },
 	{ "cfg.router_id", .type = &t_router_id, .min = AF_INET, GEN(router_id), YES, .flags = F_REQUIRED },
-	{ "cfg.prepend_rs_as", BOOL(false), POL(prepend_rs_as), ONLY(false) },
+	{ "cfg.prepend_rs_as", BOOL(false), POL(prepend_rs_as), YES },
 	{ "cfg.path_hiding", BOOL(true), GEN(path_hiding), YES },
 	{ "cfg.passive", BOOL(true), POL(passive), YES, .flags = F_MEMBER },
 	{ "cfg.multihop", U32(0, 255, 0), POL(multihop), ONLY(0) },

@@ -101,6 +101,7 @@ struct peer_policy {
 	bool rpki_enabled, rpki_reject_invalid;
 	bool gshut;                  /* honour GRACEFUL_SHUTDOWN from this member */
 	bool blackhole_to_client;    /* this member receives blackhole routes */
+	bool prepend_rs_as;          /* it receives routes with the route server's AS prepended */
 	uint8_t max_prefix_action;   /* enum cfg_max_prefix_action */
 	bool max_prefix_count_rejected;
 	uint32_t max_prefix_v4, max_prefix_v6;   /* 0 = no limit */
@@ -109,11 +110,11 @@ struct peer_policy {
 	uint64_t client_digest;
 };
 
-/* A clients.yml entry's lists. */
 /* Values of custom communities one client may have attached (the rest
  * are left out, said in the log when the policy is built). */
 #define POLICY_ATTACH_MAX 48
 
+/* A clients.yml entry's lists. */
 struct policy_client {
 	uint32_t asn;
 	struct prefix_list *black_list;

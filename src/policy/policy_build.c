@@ -333,6 +333,7 @@ void policy_from_config(const struct ixpd_config *cfg, const struct policy_globa
 	out->rpki_reject_invalid = c->filtering.rpki_bgp_origin_validation.reject_invalid;
 	out->gshut = c->graceful_shutdown.enabled;
 	out->blackhole_to_client = c->blackhole_filtering.announce_to_client;
+	out->prepend_rs_as = c->prepend_rs_as;
 	out->max_prefix_action = (uint8_t)c->filtering.max_prefix.action;
 	out->max_prefix_count_rejected = c->filtering.max_prefix.count_rejected_routes;
 	out->max_prefix_restart = c->filtering.max_prefix.restart_after;

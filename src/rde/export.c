@@ -92,10 +92,29 @@ static void encode_group(struct attr_set *attrs, enum family fam, const struct s
 	}
 	size_t alen = attrs->len;
 	const uint8_t *a = sc->as4 ? attrs->data : attr_as2(attrs, &alen);
+	struct wbuf prepended = { 0 }, as2 = { 0 };
+	if (sc->prepend_as) {
+		/* prepend_rs_as: per receiver class, not cached -- few members
+		 * ask for it, and a set's bytes are shared by everybody else */
+		if (attrs_prepend_as(attrs->data, attrs->len, sc->prepend_as, 1, &prepended) == 0) {
+			a = prepended.data;
+			alen = prepended.len;
+			if (!sc->as4) {
+				attrs_to_as2(prepended.data, prepended.len, &as2);
+				a = as2.data;
+				alen = as2.len;
+			}
+		} else {
+			log_warn("export: %zu prefixes sent without the route server's AS prepended: "
+			    "their AS_PATH would exceed 65535 bytes", k);
+		}
+	}
 	if (bgp_update_encode_announce(out, sc, fam, a, alen, &attrs->info, nlri, k) < 0) {
 		log_warn("export: attributes of %zu prefixes too large for a receiver, withdrawn", k);
 		bgp_update_encode_withdraw(out, sc, fam, nlri, k);
 	}
+	wbuf_free(&prepended);
+	wbuf_free(&as2);
 }
 
 /* Encodes ops (any order) for one receiver class: one group of packed
@@ -354,9 +373,9 @@ static bool excluded(const struct group *g, uint32_t id)
 static void send_group(struct batch_state *b, struct group *g)
 {
 	struct rde *rde = b->rde;
-	struct wbuf w[8] = { 0 };
-	struct session_ref *targets[8] = { 0 };
-	uint32_t nt[8] = { 0 };
+	struct wbuf w[16] = { 0 };
+	struct session_ref *targets[16] = { 0 };
+	uint32_t nt[16] = { 0 };
 	for (uint32_t i = 0; i < rde->npeers; i++) {
 		struct rde_peer *p = rde->peers[i];
 		if (!plain_receiver(p, g->fam) || excluded(g, p->id))
@@ -366,14 +385,15 @@ static void send_group(struct batch_state *b, struct group *g)
 			note_unsent(p, &g->ops);
 			continue;
 		}
-		int cls = (p->sc.as4 ? 4 : 0) | (p->sc.ext_message ? 2 : 0) | (p->sc.otc_add_as ? 1 : 0);
+		int cls = (p->sc.prepend_as ? 8 : 0) | (p->sc.as4 ? 4 : 0) | (p->sc.ext_message ? 2 : 0) |
+		    (p->sc.otc_add_as ? 1 : 0);
 		if (!targets[cls]) {
 			encode_ops(&g->ops, g->fam, &p->sc, &w[cls]);
 			targets[cls] = xmalloc(rde->npeers * sizeof(struct session_ref));
 		}
 		targets[cls][nt[cls]++] = (struct session_ref){ p->id, p->gen };
 	}
-	for (int cls = 0; cls < 8; cls++) {
+	for (int cls = 0; cls < 16; cls++) {
 		if (targets[cls])
 			send_bytes(rde, &w[cls], targets[cls], nt[cls]);
 		wbuf_free(&w[cls]);

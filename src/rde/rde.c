@@ -159,7 +159,10 @@ static void handle_msg(struct rde *rde, struct ipc_msg *m, unsigned *updates)
 	}
 	if (m->type == IPC_PEER_POLICY) {
 		if (p) {         /* applied now, re-evaluated at the commit */
+			bool prepend = p->pol.prepend_rs_as;
 			p->pol = ((const struct rde_peer_cfg *)m->body)->policy;
+			if (p->pol.prepend_rs_as != prepend)
+				rde_peer_prepend_changed(rde, p);
 			rde_peer_bind_policy(rde, p);
 			p->refilter = true;
 		}

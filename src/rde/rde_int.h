@@ -22,6 +22,9 @@ size_t rde_purge_paths(struct rde *rde, uint32_t peer, uint8_t families, uint8_t
     uint8_t set_flags);
 void rde_peer_up(struct rde *rde, struct rde_peer *p, uint32_t gen, const struct ipc_peer_up *up);
 void rde_peer_down(struct rde *rde, struct rde_peer *p, const struct ipc_peer_down *d);
+/* Its prepend_rs_as changed (reload): it gets its table again, as it is
+ * now to be sent. */
+void rde_peer_prepend_changed(struct rde *rde, struct rde_peer *p);
 void rde_run_pending_purges(struct rde *rde);
 void rde_end_of_stale(struct rde *rde, struct rde_peer *p, uint8_t families, const char *why);
 void rde_check_stale_timers(struct rde *rde, uint64_t now);

@@ -98,7 +98,8 @@ void rde_peer_up(struct rde *rde, struct rde_peer *p, uint32_t gen, const struct
 	p->role = up->role_negotiated;
 	p->enhanced_rr = up->caps.enhanced_rr;
 	p->sc = (struct send_class){ .as4 = up->caps.as4, .addpath = p->addpath,
-		.ext_message = up->caps.ext_message, .otc_add_as = up->role_negotiated ? rde->rs_as : 0 };
+		.ext_message = up->caps.ext_message, .otc_add_as = up->role_negotiated ? rde->rs_as : 0,
+		.prepend_as = p->pol.prepend_rs_as ? rde->rs_as : 0 };
 	/* RFC 4724 §4.2: stale routes survive only if the new session again
 	 * preserves state for the family; otherwise they go now. */
 	uint8_t fam = (uint8_t)(1u << p->fam);
@@ -109,6 +110,14 @@ void rde_peer_up(struct rde *rde, struct rde_peer *p, uint32_t gen, const struct
 	if (p->stale)
 		p->stale_deadline = now_ms() + STALE_PATH_S * 1000ull;
 	export_table(rde, p);
+}
+
+void rde_peer_prepend_changed(struct rde *rde, struct rde_peer *p)
+{
+	rde_flush_batch(rde);        /* what is queued goes out as it was */
+	p->sc.prepend_as = p->pol.prepend_rs_as ? rde->rs_as : 0;
+	if (p->up)
+		export_refresh(rde, p, false);
 }
 
 void rde_peer_down(struct rde *rde, struct rde_peer *p, const struct ipc_peer_down *d)

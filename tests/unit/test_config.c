@@ -478,7 +478,6 @@ TEST(arouteserver_defaults_are_accepted)
 TEST(unimplemented_values_are_refused)
 {
 	static const struct { const char *cfg, *want; } cases[] = {
-		{ "  prepend_rs_as: True\n", "cfg.prepend_rs_as: True is not implemented by ixpd yet (set it to False" },
 		{ "  multihop: 2\n", "cfg.multihop: 2 is not implemented by ixpd yet (set it to 0 to turn it off)" },
 		{ "  rfc8950: True\n", "cfg.rfc8950: True is not" },
 	};

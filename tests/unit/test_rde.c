@@ -204,6 +204,8 @@ struct seen {
 	bool max_prefix_reset;       /* a reset with Cease / Maximum Number of Prefixes */
 	bool otc;
 	uint32_t otc_value;
+	uint16_t as_path_len;        /* of the last announcement */
+	uint32_t first_as;
 };
 
 static void seen_reset(const struct ipc_reset *rs, void *arg)
@@ -223,8 +225,11 @@ static void seen_update(const struct update_decoded *u, void *arg)
 		s->otc = true;
 		s->otc_value = u->info.otc;
 	}
-	if (u->announced.n)
+	if (u->announced.n) {
 		s->gshut |= comm_present(&comm_gshut, u->attrs.data, u->attrs.len);
+		s->as_path_len = u->info.as_path_len;
+		s->first_as = u->info.neighbor_as;
+	}
 }
 
 /* What `peer` was sent during the next `ms` milliseconds. */
@@ -744,6 +749,39 @@ TEST(policy_reload_refilters_stored_routes_without_session_reset)
 	ipc_push(&in, ipc_msg_new(IPC_PEER_POLICY, 0, 0, &c, sizeof(c)));
 	ipc_push(&in, ipc_msg_new(IPC_POLICY_COMMIT, 0, 0, NULL, 0));
 	CHECK_EQ_INT(collect(1, 300).announced, 1);
+	stop();
+}
+
+/* arouteserver's prepend_rs_as: that member gets the route server's AS in
+ * front of every AS_PATH; the others get the paths unchanged. */
+TEST(prepend_rs_as_puts_the_route_servers_as_first_for_that_member_only)
+{
+	start();
+	struct peer_policy prepend = default_policy;
+	prepend.prepend_rs_as = true;
+	add_peer(0, 52001, "192.0.2.11");
+	add_peer_with(1, 52002, "192.0.2.12", &prepend);
+	add_peer(2, 52003, "192.0.2.13");
+	peer_up(0, 1, false, false);
+	peer_up(1, 2, false, false);
+	peer_up(2, 3, false, false);
+	announce(0, 1, "45.65.0.0/22", 52001, "192.0.2.11", 0);
+	struct seen s = collect(1, 300);
+	CHECK_EQ_INT(s.announced, 1);
+	CHECK_EQ_INT(s.as_path_len, 2);
+	CHECK_EQ_INT(s.first_as, 59900);
+	announce(0, 1, "45.65.4.0/22", 52001, "192.0.2.11", 0);   /* collect() keeps one member's */
+	s = collect(2, 300);
+	CHECK_EQ_INT(s.as_path_len, 1);
+	CHECK_EQ_INT(s.first_as, 52001);
+	/* turned on for AS52003 by a reload: it gets its table again */
+	struct rde_peer_cfg c = { .session = { .asn = 52003, .passive = true }, .policy = prepend };
+	ip_addr_parse("192.0.2.13", &c.session.addr);
+	ipc_push(&in, ipc_msg_new(IPC_PEER_POLICY, 2, 0, &c, sizeof(c)));
+	ipc_push(&in, ipc_msg_new(IPC_POLICY_COMMIT, 0, 0, NULL, 0));
+	s = collect(2, 300);
+	CHECK_EQ_INT(s.announced, 2);
+	CHECK_EQ_INT(s.first_as, 59900);
 	stop();
 }
 
