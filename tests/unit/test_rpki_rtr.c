@@ -192,7 +192,9 @@ static void print_log(const char *dir)
 }
 
 /* rtrlib hands over a sync's VRPs before it records the sync's serial:
- * waits until the cache reports a completed sync other than `previous`. */
+ * waits until the cache reports a completed sync other than `previous`,
+ * and no newer one under way (the cache may start one at any time: a
+ * loaded machine saw RTR_SYNC right after the serial). */
 static bool wait_synced(struct rpki_rtr *r, const char *name, bool any, uint32_t previous,
     uint32_t *serial, double deadline)
 {
@@ -200,11 +202,11 @@ static bool wait_synced(struct rpki_rtr *r, const char *name, bool any, uint32_t
 	struct rpki_rtr_cache_state cs;
 	do {
 		CHECK_EQ_INT(rpki_rtr_state(r, &st, &cs, 1), 1);
-		if (st.connected && cs.synced && (any || cs.serial != previous)) {
+		if (st.connected && cs.synced && (any || cs.serial != previous) &&
+		    strcmp(cs.state, "RTR_ESTABLISHED") == 0) {
 			CHECK_EQ_STR(cs.name, name);
 			CHECK(st.last_change > 0);
 			CHECK(cs.last_update > 0);
-			CHECK_EQ_STR(cs.state, "RTR_ESTABLISHED");
 			*serial = cs.serial;
 			return true;
 		}
