@@ -41,6 +41,9 @@
 #   LAB_MEMBER_ROUTES  lines in routes.tbl's format for members a test adds
 #                      with lab_define_member: originated and expected like
 #                      routes.tbl's
+#   LAB_DELAY_MS[n]    round-trip delay (ms) in front of node n (a member
+#                      "on the neighbouring island"): its eth0 is a TAP
+#                      behind tests/lab/delayline.py (see lab_add_node)
 # Members emulated by tools/bgpload (see "bgpload members" below):
 #   LAB_BGPLOAD_MEMBERS  set by lab_define_bgpload_members before lab_up
 #
@@ -80,6 +83,7 @@ lab_die() { lab_log "ERROR: $*"; LAB_FAILED=1; exit 1; }
 
 declare -A M_TYPE M_ASN M_V4 M_V6 M_FLAGS
 declare -A LAB_CLIENT_CFG=() LAB_CLIENT_PASSWORD=() LAB_MEMBER_SESSION=()
+declare -gA LAB_DELAY_MS     # set by a test before lab_up/lab_add_node (not reset here)
 LAB_ALL_MEMBERS=()
 while read -r _n _t _a _4 _6 _f; do
 	case $_n in ''|'#'*) continue ;; esac
@@ -307,18 +311,47 @@ lab_create_lan() {
 	ip -n "$LAB_PREFIX-br" link set "$LAB_BRIDGE" up
 }
 
-# lab_add_node NAME V4 V6 — router namespace NAME, eth0 plugged into the LAN
+# lab_add_node NAME V4 V6 — router namespace NAME, eth0 plugged into the LAN.
+#   With LAB_DELAY_MS[NAME] set (and not 0), NAME sits behind a delay line
+#   of that many ms round trip (sch_netem need not exist): the veth's
+#   member side is lan0 (no addresses, no IPv6, promiscuous), eth0 is a
+#   TAP with NAME's addresses, and tests/lab/delayline.py (log:
+#   $LAB_DIR/NAME/delayline.log, pid: $LAB_DIR/NAME/delayline.pid, not in
+#   NAME's pids: lab_kill NAME stops the daemons, not the wire) relays
+#   between the two, N/2 ms each way.  The switch's port NAME has its
+#   offloads off so that frames reach lan0 checksummed and segmented.
+#   lab_link NAME down takes the TAP down (frames for it are dropped at
+#   the delay line); lab_port NAME down takes eth0's carrier away, as
+#   without the delay (delayline.py mirrors lan0's carrier)
 lab_add_node() {
 	local n=$1 v4=$2 v6=$3 ns=$LAB_PREFIX-$1 br=$LAB_PREFIX-br
+	local delay=${LAB_DELAY_MS[$1]:-0} dev=eth0
+	[ "$delay" = 0 ] || dev=lan0
 	_lab_add_ns "$n"
+	mkdir -p "$LAB_DIR/$n"
 	# veth created directly in the two namespaces: no name in the host
-	ip -n "$br" link add "$n" type veth peer name eth0 netns "$ns" || lab_die "veth for $n"
+	ip -n "$br" link add "$n" type veth peer name "$dev" netns "$ns" || lab_die "veth for $n"
 	ip -n "$br" link set "$n" master "$LAB_BRIDGE" up
+	if [ "$delay" != 0 ]; then
+		command -v ethtool >/dev/null || lab_die "LAB_DELAY_MS[$n]: ethtool missing (scripts/install-deps)"
+		ip netns exec "$br" ethtool -K "$n" tx off sg off tso off gso off >/dev/null \
+			|| lab_die "offloads of port $n"
+		ip netns exec "$ns" sysctl -q -w net.ipv6.conf.lan0.disable_ipv6=1 >/dev/null
+		ip -n "$ns" link set lan0 promisc on up
+		ip -n "$ns" tuntap add dev eth0 mode tap || lab_die "tap for $n"
+	fi
 	ip -n "$ns" addr add "$v4/$LAN_V4_LEN" dev eth0
 	ip -n "$ns" addr add "$v6/$LAN_V6_LEN" dev eth0 nodad
 	ip -n "$ns" link set eth0 up
-	mkdir -p "$LAB_DIR/$n"
+	[ "$delay" = 0 ] && return 0
+	lab_spawn "$n" "$LAB_DIR/$n/delayline.log" \
+		python3 "$LAB_LIB/delayline.py" --tap eth0 --lan lan0 --delay-ms "$delay"
+	mv "$LAB_DIR/$n/pids" "$LAB_DIR/$n/delayline.pid"
+	lab_wait 10 _lab_has_carrier "$n" || lab_die "$n: no delay line on eth0 (see $LAB_DIR/$n/delayline.log)"
+	lab_log "$n: behind a delay line of $delay ms round trip"
 }
+# _lab_has_carrier NAME — NAME's eth0 is up and has its carrier
+_lab_has_carrier() { ip -n "$LAB_PREFIX-$1" -o link show dev eth0 2>/dev/null | grep -q LOWER_UP; }
 
 # lab_link NAME up|down — plug/unplug NAME's LAN port (on the member side)
 lab_link() { ip -n "$LAB_PREFIX-$1" link set eth0 "$2"; }
