@@ -132,7 +132,7 @@ const struct opt opts[] = {
 	{ "cfg.prepend_rs_as", BOOL(false), POL(prepend_rs_as), YES },
 	{ "cfg.path_hiding", BOOL(true), GEN(path_hiding), YES },
 	{ "cfg.passive", BOOL(true), POL(passive), YES, .flags = F_MEMBER },
-	{ "cfg.multihop", U32(0, 255, 0), POL(multihop), ONLY(0) },
+	{ "cfg.multihop", U32(0, 255, 0), POL(multihop), YES },
 	{ "cfg.gtsm", BOOL(false), POL(gtsm), YES },
 	{ "cfg.add_path", BOOL(false), POL(add_path), YES, .flags = F_MEMBER },
 	{ "cfg.rfc8950", BOOL(false), POL(rfc8950), ONLY(false) },

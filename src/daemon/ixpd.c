@@ -106,6 +106,7 @@ static void peer_cfg_from(const struct ixpd_config *cfg, const struct policy_glo
 	if (m->description)
 		snprintf(out->session.description, sizeof(out->session.description), "%s", m->description);
 	out->session.gtsm = m->client && m->client->policy.gtsm;
+	out->session.multihop = m->client ? (uint8_t)m->client->policy.multihop : 0;
 	if (m->client && m->client->policy.filtering.roles.enabled)
 		out->session.roles = m->client->policy.filtering.roles.strict_mode ? ROLES_STRICT : ROLES_ON;
 	if (m->client && m->client->password)

@@ -83,7 +83,8 @@ struct ipc_peer_session {
 	bool passive, add_path;
 	char description[256];
 	char password[IPC_MD5_KEY_MAX + 1];  /* TCP-MD5 key (RFC 2385); "" none */
-	bool gtsm;                   /* RFC 5082: TTL 255 out, 255 required in */
+	bool gtsm;                   /* RFC 5082: TTL 255 out, 256 - hops required in */
+	uint8_t multihop;            /* hops away (multihop: the TTL without GTSM); 0 = 1 hop */
 	uint8_t roles;               /* enum session_roles (session.h) */
 };
 

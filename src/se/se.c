@@ -292,7 +292,7 @@ static void listener_gtsm(struct se *se, const struct ip_addr *peer)
 {
 	for (int i = 0; i < se->nlisten; i++) {
 		const struct ip_addr *l = &se->listen_addrs[i];
-		if ((!l->family || l->family == peer->family) && gtsm_set(se->listen_fds[i], peer->family, false) < 0)
+		if ((!l->family || l->family == peer->family) && gtsm_set(se->listen_fds[i], peer->family, 1, false) < 0)
 			log_err("GTSM: cannot set TTL 255 on a listener: %s", strerror(errno));
 	}
 }

@@ -63,6 +63,7 @@ struct session *session_new(uint32_t id, struct session_env *env, const struct i
 	s->description = m->description[0] ? xstrdup(m->description) : NULL;
 	memcpy(s->password, m->password, sizeof(s->password));
 	s->gtsm = m->gtsm;
+	s->multihop = m->multihop;
 	s->roles = m->roles;
 	s->password[sizeof(s->password) - 1] = '\0';
 	s->since = wall_now();
@@ -398,6 +399,15 @@ static void send_open(struct session *s, struct conn *c)
 	wbuf_free(&w);
 	c->state = FSM_OPENSENT;
 }
+/* The TTL of s's packets: GTSM (RFC 5082, for a peer `multihop` hops
+ * away), else a multihop TTL, else the system's. */
+static int set_ttl(const struct session *s, int fd)
+{
+	if (s->gtsm)
+		return gtsm_set(fd, s->addr.family, s->multihop, true);
+	return s->multihop ? ttl_set(fd, s->addr.family, s->multihop, 0) : 0;
+}
+
 
 int session_attach(struct session *s, int fd, bool outgoing, uint64_t now)
 {
@@ -411,8 +421,8 @@ int session_attach(struct session *s, int fd, bool outgoing, uint64_t now)
 		return -1;
 	}
 	/* (an outgoing socket had it before connect()) */
-	if (!outgoing && s->gtsm && gtsm_set(fd, s->addr.family, true) < 0) {
-		log_err("neighbor %s: GTSM: %s", peer_name(s), strerror(errno));
+	if (!outgoing && set_ttl(s, fd) < 0) {
+		log_err("neighbor %s: %s: %s", peer_name(s), s->gtsm ? "GTSM" : "multihop TTL", strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -786,8 +796,8 @@ static void try_connect(struct session *s, uint64_t now)
 		close(fd);
 		return;
 	}
-	if (s->gtsm && gtsm_set(fd, af, true) < 0) {
-		log_warn("neighbor %s: GTSM: %s", peer_name(s), strerror(errno));
+	if (set_ttl(s, fd) < 0) {
+		log_warn("neighbor %s: %s: %s", peer_name(s), s->gtsm ? "GTSM" : "multihop TTL", strerror(errno));
 		close(fd);
 		return;
 	}

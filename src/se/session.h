@@ -103,6 +103,7 @@ struct session {
 	char *description;
 	char password[IPC_MD5_KEY_MAX + 1];  /* TCP-MD5 key; "" none */
 	bool gtsm;                   /* RFC 5082 on its connections */
+	uint8_t multihop;           /* eBGP multihop: hops away (TTL); 0 = directly connected */
 	uint8_t roles;              /* enum session_roles */
 	/* state */
 	struct conn *conn[2];       /* [0] established or only, [1] collision candidate */

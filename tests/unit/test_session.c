@@ -10,6 +10,7 @@
 
 #include "log.h"
 #include "monotime.h"
+#include "gtsm.h"
 #include "session.h"
 #include "tcp_rtt.h"
 
@@ -717,4 +718,29 @@ TEST(connection_rtt_is_the_kernels_minimum_and_unknown_off_tcp)
 	close(s);
 	close(c);
 	close(l);
+}
+
+static int sockopt_int(int fd, int level, int name)
+{
+	int v = -1;
+	socklen_t len = sizeof(v);
+	return getsockopt(fd, level, name, &v, &len) == 0 ? v : -1;
+}
+
+/* cfg.multihop: the TTL of the session's packets; with cfg.gtsm, RFC 5082
+ * §3 for a peer that many hops away: TTL 255 out, 256 - hops required in. */
+TEST(multihop_sets_the_ttl_and_gtsm_the_minimum_for_its_hops_rfc5082_3)
+{
+	int v4 = socket(AF_INET, SOCK_STREAM, 0), v6 = socket(AF_INET6, SOCK_STREAM, 0);
+	CHECK_EQ_INT(ttl_set(v4, AF_INET, 3, 0), 0);
+	CHECK_EQ_INT(sockopt_int(v4, IPPROTO_IP, IP_TTL), 3);
+	CHECK_EQ_INT(sockopt_int(v4, IPPROTO_IP, IP_MINTTL), 0);
+	CHECK_EQ_INT(gtsm_set(v4, AF_INET, 2, true), 0);
+	CHECK_EQ_INT(sockopt_int(v4, IPPROTO_IP, IP_TTL), 255);
+	CHECK_EQ_INT(sockopt_int(v4, IPPROTO_IP, IP_MINTTL), 254);
+	CHECK_EQ_INT(gtsm_set(v6, AF_INET6, 0, true), 0);          /* directly connected */
+	CHECK_EQ_INT(sockopt_int(v6, IPPROTO_IPV6, IPV6_UNICAST_HOPS), 255);
+	CHECK_EQ_INT(sockopt_int(v6, IPPROTO_IPV6, IPV6_MINHOPCOUNT), 255);
+	close(v4);
+	close(v6);
 }
