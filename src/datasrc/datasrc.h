@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /* datasrc: the import policy's external data -- RPKI VRPs/ASPAs from a
  * JSON file, IRR data from RPSL dump files or bgpq4 (with the on-disk
- * cache as fallback) -- fetched on a thread of its own, so a slow IRR
+ * cache as fallback), the ARIN and registro.br whois dumps (files or
+ * downloads, cached) -- fetched on a thread of its own, so a slow IRR
  * server never stalls routing, and handed to the RDE as complete objects
- * (IPC_RPKI_DATA, IPC_IRR_DATA + IPC_POLICY_COMMIT); PeeringDB records
+ * (IPC_RPKI_DATA, IPC_IRR_DATA, IPC_WHOIS_DATA + IPC_POLICY_COMMIT); PeeringDB records
  * from the API go to the main thread (IPC_PDB_DATA), which derives the
  * members' policies from them.  Refreshed
  * periodically (rpki.refresh, irr.refresh in ixpd.yml) without a reload or
