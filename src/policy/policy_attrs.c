@@ -98,12 +98,17 @@ bool has_communities(const struct attr_set *a)
 
 /* --- effective sets ------------------------------------------------------ */
 
+/* The verdict's outcome that shapes the derived set, its cache key: ROV
+ * (bits 0-1), IRR (2-7), blackhole (8), GRACEFUL_SHUTDOWN (9, 10), the
+ * reject reason when tagged (16-31).  With the owner (client_owner) it is
+ * the derived set's cache key. */
 static uint32_t tags_of(const struct peer_policy *pol, const struct route_verdict *v)
 {
-	uint32_t tags = (uint32_t)v->rov | (uint32_t)v->irr << 2 | (uint32_t)v->blackhole << 6 |
-	    (uint32_t)v->gshut << 7 | (uint32_t)v->gshut_add << 24;
+	_Static_assert(POL_IRR_BITS < 64, "IRR bits fit in the cache key");
+	uint32_t tags = (uint32_t)v->rov | (uint32_t)(v->irr & POL_IRR_BITS) << 2 |
+	    (uint32_t)v->blackhole << 8 | (uint32_t)v->gshut << 9 | (uint32_t)v->gshut_add << 10;
 	if (v->reject && pol->reject_policy != CFG_REJECT_POLICY_REJECT)
-		tags |= (uint32_t)v->reject << 8;
+		tags |= (uint32_t)v->reject << 16;
 	return tags;
 }
 
@@ -135,8 +140,18 @@ static void warn_peer(const struct policy_peer *peer, const char *what)
 	log_warn("neighbor %s AS%u: %s", addr, peer->asn, what);
 }
 
+/* Whose own communities a derived set carries: the client (index + 1)
+ * when it attaches any, else 0.  Two clients may send the same received
+ * set (one AS's routers behind one next hop). */
+static uint32_t client_owner(const struct policy_global *g, const struct policy_peer *peer)
+{
+	if (!peer->client || !peer->client->n_attach)
+		return 0;
+	return (uint32_t)(peer->client - g->clients) + 1;
+}
+
 static struct attr_set *build_effective(const struct policy_data *d, const struct policy_peer *peer,
-    struct attr_set *a, const struct route_verdict *v, uint32_t tags)
+    struct attr_set *a, const struct route_verdict *v, uint32_t tags, uint32_t owner)
 {
 	const struct policy_global *g = d->g;
 	struct adds x = { .n = 0 };
@@ -187,7 +202,7 @@ static struct attr_set *build_effective(const struct policy_data *d, const struc
 	uint32_t lp = v->gshut ? g->gshut_local_pref : 100;
 	/* Only what depends on the received set alone (its export control)
 	 * may live on it; anything per verdict needs a derived set. */
-	bool same = w.len == a->len && memcmp(w.data, a->data, a->len) == 0 &&
+	bool same = !owner && w.len == a->len && memcmp(w.data, a->data, a->len) == 0 &&
 	    memcmp(&info, &a->info, sizeof(info)) == 0 && !v->blackhole && !v->gshut;
 	struct attr_set *out;
 	if (same) {
@@ -203,7 +218,7 @@ static struct attr_set *build_effective(const struct policy_data *d, const struc
 		}
 		a->tags = tags;
 	} else {
-		out = attr_derive(a, tags, d->gen, &info, w.data, w.len);
+		out = attr_derive(a, tags, d->gen, owner, &info, w.data, w.len);
 		out->ctl = ctl;
 		out->local_pref = lp;
 		out->blackhole = v->blackhole;
@@ -219,13 +234,13 @@ struct attr_set *policy_effective(const struct policy_data *d, const struct poli
 	/* Rejected without tagging: kept as received, for show routes. */
 	if (!d->g || (v->reject && peer->pol->reject_policy == CFG_REJECT_POLICY_REJECT))
 		return attr_ref(a);
-	uint32_t tags = tags_of(peer->pol, v);
+	uint32_t tags = tags_of(peer->pol, v), owner = client_owner(d->g, peer);
 	/* The common case: the previous prefix of the UPDATE had the same
 	 * verdict and the received set serves as is. */
-	if (a->derived && a->gen == d->gen && a->tags == tags)
+	if (a->derived && a->gen == d->gen && a->tags == tags && !owner)
 		return attr_ref(a);
-	struct attr_set *out = attr_derived_find(a, tags, d->gen);
+	struct attr_set *out = attr_derived_find(a, tags, d->gen, owner);
 	if (out)
 		return out;
-	return build_effective(d, peer, a, v, tags);
+	return build_effective(d, peer, a, v, tags, owner);
 }

@@ -79,21 +79,22 @@ struct attr_set *attr_intern(const struct path_info *info, const uint8_t *data, 
 	return a;
 }
 
-struct attr_set *attr_derived_find(struct attr_set *origin, uint32_t tags, uint32_t gen)
+struct attr_set *attr_derived_find(struct attr_set *origin, uint32_t tags, uint32_t gen, uint32_t owner)
 {
 	for (struct attr_set *d = origin->children; d; d = d->sibling)
-		if (d->tags == tags && d->gen == gen)
+		if (d->tags == tags && d->gen == gen && d->owner == owner)
 			return attr_ref(d);
 	return NULL;
 }
 
-struct attr_set *attr_derive(struct attr_set *origin, uint32_t tags, uint32_t gen,
+struct attr_set *attr_derive(struct attr_set *origin, uint32_t tags, uint32_t gen, uint32_t owner,
     const struct path_info *info, const uint8_t *data, size_t len)
 {
 	struct attr_set *d = set_new(info, data, len);
 	d->origin = attr_ref(origin);
 	d->tags = tags;
 	d->gen = gen;
+	d->owner = owner;
 	d->sibling = origin->children;
 	origin->children = d;
 	return d;

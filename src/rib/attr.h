@@ -109,6 +109,8 @@ struct attr_set {
 	struct attr_set *sibling;    /* derived set: next in origin->children */
 	uint32_t tags, gen;          /* derived set: its cache key; received set: the
 	                              * verdict tags and generation it serves as is for */
+	uint32_t owner;              /* derived set: also in its key -- the client whose own
+	                              * communities it carries (attach_custom_communities), 0 none */
 	uint8_t *as2;                /* lazily built 2-octet-AS form, see attrs_to_as2 */
 	uint32_t as2_len;
 	uint32_t len;
@@ -116,12 +118,12 @@ struct attr_set {
 };
 
 struct attr_set *attr_intern(const struct path_info *info, const uint8_t *data, size_t len);
-/* The derived set of origin cached under (tags, gen), with a new reference,
- * or NULL. */
-struct attr_set *attr_derived_find(struct attr_set *origin, uint32_t tags, uint32_t gen);
+/* The derived set of origin cached under (tags, gen, owner), with a new
+ * reference, or NULL. */
+struct attr_set *attr_derived_find(struct attr_set *origin, uint32_t tags, uint32_t gen, uint32_t owner);
 /* A new derived set of origin (referenced by it) with the given bytes;
  * the caller fills ctl, local_pref, blackhole. */
-struct attr_set *attr_derive(struct attr_set *origin, uint32_t tags, uint32_t gen,
+struct attr_set *attr_derive(struct attr_set *origin, uint32_t tags, uint32_t gen, uint32_t owner,
     const struct path_info *info, const uint8_t *data, size_t len);
 /* Replaces a's export control (freeing the old one and its variants). */
 void attr_set_ctl(struct attr_set *a, struct export_ctl *ctl);

@@ -484,6 +484,35 @@ TEST(no_export_and_no_advertise_keep_a_route_from_everybody_under_rfc1997_policy
 	policy_global_free(g);
 }
 
+/* Each outcome of the checks has a derived set of its own: the IRR bits
+ * (the whois sources among them), GRACEFUL_SHUTDOWN and blackhole never
+ * share a cache key. */
+TEST(verdicts_differing_in_any_outcome_never_share_a_derived_set)
+{
+	struct policy_global *g = global();
+	g->irr_tag = true;
+	fixture_comm(g, CFG_COMM_PREFIX_VALIDATED_VIA_ARIN_WHOIS_DB_DUMP, "rs_as:1000:51");
+	fixture_comm(g, CFG_COMM_PREFIX_PRESENT_IN_AS_SET, "rs_as:1000:21");
+	struct policy_data d = { .g = g, .gen = 1 };
+	struct ip_addr addr;
+	ip_addr_parse("192.0.2.11", &addr);
+	struct policy_peer pp = { .asn = MEMBER_AS, .addr = &addr, .pol = &defaults };
+	const uint32_t own[] = { MEMBER_AS };
+	struct attr_set *a = route_attrs(own, 1, "192.0.2.11", NULL, 0, NULL, 0);
+	const uint8_t ok = POL_IRR_CHECKED | POL_IRR_ORIGIN_OK | POL_IRR_PREFIX_OK;
+	struct route_verdict arin = { .irr = ok | POL_IRR_VIA_ARIN, .afi = AFI_IPV4 };
+	struct route_verdict gshut = { .irr = ok, .gshut = true, .afi = AFI_IPV4 };
+	struct attr_set *k1 = policy_effective(&d, &pp, a, &arin), *k2 = policy_effective(&d, &pp, a, &gshut);
+	CHECK(k1 != k2);
+	CHECK(has_large(k1, 59900, 1000, 51) && !has_large(k2, 59900, 1000, 51));
+	CHECK_EQ_INT(k1->local_pref, 100);
+	CHECK_EQ_INT(k2->local_pref, 0);
+	attr_unref(k1);
+	attr_unref(k2);
+	attr_unref(a);
+	policy_global_free(g);
+}
+
 TEST(attached_custom_communities_are_added_and_member_sent_ones_scrubbed)
 {
 	struct policy_global *g = global();
@@ -516,6 +545,13 @@ TEST(attached_custom_communities_are_added_and_member_sent_ones_scrubbed)
 	CHECK(has_std(k, STD(65501, 1)) && has_large(k, 59900, 65501, 1));
 	CHECK(!has_std(k, STD(65501, 2)));          /* the route server's: scrubbed */
 	CHECK(has_std(k, STD(64500, 7)));           /* the member's own: kept */
+	/* another client sending the very same set gets no one else's */
+	struct policy_client plain = { .asn = MEMBER_AS };
+	struct policy_peer second = pp;
+	second.client = &plain;
+	struct attr_set *k2 = policy_effective(&d, &second, a, &v);
+	CHECK(!has_std(k2, STD(65501, 1)) && !has_large(k2, 59900, 65501, 1));
+	attr_unref(k2);
 	char text[96];
 	struct comm_value cv = comm_std(STD(65501, 2));
 	snprintf(g->custom[1].name, sizeof(g->custom[1].name), "colo_b");
