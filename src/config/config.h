@@ -240,6 +240,7 @@ struct cfg_client {
 	struct { uint32_t limit_ipv4, limit_ipv6; } max_prefix;  /* 0 = none */
 	enum cfg_bgp_role local_role;
 	struct cfg_str_list attach_custom_communities;
+	uint32_t site;               /* where it connects, 1..65534; 0: not said */
 	int line;                    /* in clients_path */
 };
 
@@ -290,6 +291,12 @@ struct ixpd_config {
 		uint32_t updates_interval;   /* seconds an update log covers; 0: no update log */
 		uint32_t keep;               /* files of each kind kept */
 	} mrt;
+	/* Where this peering LAN is, for the location communities
+	 * (docs/communities.md); 0: not said */
+	struct {
+		uint32_t exchange;           /* the exchange's number, 1..65534 */
+		uint32_t country;            /* UN M49, 1..999 */
+	} location;
 	struct {
 		struct cfg_str_list listen;  /* "ADDRESS:PORT"; none: no HTTP server */
 		uint32_t max_clients;        /* connections at once */

@@ -103,6 +103,8 @@ const struct opt opts[] = {
 	{ "mrt.rib_interval", U32(0, 604800, 7200), IXPD(mrt.rib_interval), YES },
 	{ "mrt.updates_interval", U32(0, 86400, 900), IXPD(mrt.updates_interval), YES },
 	{ "mrt.keep", U32(1, 100000, 48), IXPD(mrt.keep), YES },
+	{ "location.exchange", U32(0, 65534, 0), IXPD(location.exchange), YES },
+	{ "location.country", U32(0, 999, 0), IXPD(location.country), YES },
 	{ "http.listen", STR_LIST(NULL), .flags = F_ADDR_PORT, IXPD(http.listen), YES },
 	{ "http.max_clients", U32(1, 1000, 32), IXPD(http.max_clients), YES },
 	{ "http.max_clients_per_address", U32(1, 1000, 8), IXPD(http.max_clients_per_address), YES },
@@ -124,6 +126,7 @@ const struct opt opts[] = {
 	{ "id", STR(NULL), CLI(id), YES },
 	{ "description", STR(NULL), CLI(description), YES },
 	{ "password", .type = &t_secret, CLI(password), YES },
+	{ "site", U32(0, 65534, 0), CLI(site), YES },
 	{ "16bit_mapped_asn", U32(64512, 65534, 0), CLI(mapped_asn16), STORED },
 
 	/* general.yml cfg:, and a client's cfg: (POL and CLI rows) */

@@ -384,6 +384,8 @@ static int render_neighbor(const json_t *r, time_t now, FILE *out)
 	fputc('\n', out);
 	kv(out, "  ", "Description:", scalar(get(n, "description"), "", buf, sizeof(buf)));
 	kv(out, "  ", "AS:", scalar(get(n, "asn"), "", buf, sizeof(buf)));
+	if (json_is_integer(get(n, "site")))
+		kv(out, "  ", "Site:", scalar(get(n, "site"), "", buf, sizeof(buf)));
 	if (json_is_string(get(n, "state"))) {
 		state_text(n, buf, sizeof(buf));
 		kv(out, "  ", "State:", buf);

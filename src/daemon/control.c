@@ -394,14 +394,18 @@ int control_timeout_ms(const struct control *ctl)
 
 /* --- replies from the engines ---------------------------------------------------- */
 
-/* Sets each neighbour's "routes" from the RDE's counts by address. */
+/* Sets each neighbour's "routes" from the RDE's counts by address, and
+ * its "site", which the RDE knows too. */
 static void add_route_counts(json_t *neighbor, const json_t *counts)
 {
 	json_t *r = json_object_get(counts, json_string_value(json_object_get(neighbor, "address")));
 	if (!r)         /* configured a moment ago: the RDE has not seen it yet */
-		r = json_pack("{s:i, s:i, s:i, s:i}", "received", 0, "accepted", 0, "rejected", 0, "exported", 0);
+		r = json_pack("{s:i, s:i, s:i, s:i, s:n}", "received", 0, "accepted", 0, "rejected", 0,
+		    "exported", 0, "site");
 	else
-		json_incref(r);
+		r = json_copy(r);
+	json_object_set(neighbor, "site", json_object_get(r, "site"));
+	json_object_del(r, "site");
 	json_object_set_new(neighbor, "routes", r);
 }
 

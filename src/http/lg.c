@@ -311,6 +311,18 @@ static void export_control(struct http_job *j, const json_t *ctl)
 		rtt_bound(j, rtt, "to_upto_ms", "members with RTT up to", &sep);
 		job_put(j, only && !*sep ? "nobody (action communities)</div>" : " (action communities)</div>");
 	}
+	const json_t *sites = json_object_get(ctl, "sites");
+	if (json_array_size(json_object_get(sites, "not_to"))) {
+		job_put(j, "<div class=\"why\">not announced to members at site ");
+		size_t i;
+		json_t *v;
+		json_array_foreach(json_object_get(sites, "not_to"), i, v)
+			job_printf(j, "%s%lld", i ? ", " : "", (long long)json_integer_value(v));
+		job_put(j, " (site communities)</div>");
+	}
+	if (json_is_integer(json_object_get(sites, "only_to")))
+		job_printf(j, "<div class=\"why\">announced only to members at site %lld (site communities)</div>",
+		    (long long)json_integer_value(json_object_get(sites, "only_to")));
 	sep = "";
 	if (json_object_get(rtt, "not_to_above_ms") || json_object_get(rtt, "not_to_upto_ms")) {
 		job_put(j, "<div class=\"why\">not announced to ");

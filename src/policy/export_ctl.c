@@ -18,6 +18,10 @@ struct ctl_scan {
 	uint32_t deny_rtt_above, deny_rtt_upto, allow_rtt_above, allow_rtt_upto;
 	struct rtt_prepend *rtt_prepend;
 	size_t n_rtt_prepend, cap_rtt_prepend;
+	uint32_t own_site;
+	struct asn_set deny_sites;   /* (an ASN set is a set of 32-bit numbers) */
+	struct site_prepend *site_prepend;
+	size_t n_site_prepend, cap_site_prepend;
 };
 
 /* One action for asn; duplicates are merged once the scan is done
@@ -169,6 +173,64 @@ static void order_rtt_prepends(struct ctl_scan *s)
 	s->n_rtt_prepend = out;
 }
 
+/* --- sites (the location communities, docs/communities.md) ---------------- */
+
+static void scan_sites(struct ctl_scan *s, const struct policy_global *g, const struct attr_set *a,
+    uint32_t sender_site)
+{
+	struct comm_match m;
+	uint32_t site;
+	if (!comm_def_empty(&g->loc[LOC_NOT_TO_SITE])) {
+		comm_match_init(&m, &g->loc[LOC_NOT_TO_SITE], a->data, a->len);
+		while (comm_match_next(&m, &site))
+			if (site)
+				asn_set_add(&s->deny_sites, &site, 1);
+	}
+	/* a sender at no known site asks nothing with "only to my site" */
+	if (sender_site && carries(&g->loc[LOC_ONLY_OWN_SITE], a))
+		s->own_site = sender_site;
+	for (uint8_t times = 1; times <= 3; times++) {
+		const struct comm_def *d = &g->loc[LOC_PREPEND_ONCE_TO_SITE + times - 1];
+		if (comm_def_empty(d))
+			continue;
+		comm_match_init(&m, d, a->data, a->len);
+		while (comm_match_next(&m, &site)) {
+			if (!site || s->n_site_prepend == UINT8_MAX)
+				continue;
+			XGROW(s->site_prepend, s->n_site_prepend, s->cap_site_prepend, 4);
+			s->site_prepend[s->n_site_prepend++] = (struct site_prepend){ site, times };
+		}
+	}
+}
+
+static int site_prepend_order(const void *x, const void *y)
+{
+	const struct site_prepend *a = x, *b = y;
+	return (a->site > b->site) - (a->site < b->site);
+}
+
+/* Sorted by site, one each: the largest prepend asked for a site. */
+static void merge_site_prepends(struct ctl_scan *s)
+{
+	qsort(s->site_prepend, s->n_site_prepend, sizeof(*s->site_prepend), site_prepend_order);
+	size_t out = 0;
+	for (size_t i = 0; i < s->n_site_prepend; i++) {
+		struct site_prepend *p = &s->site_prepend[i];
+		if (out && s->site_prepend[out - 1].site == p->site) {
+			if (p->times > s->site_prepend[out - 1].times)
+				s->site_prepend[out - 1].times = p->times;
+		} else {
+			s->site_prepend[out++] = *p;
+		}
+	}
+	s->n_site_prepend = out;
+}
+
+static bool asks_site(const struct ctl_scan *s)
+{
+	return s->own_site || s->deny_sites.n || s->n_site_prepend;
+}
+
 static bool asks_rtt(const struct ctl_scan *s)
 {
 	return s->deny_rtt_above != UINT32_MAX || s->deny_rtt_upto || s->allow_rtt_above != UINT32_MAX ||
@@ -179,7 +241,7 @@ static uint16_t capped(size_t n) { return n > UINT16_MAX ? UINT16_MAX : (uint16_
 
 static struct export_ctl *make_ctl(struct ctl_scan *s)
 {
-	if (!s->none && !s->well_known && !s->deny.n && !s->nact && !asks_rtt(s))
+	if (!s->none && !s->well_known && !s->deny.n && !s->nact && !asks_rtt(s) && !asks_site(s))
 		return NULL;
 	uint16_t n_deny = capped(s->deny.n), n_allow = capped(s->allow.n);
 	struct export_ctl *c = export_ctl_new(n_deny, n_allow);
@@ -207,11 +269,23 @@ static struct export_ctl *make_ctl(struct ctl_scan *s)
 		c->n_rtt_prepend = (uint8_t)s->n_rtt_prepend;
 		s->rtt_prepend = NULL;
 	}
+	c->own_site = s->own_site;
+	if (s->deny_sites.n) {
+		c->n_deny_sites = capped(s->deny_sites.n);
+		c->deny_sites = xcalloc(c->n_deny_sites, sizeof(uint32_t));
+		memcpy(c->deny_sites, s->deny_sites.v, c->n_deny_sites * sizeof(uint32_t));
+	}
+	if (s->n_site_prepend) {
+		merge_site_prepends(s);
+		c->site_prepend = s->site_prepend;
+		c->n_site_prepend = (uint8_t)s->n_site_prepend;
+		s->site_prepend = NULL;
+	}
 	return c;
 }
 
 /* Decodes the action communities of the received set a. */
-struct export_ctl *derive_ctl(const struct policy_global *g, const struct attr_set *a)
+struct export_ctl *derive_ctl(const struct policy_global *g, const struct attr_set *a, uint32_t sender_site)
 {
 	static const struct { enum cfg_community_id id; enum action_kind kind; uint8_t n; } defs[] = {
 		{ CFG_COMM_DO_NOT_ANNOUNCE_TO_PEER, ACT_DENY, 0 },
@@ -250,17 +324,20 @@ struct export_ctl *derive_ctl(const struct policy_global *g, const struct attr_s
 	for (size_t i = 0; i < sizeof(rtt_prepends) / sizeof(rtt_prepends[0]); i++)
 		scan_rtt_prepend(&s, g, &g->comm[rtt_prepends[i].id], a, rtt_prepends[i].above,
 		    rtt_prepends[i].n);
+	scan_sites(&s, g, a, sender_site);
 	struct export_ctl *c = make_ctl(&s);
 	asn_set_free(&s.deny);
 	asn_set_free(&s.allow);
+	asn_set_free(&s.deny_sites);
 	free(s.acts);
 	free(s.rtt_prepend);
+	free(s.site_prepend);
 	return c;
 }
 
 void policy_export_ctl(const struct policy_global *g, struct attr_set *a)
 {
-	attr_set_ctl(a, derive_ctl(g, a));
+	attr_set_ctl(a, derive_ctl(g, a, 0));
 	a->derived = true;
 }
 
@@ -331,12 +408,27 @@ static struct attr_set *build_variant(const struct attr_set *a, uint32_t asn, un
 	return v;
 }
 
-struct attr_set *policy_variant(struct attr_set *a, uint32_t asn, uint32_t rtt_ms)
+/* The prepend the site communities ask for a receiver at site (0: none). */
+static unsigned site_prepend_times(const struct export_ctl *ctl, uint32_t site)
+{
+	if (!site || !ctl->n_site_prepend)
+		return 0;
+	struct site_prepend key = { .site = site };
+	const struct site_prepend *p = bsearch(&key, ctl->site_prepend, ctl->n_site_prepend,
+	    sizeof(*ctl->site_prepend), site_prepend_order);
+	return p ? p->times : 0;
+}
+
+struct attr_set *policy_variant(struct attr_set *a, const struct export_receiver *r)
 {
 	struct export_ctl *ctl = a->ctl;
+	uint32_t asn = r->asn;
 	const struct peer_action *act = export_ctl_action(ctl, asn);
-	/* a prepend to this AS is tried before the RTT-based ones (arouteserver) */
-	unsigned prepend = act && act->prepend ? act->prepend : rtt_prepend_times(ctl, rtt_ms);
+	/* a prepend to this AS is tried first (arouteserver), then one to its
+	 * site, then the RTT-based ones */
+	unsigned prepend = act && act->prepend ? act->prepend : site_prepend_times(ctl, r->site);
+	if (!prepend)
+		prepend = rtt_prepend_times(ctl, r->rtt_ms);
 	bool no_export = act && act->no_export, no_advertise = act && act->no_advertise;
 	unsigned key = variant_key(prepend, no_export, no_advertise);
 	if (key == 0)

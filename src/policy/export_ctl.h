@@ -33,13 +33,13 @@
 struct policy_global;
 
 /* Decodes a's action communities into its export control (what
- * policy_effective does for the set it returns). */
+ * policy_effective does for the set it returns), for a sender at no site. */
 void policy_export_ctl(const struct policy_global *g, struct attr_set *a);
 
-/* The set a receiver (AS asn, RTT rtt_ms; 0 unknown) gets for a path
- * whose set is a: a's variant for the actions its export control asks for
- * that receiver, or a itself.  No new reference. */
-struct attr_set *policy_variant(struct attr_set *a, uint32_t asn, uint32_t rtt_ms);
+/* The set receiver r gets for a path whose set is a: a's variant for the
+ * actions its export control asks for that receiver, or a itself.  No new
+ * reference. */
+struct attr_set *policy_variant(struct attr_set *a, const struct export_receiver *r);
 /* The actions ctl holds for receiver AS asn, or NULL. */
 const struct peer_action *export_ctl_action(const struct export_ctl *ctl, uint32_t asn);
 #endif

@@ -102,6 +102,7 @@ struct peer_policy {
 	bool gshut;                  /* honour GRACEFUL_SHUTDOWN from this member */
 	bool blackhole_to_client;    /* this member receives blackhole routes */
 	bool prepend_rs_as;          /* it receives routes with the route server's AS prepended */
+	uint32_t site;               /* where it connects (location communities), 0 unknown */
 	uint8_t max_prefix_action;   /* enum cfg_max_prefix_action */
 	bool max_prefix_count_rejected;
 	uint32_t max_prefix_v4, max_prefix_v6;   /* 0 = no limit */
@@ -110,9 +111,21 @@ struct peer_policy {
 	uint64_t client_digest;
 };
 
-/* Values of custom communities one client may have attached (the rest
- * are left out, said in the log when the policy is built). */
+/* Values of the communities one client's routes get as its own -- its
+ * location tags and the custom communities it attaches (the rest are left
+ * out, said in the log when the policy is built). */
 #define POLICY_ATTACH_MAX 48
+
+/* The location communities (docs/communities.md), in the route server's
+ * namespace, DE-CIX style: where a route was learned, and per-site
+ * actions.  In effect when ixpd.yml says where the LAN is or a client
+ * has a site. */
+enum policy_location {
+	LOC_SITE, LOC_EXCHANGE, LOC_COUNTRY,         /* informational: added */
+	LOC_NOT_TO_SITE, LOC_ONLY_OWN_SITE,           /* actions: scrubbed, obeyed */
+	LOC_PREPEND_ONCE_TO_SITE, LOC_PREPEND_TWICE_TO_SITE, LOC_PREPEND_THRICE_TO_SITE,
+	LOC_COUNT
+};
 
 /* A clients.yml entry's lists. */
 struct policy_client {
@@ -125,7 +138,7 @@ struct policy_client {
 	char **irr_names;                /* AS<asn> + its AS-SETs (irr_client_names) */
 	int n_irr_names;
 	char *irr_key;                   /* the names joined: which IRR data it uses */
-	/* attach_custom_communities: the values added to its routes */
+	/* its location tags and attach_custom_communities: added to its routes */
 	struct comm_value attach[POLICY_ATTACH_MAX];
 	uint8_t n_attach;
 };
@@ -145,6 +158,7 @@ struct policy_global {
 	bool irr_whois[2];               /* use_{arin,registrobr}_bulk_whois_data, by enum whois_format */
 	struct comm_def comm[CFG_COMM_COUNT];
 	struct policy_custom { struct comm_def def; char name[64]; } *custom;   /* in file order */
+	struct comm_def loc[LOC_COUNT];  /* all empty when the location is not configured */
 	size_t n_custom;
 	struct comm_def *scrub;          /* every community of the route server's own */
 	size_t n_scrub;

@@ -198,7 +198,7 @@ static struct attr_set *build_effective(const struct policy_data *d, const struc
 		memcpy(info.nh, g->blackhole_nh[fam], 16);
 		info.nh_has_ll = false;
 	}
-	struct export_ctl *ctl = derive_ctl(g, a);
+	struct export_ctl *ctl = derive_ctl(g, a, peer->pol->site);
 	uint32_t lp = v->gshut ? g->gshut_local_pref : 100;
 	/* Only what depends on the received set alone (its export control)
 	 * may live on it; anything per verdict needs a derived set. */

@@ -74,6 +74,38 @@ static int build_reject_map(struct policy_global *g, const struct cfg_community_
 	return 0;
 }
 
+/* The location communities: std 651xx:N, large rs_as:19xx:N. */
+static const struct { const char *std, *lrg; } location_texts[LOC_COUNT] = {
+	[LOC_SITE] = { "65101:dyn_val", "rs_as:1911:dyn_val" },
+	[LOC_EXCHANGE] = { "65102:dyn_val", "rs_as:1912:dyn_val" },
+	[LOC_COUNTRY] = { "65103:dyn_val", "rs_as:1913:dyn_val" },
+	[LOC_NOT_TO_SITE] = { "65111:dyn_val", "rs_as:1921:dyn_val" },
+	[LOC_ONLY_OWN_SITE] = { "65112:0", "rs_as:1922:0" },
+	[LOC_PREPEND_ONCE_TO_SITE] = { "65121:dyn_val", "rs_as:1931:dyn_val" },
+	[LOC_PREPEND_TWICE_TO_SITE] = { "65122:dyn_val", "rs_as:1932:dyn_val" },
+	[LOC_PREPEND_THRICE_TO_SITE] = { "65123:dyn_val", "rs_as:1933:dyn_val" },
+};
+
+static bool location_configured(const struct ixpd_config *cfg)
+{
+	if (cfg->location.exchange || cfg->location.country)
+		return true;
+	for (int i = 0; i < cfg->n_clients; i++)
+		if (cfg->clients[i].site)
+			return true;
+	return false;
+}
+
+static void build_location(struct policy_global *g, const struct ixpd_config *cfg)
+{
+	if (!location_configured(cfg))
+		return;
+	for (int i = 0; i < LOC_COUNT; i++) {
+		struct cfg_community c = { .std = (char *)location_texts[i].std, .lrg = (char *)location_texts[i].lrg };
+		comm_def_compile(&g->loc[i], &c, g->rs_as);
+	}
+}
+
 /* Custom communities are the route server's too: scrubbed from what
  * members send, added only by attach_custom_communities. */
 static void build_custom(struct policy_global *g, const struct cfg_community_map *m)
@@ -88,7 +120,7 @@ static void build_custom(struct policy_global *g, const struct cfg_community_map
 
 static void build_scrub_list(struct policy_global *g)
 {
-	g->scrub = xcalloc(CFG_COMM_COUNT + g->n_reject_map + g->n_custom + 1, sizeof(*g->scrub));
+	g->scrub = xcalloc(CFG_COMM_COUNT + LOC_COUNT + g->n_reject_map + g->n_custom + 1, sizeof(*g->scrub));
 	for (int i = 0; i < CFG_COMM_COUNT; i++)
 		if (!comm_def_empty(&g->comm[i]))
 			g->scrub[g->n_scrub++] = g->comm[i];
@@ -98,30 +130,48 @@ static void build_scrub_list(struct policy_global *g)
 	for (size_t i = 0; i < g->n_custom; i++)
 		if (!comm_def_empty(&g->custom[i].def))
 			g->scrub[g->n_scrub++] = g->custom[i].def;
+	for (int i = 0; i < LOC_COUNT; i++)
+		if (!comm_def_empty(&g->loc[i]))
+			g->scrub[g->n_scrub++] = g->loc[i];
 }
 
-/* The values of the custom communities client c attaches (the loader
- * checked that each is declared). */
+static void attach_value(struct policy_client *pc, uint32_t asn, const char *what, struct comm_value v)
+{
+	if (pc->n_attach < POLICY_ATTACH_MAX)
+		pc->attach[pc->n_attach++] = v;
+	else if (pc->n_attach == POLICY_ATTACH_MAX && ++pc->n_attach)     /* said once */
+		log_warn("clients AS%u: more than %d communities of its own: %s and the rest left out",
+		    asn, POLICY_ATTACH_MAX, what);
+}
+
+static void attach_def(struct policy_client *pc, uint32_t asn, const char *what, const struct comm_def *d,
+    uint32_t val)
+{
+	struct comm_value vals[COMM_KINDS];
+	size_t n = comm_def_values(d, val, vals);
+	for (size_t v = 0; v < n; v++)
+		attach_value(pc, asn, what, vals[v]);
+}
+
+/* The communities client c's routes get as its own: its location tags,
+ * then the custom communities it attaches (the loader checked that each
+ * is declared). */
 static void build_attach(const struct policy_global *g, const struct ixpd_config *cfg,
     const struct cfg_client *c, struct policy_client *pc)
 {
 	const struct cfg_community_map *m = &cfg->general.custom_communities;
-	for (int k = 0; k < c->attach_custom_communities.n; k++) {
-		for (int i = 0; i < m->n; i++) {
-			if (strcmp(m->v[i].name, c->attach_custom_communities.v[k]) != 0)
-				continue;
-			struct comm_value vals[COMM_KINDS];
-			size_t n = comm_def_values(&g->custom[i].def, 0, vals);
-			for (size_t v = 0; v < n; v++) {
-				if (pc->n_attach == POLICY_ATTACH_MAX) {
-					log_warn("clients AS%u: more than %d custom community values attached: "
-					    "'%s' and the rest left out", c->asn, POLICY_ATTACH_MAX, m->v[i].name);
-					return;
-				}
-				pc->attach[pc->n_attach++] = vals[v];
-			}
-		}
-	}
+	if (c->site)
+		attach_def(pc, c->asn, "its site", &g->loc[LOC_SITE], c->site);
+	if (cfg->location.exchange)
+		attach_def(pc, c->asn, "the exchange", &g->loc[LOC_EXCHANGE], cfg->location.exchange);
+	if (cfg->location.country)
+		attach_def(pc, c->asn, "the country", &g->loc[LOC_COUNTRY], cfg->location.country);
+	for (int k = 0; k < c->attach_custom_communities.n; k++)
+		for (int i = 0; i < m->n; i++)
+			if (strcmp(m->v[i].name, c->attach_custom_communities.v[k]) == 0)
+				attach_def(pc, c->asn, m->v[i].name, &g->custom[i].def, 0);
+	if (pc->n_attach > POLICY_ATTACH_MAX)
+		pc->n_attach = POLICY_ATTACH_MAX;
 }
 
 /* What the derived attribute sets contain (communities added, next hop
@@ -141,6 +191,7 @@ static uint64_t content_digest(const struct policy_global *g)
 	FNV_VAL(h, g->rfc1997);
 	h = fnv(h, g->rtt_thresholds, g->n_rtt_thresholds * sizeof(*g->rtt_thresholds));
 	h = fnv(h, g->custom, g->n_custom * sizeof(*g->custom));
+	h = fnv(h, g->loc, sizeof(g->loc));
 	return h;
 }
 
@@ -241,6 +292,7 @@ struct policy_global *policy_global_build(const struct ixpd_config *cfg, const s
 		return NULL;
 	}
 	build_custom(g, &gen->custom_communities);
+	build_location(g, cfg);
 	build_scrub_list(g);
 	g->n_rtt_thresholds = (size_t)gen->rtt_thresholds.n;
 	g->rtt_thresholds = xcalloc(g->n_rtt_thresholds + 1, sizeof(uint32_t));
@@ -334,6 +386,7 @@ void policy_from_config(const struct ixpd_config *cfg, const struct policy_globa
 	out->gshut = c->graceful_shutdown.enabled;
 	out->blackhole_to_client = c->blackhole_filtering.announce_to_client;
 	out->prepend_rs_as = c->prepend_rs_as;
+	out->site = cl->site;
 	out->max_prefix_action = (uint8_t)c->filtering.max_prefix.action;
 	out->max_prefix_count_rejected = c->filtering.max_prefix.count_rejected_routes;
 	out->max_prefix_restart = c->filtering.max_prefix.restart_after;

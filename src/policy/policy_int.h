@@ -21,5 +21,6 @@ bool carries(const struct comm_def *def, const struct attr_set *a);
 bool has_communities(const struct attr_set *a);
 
 /* export_ctl.c */
-struct export_ctl *derive_ctl(const struct policy_global *g, const struct attr_set *a);
+/* sender_site: where the member that sent a connects (0 unknown) */
+struct export_ctl *derive_ctl(const struct policy_global *g, const struct attr_set *a, uint32_t sender_site);
 #endif

@@ -43,12 +43,12 @@ static void op_push(struct op_vec *o, const struct prefix *p, struct attr_set *a
 }
 
 /* What receiver p gets of path: its attributes, or the variant the action
- * communities ask for its AS or RTT (prepend, NO_EXPORT...). */
+ * communities ask for its AS, site or RTT (prepend, NO_EXPORT...). */
 static struct attr_set *sent_attrs(const struct path *path, const struct rde_peer *p)
 {
 	if (!path)
 		return NULL;
-	return path->attrs->ctl ? policy_variant(path->attrs, p->asn, p->dp.rtt_ms) : path->attrs;
+	return path->attrs->ctl ? policy_variant(path->attrs, &p->dp.rx) : path->attrs;
 }
 
 static bool same_path(const struct path *a, const struct path *b)

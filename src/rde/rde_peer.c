@@ -26,7 +26,7 @@ void rde_peer_configure(struct rde *rde, uint32_t id, const struct rde_peer_cfg 
 	p->pol = m->policy;
 	p->max_prefix_hit = false;
 	memcpy(p->addr_bytes, &p->addr.u, p->fam == FAM_IPV6 ? 16 : 4);
-	p->dp = (struct decision_peer){ .id = id, .asn = p->asn, .addr = p->addr_bytes,
+	p->dp = (struct decision_peer){ .id = id, .rx.asn = p->asn, .addr = p->addr_bytes,
 		.addr_len = p->fam == FAM_IPV6 ? 16 : 4 };
 	rde_peer_bind_policy(rde, p);
 	if (id >= rde->npeers)
@@ -93,7 +93,7 @@ void rde_peer_up(struct rde *rde, struct rde_peer *p, uint32_t gen, const struct
 	p->last_update_ms = now_ms();
 	p->gen = gen;
 	p->dp.bgp_id = up->bgp_id;
-	p->dp.rtt_ms = up->rtt_ms;
+	p->dp.rx.rtt_ms = up->rtt_ms;
 	p->addpath = up->addpath_tx & (1u << p->fam);
 	p->role = up->role_negotiated;
 	p->enhanced_rr = up->caps.enhanced_rr;

@@ -23,6 +23,7 @@ enum {
 	NOEXPORT_BLACKHOLE = 3,      /* a blackhole route; it does not take them */
 	NOEXPORT_RTT = 4,            /* an RTT-based "do not announce" community */
 	NOEXPORT_WELL_KNOWN = 5,     /* NO_EXPORT / NO_ADVERTISE under the rfc1997 policy */
+	NOEXPORT_SITE = 6,           /* a site community: "not to site", "only to my site" */
 };
 
 json_t *json_as_path(const uint8_t *attrs, size_t len)
@@ -169,6 +170,16 @@ static json_t *json_export_control(const struct attr_set *a)
 	json_t *rtt = json_export_rtt(ctl);
 	if (rtt)
 		json_object_set_new(o, "rtt", rtt);
+	if (ctl->n_deny_sites || ctl->own_site || ctl->n_site_prepend) {
+		json_t *sites = json_object(), *prepends = json_array();
+		json_object_set_new(sites, "not_to", json_asns(ctl->deny_sites, ctl->n_deny_sites));
+		json_object_set_new(sites, "only_to", ctl->own_site ? json_integer(ctl->own_site) : json_null());
+		for (unsigned i = 0; i < ctl->n_site_prepend; i++)
+			json_array_append_new(prepends, json_pack("{s:I, s:i}", "site",
+			    (json_int_t)ctl->site_prepend[i].site, "prepend", ctl->site_prepend[i].times));
+		json_object_set_new(sites, "prepends", prepends);
+		json_object_set_new(o, "sites", sites);
+	}
 	for (uint16_t i = 0; i < ctl->nact; i++) {
 		const struct peer_action *pa = &ctl->acts[i];
 		json_array_append_new(acts, json_pack("{s:I, s:i, s:b, s:b}", "asn", (json_int_t)pa->asn,
@@ -188,7 +199,7 @@ static const char *not_exported_reason(const struct path *p, const struct rde_pe
 		*code = NOEXPORT_BLACKHOLE;
 		return "blackhole route: this member does not take blackhole routes";
 	}
-	switch (a->ctl ? export_ctl_verdict(a->ctl, r->asn, r->dp.rtt_ms) : EXPORT_ALLOWED) {
+	switch (a->ctl ? export_ctl_verdict(a->ctl, &r->dp.rx) : EXPORT_ALLOWED) {
 	case EXPORT_ALLOWED:
 		return NULL;
 	case EXPORT_DENIED_AS:
@@ -197,6 +208,9 @@ static const char *not_exported_reason(const struct path *p, const struct rde_pe
 	case EXPORT_DENIED_RTT:
 		*code = NOEXPORT_RTT;
 		return "do not announce to members with this member's RTT (action community)";
+	case EXPORT_DENIED_SITE:
+		*code = NOEXPORT_SITE;
+		return "not announced to members at this member's site (site community)";
 	case EXPORT_WELL_KNOWN:
 		*code = NOEXPORT_WELL_KNOWN;
 		return "NO_EXPORT or NO_ADVERTISE (RFC 1997): announced to nobody";
@@ -605,6 +619,7 @@ static void neighbor_route_counts(struct rde *rde, const struct ipc_msg *m, cons
 		json_object_set_new(r, "max_prefix_hit", json_boolean(p->max_prefix_hit));
 		json_object_set_new(r, "treat_as_withdraw", json_integer((json_int_t)p->count.treat_as_withdraw));
 		json_object_set_new(r, "attribute_discard", json_integer((json_int_t)p->count.attribute_discard));
+		json_object_set_new(r, "site", p->pol.site ? json_integer(p->pol.site) : json_null());
 		json_object_set_new(res, ip_addr_str(&p->addr, buf, sizeof(buf)), r);
 	}
 	control_reply_part(rde->to_main, m->client, CTL_PART_ROUTE_COUNTS, res);

@@ -161,6 +161,7 @@ void rde_peer_bind_policy(struct rde *rde, struct rde_peer *p)
 	p->client = g && p->pol.client < g->n_clients ? &g->clients[p->pol.client] : NULL;
 	p->irr = p->client ? irr_for(rde, p->client->irr_key) : NULL;
 	p->dp.no_blackhole = !p->pol.blackhole_to_client;
+	p->dp.rx.site = p->pol.site;
 }
 
 /* A new global policy (start, reload): every member's lists move to it;

@@ -121,22 +121,28 @@ void export_ctl_free(struct export_ctl *ctl)
 			attr_unref(ctl->variants[i]);
 	free(ctl->acts);
 	free(ctl->rtt_prepend);
+	free(ctl->deny_sites);
+	free(ctl->site_prepend);
 	free(ctl);
 }
 
-enum export_verdict export_ctl_verdict(const struct export_ctl *ctl, uint32_t asn, uint32_t rtt_ms)
+enum export_verdict export_ctl_verdict(const struct export_ctl *ctl, const struct export_receiver *r)
 {
 	if (ctl->well_known)
 		return EXPORT_WELL_KNOWN;
 	/* each part of asns is sorted (export_ctl.c builds them from ASN sets) */
-	if (u32_contains(ctl->asns, ctl->n_deny, asn))
+	if (u32_contains(ctl->asns, ctl->n_deny, r->asn))
 		return EXPORT_DENIED_AS;
-	if (u32_contains(ctl->asns + ctl->n_deny, ctl->n_allow, asn))
+	if (r->site && u32_contains(ctl->deny_sites, ctl->n_deny_sites, r->site))
+		return EXPORT_DENIED_SITE;
+	if (u32_contains(ctl->asns + ctl->n_deny, ctl->n_allow, r->asn))
 		return EXPORT_ALLOWED;
-	if (rtt_ms) {
-		if (rtt_ms > ctl->deny_rtt_above || rtt_ms <= ctl->deny_rtt_upto)
+	if (ctl->own_site && r->site && r->site != ctl->own_site)
+		return EXPORT_DENIED_SITE;
+	if (r->rtt_ms) {
+		if (r->rtt_ms > ctl->deny_rtt_above || r->rtt_ms <= ctl->deny_rtt_upto)
 			return EXPORT_DENIED_RTT;
-		if (rtt_ms > ctl->allow_rtt_above || rtt_ms <= ctl->allow_rtt_upto)
+		if (r->rtt_ms > ctl->allow_rtt_above || r->rtt_ms <= ctl->allow_rtt_upto)
 			return EXPORT_ALLOWED;
 	}
 	return ctl->none ? EXPORT_NOT_LISTED : EXPORT_ALLOWED;

@@ -38,6 +38,12 @@ struct rtt_prepend {
 	uint8_t times;               /* 1..3 */
 };
 
+/* A prepend asked for receivers at one site (the location communities). */
+struct site_prepend {
+	uint32_t site;
+	uint8_t times;               /* 1..3 */
+};
+
 /* The attribute set a receiver gets for a path with export control: one
  * per combination of prepend count (0..3), NO_EXPORT and NO_ADVERTISE,
  * built on first export (variant_key). */
@@ -50,9 +56,12 @@ static inline unsigned variant_key(unsigned prepend, bool no_export, bool no_adv
 /* Who may receive a path and in which form, decided once per attribute
  * set from its communities (export control).  NULL: everybody, unchanged.
  * The receiver's RTT is the one its session measured (ms, 0 unknown:
- * RTT-based communities do not apply to it, as in arouteserver).  The
- * order of the questions is arouteserver's: "not to this AS", "to this
- * AS", the RTT-based "not to" and "to", then "not to any". */
+ * RTT-based communities do not apply to it, as in arouteserver); its
+ * site the one its client connects at (0 unknown: site communities do
+ * not apply to it).  The order of the questions is arouteserver's, with
+ * the sites beside the ASes: "not to this AS", "not to this site", "to
+ * this AS", "only to my site", the RTT-based "not to" and "to", then
+ * "not to any". */
 struct export_ctl {
 	bool none;                   /* do_not_announce_to_any */
 	bool well_known;             /* NO_EXPORT / NO_ADVERTISE honoured (rfc1997 policy): nobody */
@@ -64,6 +73,11 @@ struct export_ctl {
 	 * or at most (<=) the largest; UINT32_MAX / 0 when not asked */
 	uint32_t deny_rtt_above, deny_rtt_upto, allow_rtt_above, allow_rtt_upto;
 	struct rtt_prepend *rtt_prepend;     /* in the order they are tried */
+	uint32_t own_site;           /* "only to my site": the sender's site; 0 not asked */
+	uint16_t n_deny_sites;
+	uint8_t n_site_prepend;
+	uint32_t *deny_sites;        /* "not to site": ascending */
+	struct site_prepend *site_prepend;   /* ascending by site */
 	struct attr_set *variants[EXPORT_VARIANTS];
 	uint32_t asns[];             /* each part ascending */
 };
@@ -74,14 +88,21 @@ enum export_verdict {
 	EXPORT_ALLOWED,
 	EXPORT_DENIED_AS,            /* "not to" names its AS */
 	EXPORT_DENIED_RTT,           /* an RTT-based "not to" matches its RTT */
+	EXPORT_DENIED_SITE,          /* "not to site" names its site, or "only to my site" another */
 	EXPORT_NOT_LISTED,           /* "not to any", and nothing lets it have it */
 	EXPORT_WELL_KNOWN,           /* NO_EXPORT / NO_ADVERTISE under the rfc1997 policy */
 };
-enum export_verdict export_ctl_verdict(const struct export_ctl *ctl, uint32_t asn, uint32_t rtt_ms);
-/* May a receiver (AS asn, RTT rtt_ms) have a path whose set carries ctl? */
-static inline bool export_ctl_allows(const struct export_ctl *ctl, uint32_t asn, uint32_t rtt_ms)
+/* Who receives: what export control asks about. */
+struct export_receiver {
+	uint32_t asn;
+	uint32_t rtt_ms;             /* 0 unknown */
+	uint32_t site;               /* 0 unknown */
+};
+enum export_verdict export_ctl_verdict(const struct export_ctl *ctl, const struct export_receiver *r);
+/* May receiver r have a path whose set carries ctl? */
+static inline bool export_ctl_allows(const struct export_ctl *ctl, const struct export_receiver *r)
 {
-	return !ctl || export_ctl_verdict(ctl, asn, rtt_ms) == EXPORT_ALLOWED;
+	return !ctl || export_ctl_verdict(ctl, r) == EXPORT_ALLOWED;
 }
 /* Frees ctl and its variants. */
 void export_ctl_free(struct export_ctl *ctl);

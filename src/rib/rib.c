@@ -217,7 +217,7 @@ bool path_eligible(const struct path *p, const struct decision_peer *receiver)
 		return true;
 	if (p->attrs->blackhole && receiver->no_blackhole)
 		return false;
-	return p->peer != receiver->id && export_ctl_allows(p->attrs->ctl, receiver->asn, receiver->rtt_ms);
+	return p->peer != receiver->id && export_ctl_allows(p->attrs->ctl, &receiver->rx);
 }
 
 /* The steps that compare any two paths: the degree of preference

@@ -89,17 +89,16 @@ void rib_walk(struct rib *r, void (*fn)(struct rib_entry *re, void *arg), void *
 
 /* Decision process.  A path is eligible for `receiver` unless it was
  * rejected, was sent by the receiver itself, export control excludes the
- * receiver's AS or RTT (export_ctl_allows, attr.h; the policy builds export
+ * receiver's AS, RTT or site (export_ctl_allows, attr.h; the policy builds export
  * control in src/policy/export_ctl.[ch]), or it is a blackhole and the
  * receiver takes none.  receiver == NULL: eligibility ignores the receiver. */
 struct decision_peer {
 	uint32_t id;
-	uint32_t asn;
+	struct export_receiver rx;   /* as a receiver: its AS, RTT, site */
 	uint32_t bgp_id;
 	const uint8_t *addr;         /* 4 or 16 bytes, tie-break */
 	size_t addr_len;
 	bool no_blackhole;           /* as a receiver: does not take blackhole routes */
-	uint32_t rtt_ms;             /* as a receiver: its session's RTT (0 unknown) */
 };
 typedef const struct decision_peer *(*peer_lookup_fn)(uint32_t id, void *arg);
 

@@ -30,6 +30,7 @@
 #   LAB_IXPD_ARGS      more ixpd command-line options (--user nobody)
 #   LAB_CLIENT_CFG[m]  YAML lines under member m's clients.yml `cfg:`
 #   LAB_CLIENT_PASSWORD[m]  member m's clients.yml `password` (TCP-MD5 at ixpd)
+#   LAB_CLIENT_SITE[m]  member m's clients.yml `site` (ixpd: location communities)
 #   LAB_MEMBER_SESSION[m]   lines in member m's own session config, in its
 #                      daemon's syntax (BIRD: in the session template; FRR:
 #                      under `router bgp`; OpenBGPD: in both neighbor blocks)
@@ -82,7 +83,7 @@ lab_die() { lab_log "ERROR: $*"; LAB_FAILED=1; exit 1; }
 # ---------------------------------------------------------------- members table
 
 declare -A M_TYPE M_ASN M_V4 M_V6 M_FLAGS
-declare -A LAB_CLIENT_CFG=() LAB_CLIENT_PASSWORD=() LAB_MEMBER_SESSION=()
+declare -A LAB_CLIENT_CFG=() LAB_CLIENT_PASSWORD=() LAB_CLIENT_SITE=() LAB_MEMBER_SESSION=()
 declare -gA LAB_DELAY_MS     # set by a test before lab_up/lab_add_node (not reset here)
 LAB_ALL_MEMBERS=()
 while read -r _n _t _a _4 _6 _f; do
@@ -473,6 +474,7 @@ _lab_start_rs_ixpd() {
 			echo "    ip: [\"${M_V4[$m]}\", \"${M_V6[$m]}\"]"
 			echo "    description: \"$m (${M_TYPE[$m]})\""
 			[ -n "${LAB_CLIENT_PASSWORD[$m]:-}" ] && echo "    password: \"${LAB_CLIENT_PASSWORD[$m]}\""
+			[ -n "${LAB_CLIENT_SITE[$m]:-}" ] && echo "    site: ${LAB_CLIENT_SITE[$m]}"
 			if lab_member_has_flag "$m" addpath || [ -n "${LAB_CLIENT_CFG[$m]:-}" ]; then
 				echo "    cfg:"
 				lab_member_has_flag "$m" addpath && echo "      add_path: True"

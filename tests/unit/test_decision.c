@@ -31,7 +31,7 @@ static void peer_set(uint32_t id, uint32_t asn, uint8_t bgp_id_low)
 	peer_addr[id][0] = 192;
 	peer_addr[id][2] = 2;
 	peer_addr[id][3] = (uint8_t)(10 + id);
-	peers[id] = (struct decision_peer){ .id = id, .asn = asn, .bgp_id = 0x0a000000u | bgp_id_low,
+	peers[id] = (struct decision_peer){ .id = id, .rx.asn = asn, .bgp_id = 0x0a000000u | bgp_id_low,
 		.addr = peer_addr[id], .addr_len = 4 };
 }
 
@@ -298,7 +298,7 @@ TEST(decision_equals_the_rfc4271_9_1_2_2_model_on_random_path_sets)
 		for (size_t i = 0; i < n; i++) {
 			long med = rnd(3) == 0 ? -1 : (long)rnd(4);
 			p[i] = (struct path){ .peer = (uint32_t)i,
-				.attrs = path_attrs(peers[i].asn, (uint16_t)(1 + rnd(2)), (uint8_t)rnd(2), med) };
+				.attrs = path_attrs(peers[i].rx.asn, (uint16_t)(1 + rnd(2)), (uint8_t)rnd(2), med) };
 			if (rnd(8) == 0)
 				p[i].attrs->local_pref = 0;
 			if (rnd(6) == 0)

@@ -65,7 +65,7 @@ static void setup(void)
 		p->asn = member_asn(id);
 		p->fam = FAM_IPV4;
 		p->addr_bytes[0] = 192; p->addr_bytes[2] = 2; p->addr_bytes[3] = (uint8_t)(11 + id);
-		p->dp = (struct decision_peer){ .id = id, .asn = p->asn, .bgp_id = 0x0a000000u + id,
+		p->dp = (struct decision_peer){ .id = id, .rx.asn = p->asn, .bgp_id = 0x0a000000u + id,
 			.addr = p->addr_bytes, .addr_len = 4 };
 		p->up = true;
 		p->gen = 1;

@@ -16,6 +16,8 @@
 #include "whois_dump.h"
 
 #define MEMBER_AS 52001u
+/* a receiver: AS, RTT (ms), at no site */
+#define RX(asn, rtt) (&(struct export_receiver){ (asn), (rtt), 0 })
 
 static struct policy_global *global(void)
 {
@@ -331,12 +333,12 @@ TEST(own_communities_are_scrubbed_and_actions_decoded)
 	CHECK(!has_large(o.kept, 59900, 1000, 1));
 	CHECK(has_large(o.kept, 64500, 1, 1));
 	CHECK(o.kept->ctl != NULL);
-	CHECK(!export_ctl_allows(o.kept->ctl, 52002, 0));
-	CHECK(export_ctl_allows(o.kept->ctl, 52003, 0));
-	struct attr_set *v = policy_variant(o.kept, 52003, 0);
+	CHECK(!export_ctl_allows(o.kept->ctl, RX(52002, 0)));
+	CHECK(export_ctl_allows(o.kept->ctl, RX(52003, 0)));
+	struct attr_set *v = policy_variant(o.kept, RX(52003, 0));
 	CHECK(v != o.kept);
 	CHECK_EQ_INT(v->info.as_path_len, 2);        /* 52001 52001 for 52003 only */
-	CHECK(policy_variant(o.kept, 52004, 0) == o.kept);
+	CHECK(policy_variant(o.kept, RX(52004, 0)) == o.kept);
 	attr_unref(o.kept);
 	attr_unref(a);
 	policy_global_free(g);
@@ -370,20 +372,28 @@ static struct policy_global *rtt_global(void)
 	return g;
 }
 
-/* The export control of a route of MEMBER_AS carrying these standard and
- * large communities (the set policy_effective keeps, a new reference). */
-static struct attr_set *with_ctl(struct policy_global *g, const uint32_t *std, int nstd,
+/* The export control of a route of MEMBER_AS, a client at `site`,
+ * carrying these standard and large communities (the set
+ * policy_effective keeps, a new reference). */
+static struct attr_set *with_ctl_at(struct policy_global *g, uint32_t site, const uint32_t *std, int nstd,
     const uint32_t *lrg, int nlrg)
 {
 	struct policy_data d = { .g = g, .gen = 1 };
 	const uint32_t own[] = { MEMBER_AS };
 	struct peer_policy pol = defaults;
 	pol.rpki_enabled = false;
+	pol.site = site;
 	struct attr_set *a = route_attrs(own, 1, "192.0.2.11", std, nstd, lrg, nlrg);
 	struct outcome o = run(&d, &pol, a, "45.65.0.0/24");
 	CHECK_EQ_INT(o.v.reject, REJECT_NONE);
 	attr_unref(a);
 	return o.kept;
+}
+
+static struct attr_set *with_ctl(struct policy_global *g, const uint32_t *std, int nstd,
+    const uint32_t *lrg, int nlrg)
+{
+	return with_ctl_at(g, 0, std, nstd, lrg, nlrg);
 }
 
 #define STD(hi, lo) ((uint32_t)(hi) << 16 | (lo))
@@ -394,12 +404,12 @@ TEST(rtt_do_not_announce_lower_is_inclusive_higher_exclusive_unknown_rtt_exempt)
 	/* not to RTT > 20 ms, not to RTT <= 10 ms */
 	struct attr_set *k = with_ctl(g, (const uint32_t[]){ STD(64512, 20), STD(64511, 10) }, 2, NULL, 0);
 	CHECK(k->ctl != NULL);
-	CHECK_EQ_INT(export_ctl_verdict(k->ctl, 52002, 21), EXPORT_DENIED_RTT);
-	CHECK_EQ_INT(export_ctl_verdict(k->ctl, 52002, 20), EXPORT_ALLOWED);
-	CHECK_EQ_INT(export_ctl_verdict(k->ctl, 52002, 11), EXPORT_ALLOWED);
-	CHECK_EQ_INT(export_ctl_verdict(k->ctl, 52002, 10), EXPORT_DENIED_RTT);
-	CHECK_EQ_INT(export_ctl_verdict(k->ctl, 52002, 1), EXPORT_DENIED_RTT);
-	CHECK_EQ_INT(export_ctl_verdict(k->ctl, 52002, 0), EXPORT_ALLOWED);   /* RTT unknown */
+	CHECK_EQ_INT(export_ctl_verdict(k->ctl, RX(52002, 21)), EXPORT_DENIED_RTT);
+	CHECK_EQ_INT(export_ctl_verdict(k->ctl, RX(52002, 20)), EXPORT_ALLOWED);
+	CHECK_EQ_INT(export_ctl_verdict(k->ctl, RX(52002, 11)), EXPORT_ALLOWED);
+	CHECK_EQ_INT(export_ctl_verdict(k->ctl, RX(52002, 10)), EXPORT_DENIED_RTT);
+	CHECK_EQ_INT(export_ctl_verdict(k->ctl, RX(52002, 1)), EXPORT_DENIED_RTT);
+	CHECK_EQ_INT(export_ctl_verdict(k->ctl, RX(52002, 0)), EXPORT_ALLOWED);   /* RTT unknown */
 	attr_unref(k);
 	/* a value not in rtt_thresholds asks nothing: no export control at all */
 	k = with_ctl(g, (const uint32_t[]){ STD(64512, 25), STD(64511, 0) }, 2, NULL, 0);
@@ -414,20 +424,20 @@ TEST(rtt_communities_answer_after_per_peer_ones_and_before_do_not_announce_to_an
 	/* not to any; to RTT > 50 ms; but never to AS52002; always to AS52003 */
 	const uint32_t lrg[] = { 59900, 0, 0, 59900, 0, 52002, 59900, 1, 52002, 59900, 1, 52003 };
 	struct attr_set *k = with_ctl(g, (const uint32_t[]){ STD(64514, 50), STD(64512, 5) }, 2, lrg, 4);
-	CHECK_EQ_INT(export_ctl_verdict(k->ctl, 52004, 60), EXPORT_DENIED_RTT);   /* > 5: denied first */
+	CHECK_EQ_INT(export_ctl_verdict(k->ctl, RX(52004, 60)), EXPORT_DENIED_RTT);   /* > 5: denied first */
 	attr_unref(k);
 	k = with_ctl(g, (const uint32_t[]){ STD(64514, 50) }, 1, lrg, 4);
-	CHECK_EQ_INT(export_ctl_verdict(k->ctl, 52004, 60), EXPORT_ALLOWED);
-	CHECK_EQ_INT(export_ctl_verdict(k->ctl, 52004, 50), EXPORT_NOT_LISTED);
-	CHECK_EQ_INT(export_ctl_verdict(k->ctl, 52004, 0), EXPORT_NOT_LISTED);
+	CHECK_EQ_INT(export_ctl_verdict(k->ctl, RX(52004, 60)), EXPORT_ALLOWED);
+	CHECK_EQ_INT(export_ctl_verdict(k->ctl, RX(52004, 50)), EXPORT_NOT_LISTED);
+	CHECK_EQ_INT(export_ctl_verdict(k->ctl, RX(52004, 0)), EXPORT_NOT_LISTED);
 	/* "not to AS" beats "to AS" and the RTT (arouteserver asks it first) */
-	CHECK_EQ_INT(export_ctl_verdict(k->ctl, 52002, 60), EXPORT_DENIED_AS);
-	CHECK_EQ_INT(export_ctl_verdict(k->ctl, 52003, 1), EXPORT_ALLOWED);
+	CHECK_EQ_INT(export_ctl_verdict(k->ctl, RX(52002, 60)), EXPORT_DENIED_AS);
+	CHECK_EQ_INT(export_ctl_verdict(k->ctl, RX(52003, 1)), EXPORT_ALLOWED);
 	attr_unref(k);
 	/* "to AS" beats an RTT-based "not to" */
 	k = with_ctl(g, (const uint32_t[]){ STD(64512, 20) }, 1, (const uint32_t[]){ 59900, 1, 52003 }, 1);
-	CHECK_EQ_INT(export_ctl_verdict(k->ctl, 52003, 100), EXPORT_ALLOWED);
-	CHECK_EQ_INT(export_ctl_verdict(k->ctl, 52004, 100), EXPORT_DENIED_RTT);
+	CHECK_EQ_INT(export_ctl_verdict(k->ctl, RX(52003, 100)), EXPORT_ALLOWED);
+	CHECK_EQ_INT(export_ctl_verdict(k->ctl, RX(52004, 100)), EXPORT_DENIED_RTT);
 	attr_unref(k);
 	policy_global_free(g);
 }
@@ -448,12 +458,12 @@ TEST(rtt_prepend_takes_the_first_match_higher_descending_then_lower_ascending)
 		{ 52003, 100, 2 },       /* the per-peer prepend first */
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct attr_set *v = policy_variant(k, cases[i].asn, cases[i].rtt);
+		struct attr_set *v = policy_variant(k, RX(cases[i].asn, cases[i].rtt));
 		CHECK_EQ_INT(v->info.as_path_len, cases[i].path_len);
 	}
 	/* receivers asking the same get the same set */
-	CHECK(policy_variant(k, 52002, 100) == policy_variant(k, 52004, 200));
-	CHECK(policy_variant(k, 52002, 0) == k);
+	CHECK(policy_variant(k, RX(52002, 100)) == policy_variant(k, RX(52004, 200)));
+	CHECK(policy_variant(k, RX(52002, 0)) == k);
 	attr_unref(k);
 	policy_global_free(g);
 }
@@ -473,13 +483,13 @@ TEST(no_export_and_no_advertise_keep_a_route_from_everybody_under_rfc1997_policy
 		g->rfc1997 = true;
 		k = with_ctl(g, &wk[i], 1, NULL, 0);
 		CHECK(k->ctl != NULL);
-		CHECK_EQ_INT(export_ctl_verdict(k->ctl, 52002, 0), EXPORT_WELL_KNOWN);
-		CHECK(!export_ctl_allows(k->ctl, 52003, 5));
+		CHECK_EQ_INT(export_ctl_verdict(k->ctl, RX(52002, 0)), EXPORT_WELL_KNOWN);
+		CHECK(!export_ctl_allows(k->ctl, RX(52003, 5)));
 		attr_unref(k);
 	}
 	/* "announce to" cannot undo it */
 	struct attr_set *k = with_ctl(g, wk, 1, (const uint32_t[]){ 59900, 1, 52002 }, 1);
-	CHECK_EQ_INT(export_ctl_verdict(k->ctl, 52002, 0), EXPORT_WELL_KNOWN);
+	CHECK_EQ_INT(export_ctl_verdict(k->ctl, RX(52002, 0)), EXPORT_WELL_KNOWN);
 	attr_unref(k);
 	policy_global_free(g);
 }
@@ -510,6 +520,54 @@ TEST(verdicts_differing_in_any_outcome_never_share_a_derived_set)
 	attr_unref(k1);
 	attr_unref(k2);
 	attr_unref(a);
+	policy_global_free(g);
+}
+
+/* The location communities as docs/communities.md gives them. */
+static struct policy_global *site_global(void)
+{
+	static const char *const std[LOC_COUNT] = { "65101:dyn_val", "65102:dyn_val", "65103:dyn_val",
+		"65111:dyn_val", "65112:0", "65121:dyn_val", "65122:dyn_val", "65123:dyn_val" };
+	struct policy_global *g = global();
+	for (int i = 0; i < LOC_COUNT; i++) {
+		struct cfg_community c = { .std = (char *)std[i] };
+		comm_def_compile(&g->loc[i], &c, g->rs_as);
+		g->scrub = xrealloc(g->scrub, (g->n_scrub + 1) * sizeof(*g->scrub));
+		g->scrub[g->n_scrub++] = g->loc[i];
+	}
+	return g;
+}
+
+#define AT(asn, site) (&(struct export_receiver){ (asn), 0, (site) })
+
+TEST(site_communities_keep_a_route_off_a_site_or_at_home_and_prepend_per_site)
+{
+	struct policy_global *g = site_global();
+	/* from a member at site 1: not to site 2 */
+	struct attr_set *k = with_ctl_at(g, 1, (const uint32_t[]){ STD(65111, 2) }, 1, NULL, 0);
+	CHECK(!has_std(k, STD(65111, 2)));                      /* scrubbed */
+	CHECK_EQ_INT(export_ctl_verdict(k->ctl, AT(52002, 2)), EXPORT_DENIED_SITE);
+	CHECK_EQ_INT(export_ctl_verdict(k->ctl, AT(52003, 1)), EXPORT_ALLOWED);
+	CHECK_EQ_INT(export_ctl_verdict(k->ctl, AT(52004, 0)), EXPORT_ALLOWED);   /* site unknown */
+	attr_unref(k);
+	/* only to my own site; "announce to AS52003" still reaches it elsewhere */
+	k = with_ctl_at(g, 1, (const uint32_t[]){ STD(65112, 0) }, 1, (const uint32_t[]){ 59900, 1, 52003 }, 1);
+	CHECK_EQ_INT(export_ctl_verdict(k->ctl, AT(52002, 2)), EXPORT_DENIED_SITE);
+	CHECK_EQ_INT(export_ctl_verdict(k->ctl, AT(52004, 1)), EXPORT_ALLOWED);
+	CHECK_EQ_INT(export_ctl_verdict(k->ctl, AT(52003, 2)), EXPORT_ALLOWED);
+	attr_unref(k);
+	/* from a member at no known site, "only to my own site" asks nothing */
+	k = with_ctl_at(g, 0, (const uint32_t[]){ STD(65112, 0) }, 1, NULL, 0);
+	CHECK(k->ctl == NULL);
+	attr_unref(k);
+	/* prepend twice to site 2, once to site 3; AS52003's own prepend first */
+	k = with_ctl_at(g, 1, (const uint32_t[]){ STD(65122, 2), STD(65121, 3) }, 2,
+	    (const uint32_t[]){ 59900, 101, 52003 }, 1);
+	CHECK_EQ_INT(policy_variant(k, AT(52002, 2))->info.as_path_len, 3);
+	CHECK_EQ_INT(policy_variant(k, AT(52002, 3))->info.as_path_len, 2);
+	CHECK(policy_variant(k, AT(52002, 1)) == k);
+	CHECK_EQ_INT(policy_variant(k, AT(52003, 2))->info.as_path_len, 2);
+	attr_unref(k);
 	policy_global_free(g);
 }
 

@@ -21,7 +21,7 @@ static struct rde_peer *add_peer(uint32_t id, uint32_t asn, const char *addr, bo
 	ip_addr_parse(addr, &p->addr);
 	p->fam = FAM_IPV4;
 	memcpy(p->addr_bytes, &p->addr.u.v4, 4);
-	p->dp = (struct decision_peer){ .id = id, .asn = asn, .bgp_id = 0x0a000000u + id,
+	p->dp = (struct decision_peer){ .id = id, .rx.asn = asn, .bgp_id = 0x0a000000u + id,
 		.addr = p->addr_bytes, .addr_len = 4 };
 	p->up = true;
 	p->gen = 100 + id;
