@@ -81,7 +81,21 @@ static void neighbor_link(struct http_job *j, const char *address, const char *v
 
 /* --- / ------------------------------------------------------------------------ */
 
-static void neighbor_row(struct http_job *j, const json_t *n)
+/* A neighbour's site, linked to the routes learned there (their site tag,
+ * docs/communities.md), or a dash. */
+static void site_cell(struct http_job *j, const json_t *n, long long rs_as)
+{
+	const json_t *site = json_object_get(n, "site");
+	if (!json_is_integer(site)) {
+		job_put(j, "&ndash;");
+		return;
+	}
+	long long s = (long long)json_integer_value(site);
+	job_printf(j, "<a href=\"/lookup?community=%lld:1911:%lld\" title=\"routes learned at site %lld\">%lld</a>",
+	    rs_as, s, s, s);
+}
+
+static void neighbor_row(struct http_job *j, const json_t *n, long long rs_as)
 {
 	const char *addr = str(n, "address"), *state = str(n, "state");
 	const json_t *r = json_object_get(n, "routes");
@@ -91,6 +105,8 @@ static void neighbor_row(struct http_job *j, const json_t *n)
 	job_html(j, addr);
 	job_printf(j, "</a></td><td>AS%lld</td><td>", (long long)num(n, "asn"));
 	job_html(j, str(n, "description"));
+	job_put(j, "</td><td>");
+	site_cell(j, n, rs_as);
 	job_printf(j, "</td><td>%s</td><td><span class=\"state %s\">", strchr(addr, ':') ? "IPv6" : "IPv4",
 	    up ? "up" : "down");
 	job_html(j, state);
@@ -134,12 +150,12 @@ static void index_html(struct http_job *j, const json_t *st, const json_t *nb)
 	    "59900:0:52002\"></label><button>Find</button></form><form action=\"/lookup\"><label>Origin AS "
 	    "<input name=\"origin\" placeholder=\"52001\"></label><button>Find</button></form></section>\n");
 	job_put(j, "<h2>Neighbours</h2>\n<table class=\"neighbors\"><thead><tr><th>Address</th><th>AS</th>"
-	    "<th>Description</th><th>Family</th><th>State</th><th>Since</th><th>Received</th><th>Accepted</th>"
+	    "<th>Description</th><th>Site</th><th>Family</th><th>State</th><th>Since</th><th>Received</th><th>Accepted</th>"
 	    "<th>Rejected</th><th>Exported</th><th>Not exported</th></tr></thead><tbody>\n");
 	size_t i;
 	const json_t *e;
 	json_array_foreach(json_object_get(nb, "neighbors"), i, e)
-		neighbor_row(j, e);
+		neighbor_row(j, e, (long long)num(st, "rs_as"));
 	job_put(j, "</tbody></table>\n");
 	foot(j);
 }
@@ -176,6 +192,8 @@ static void neighbor_header(struct http_job *j, const json_t *n)
 	snprintf(title, sizeof(title), "%s AS%lld %s", addr, (long long)num(n, "asn"), str(n, "description"));
 	head(j, title);
 	job_put(j, "<p class=\"summary\">");
+	if (json_is_integer(json_object_get(n, "site")))
+		job_printf(j, "site %lld &middot; ", (long long)num(n, "site"));
 	job_html(j, str(n, "state"));
 	job_put(j, " for ");
 	duration(j, num(n, "since"));
