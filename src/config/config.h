@@ -325,9 +325,13 @@ struct ixpd_config {
 		uint32_t refresh;            /* seconds between refreshes */
 	} peeringdb;
 
+	/* ixpd.yml router_id: this instance's, instead of general.yml's (two
+	 * route servers sharing one general.yml); INADDR_ANY: not set */
+	struct in_addr router_id_instance;
+
 	/* general.yml (cfg:) */
 	uint32_t rs_as;
-	struct in_addr router_id;
+	struct in_addr router_id;    /* in effect: router_id_instance if set */
 	bool path_hiding;            /* cfg.path_hiding (default true) */
 
 	/* the rest of general.yml */

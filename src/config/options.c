@@ -84,6 +84,7 @@ const struct opt opts[] = {
 	{ "timers.hold_time", .type = &t_hold_time, .max = 65535, .def = CFG_DEFAULT_HOLD_TIME, IXPD(hold_time), YES },
 	{ "timers.connect_retry", U16(1, 3600, CFG_DEFAULT_CONNECT_RETRY), IXPD(connect_retry), YES },
 	{ "communities_defaults", BOOL(true), IXPD(communities_defaults), YES },
+	{ "router_id", .type = &t_router_id, .min = AF_INET, IXPD(router_id_instance), YES },
 	{ "cache_dir", .type = &t_path, .sdef = CFG_DEFAULT_CACHE_DIR, IXPD(cache_dir), YES },
 	{ "bogons", .type = &t_path, IXPD(bogons_path), YES },
 	{ "rpki.rtr", STR_LIST(NULL), .flags = F_HOST_PORT, IXPD(rpki.rtr), YES },

@@ -181,6 +181,16 @@ static int default_vrp_file(struct ctx *c, const struct ynode *root)
 	return 0;
 }
 
+/* Two route servers of one LAN share general.yml but not the router id:
+ * ixpd.yml's, when set, is this instance's. */
+static int instance_router_id(struct ctx *c, const struct ynode *root)
+{
+	(void)root;
+	if (c->cfg->router_id_instance.s_addr != INADDR_ANY)
+		c->cfg->router_id = c->cfg->router_id_instance;
+	return 0;
+}
+
 /* Origin validation without VRPs would call every route "unknown": a
  * filter that does not filter. */
 static int check_rpki_source(struct ctx *c, const struct ynode *root)
@@ -282,6 +292,7 @@ static const struct {
 	int (*run)(struct ctx *c, const struct ynode *root);
 } node_rules[] = {
 	{ S_GENERAL, check_std_rs_as },
+	{ S_GENERAL, instance_router_id },
 	{ S_GENERAL, check_blackhole_next_hops },
 	{ S_GENERAL, default_transit_free_asns },
 	{ S_GENERAL, default_communities },

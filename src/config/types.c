@@ -401,6 +401,10 @@ static void print_router_id(FILE *out, const struct opt *o, const void *f, int i
 	struct ip_addr a = { .family = AF_INET, .u.v4 = *(const struct in_addr *)f };
 
 	(void)o, (void)indent;
+	if (a.u.v4.s_addr == INADDR_ANY) {      /* ixpd.yml's: not set */
+		fputs(" null", out);
+		return;
+	}
 	fputc(' ', out);
 	print_addr(out, &a);
 }
