@@ -93,6 +93,12 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/testlib.h $(BUILD)/libixpd.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_INCLUDES) -Itests/unit $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(BUILD)/libixpd.a $(DAEMON_LIBS)
 
+# tests/ixf/run's program: the clients.yml derived from an IX-F export
+all: $(BUILD)/tests/ixf_clients
+$(BUILD)/tests/ixf_clients: tests/ixf/ixf_clients.c $(BUILD)/libixpd.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_INCLUDES) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(BUILD)/libixpd.a $(DAEMON_LIBS)
+
 check: all
 	@tests/run-unit $(BUILD)
 

@@ -66,7 +66,7 @@ struct ixpd_config *config_load(const char *path, char *err, size_t errlen)
 	r = load_file(&c, S_IXPD, cfg->path) ||
 	    (cfg->bogons_path != NULL && load_file(&c, S_BOGONS, cfg->bogons_path)) ||
 	    load_file(&c, S_GENERAL, cfg->general_path) ||
-	    load_file(&c, S_CLIENTS_FILE, cfg->clients_path) ||
+	    load_clients(&c) ||
 	    sort_members(&c);
 	free(dir);
 	if (r) {
@@ -132,6 +132,7 @@ void config_free(struct ixpd_config *cfg)
 	free(cfg->asns);
 	free(cfg->members);
 	free(cfg->listen_addrs);
+	free(cfg->members_source);
 	free(cfg->path);
 	free(cfg);
 }

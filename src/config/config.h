@@ -241,7 +241,7 @@ struct cfg_client {
 	enum cfg_bgp_role local_role;
 	struct cfg_str_list attach_custom_communities;
 	uint32_t site;               /* where it connects, 1..65534; 0: not said */
-	int line;                    /* in clients_path */
+	int line;                    /* in members_source (0: derived from the registry) */
 };
 
 /* clients.yml `asns:` entry: AS-level AS-SETs used when a client has none. */
@@ -269,7 +269,9 @@ struct ixpd_config {
 	/* ixpd.yml */
 	char *path;                  /* the ixpd.yml that was loaded */
 	char *general_path;          /* resolved relative to ixpd.yml's directory */
-	char *clients_path;
+	char *clients_path;          /* NULL: the registry's members only */
+	char *members_source;        /* where the members come from, for messages: clients_path,
+	                              * registry.ixf, or "REGISTRY, merged with CLIENTS" */
 	struct ip_addr *listen_addrs;   /* empty = listen on all (dual stack) */
 	int n_listen_addrs;
 	uint16_t port;               /* listen and connect port, default 179 */
@@ -291,6 +293,13 @@ struct ixpd_config {
 		uint32_t updates_interval;   /* seconds an update log covers; 0: no update log */
 		uint32_t keep;               /* files of each kind kept */
 	} mrt;
+	/* The members registry (an IX-F member export), instead of or under
+	 * clients.yml (docs/configuration.md, "The registry") */
+	struct {
+		char *ixf;                   /* NULL: none */
+		uint32_t ixp_id;             /* the exchange in it; 0: its only one */
+		uint32_t vlan_id;            /* the LAN of that exchange; 0: every one */
+	} registry;
 	/* Where this peering LAN is, for the location communities
 	 * (docs/communities.md); 0: not said */
 	struct {

@@ -98,6 +98,9 @@ struct ynode {
 
 void ynode_free(struct ynode *n);
 struct ynode *yaml_load(struct ctx *c, const char *path);
+/* The same from text[0..len) (lines counted in it). */
+struct ynode *yaml_load_text(struct ctx *c, const char *text, size_t len);
+struct ynode *ynode_copy(const struct ynode *n);
 const struct ynode *ynode_path(const struct ynode *root, const char *path, int *line);
 /* The index in map->kids of the key name (its value follows it), or -1;
  * -1 too when map is not a mapping. */
@@ -179,6 +182,9 @@ static inline void *field_at(void *const base[], const struct opt *o)
 int load_node(struct ctx *c, const struct ynode *root);
 void free_opts(unsigned scope, enum obase base, void *p);
 int load_file(struct ctx *c, unsigned scope, const char *file);
+/* registry.c: clients.yml, or the registry's clients with clients.yml
+ * merged on top */
+int load_clients(struct ctx *c);
 
 /* types.c: scalars, what the types share, and the types of scalars and lists */
 int need_scalar(struct ctx *c, const struct opt *o, const struct ynode *n,

@@ -74,7 +74,10 @@ static const char *const default_trust_anchors[] = {
 const struct opt opts[] = {
 	/* ixpd.yml */
 	{ "general", .type = &t_path, IXPD(general_path), YES, .flags = F_REQUIRED },
-	{ "clients", .type = &t_path, IXPD(clients_path), YES, .flags = F_REQUIRED },
+	{ "clients", .type = &t_path, IXPD(clients_path), YES },
+	{ "registry.ixf", .type = &t_path, IXPD(registry.ixf), YES },
+	{ "registry.ixp_id", U32(0, UINT32_MAX, 0), IXPD(registry.ixp_id), YES },
+	{ "registry.vlan_id", U32(0, UINT32_MAX, 0), IXPD(registry.vlan_id), YES },
 	{ "listen.addresses", .type = &t_listen, WHOLE(S_IXPD, B_CONFIG), YES },
 	{ "listen.port", U16(1, 65535, CFG_DEFAULT_PORT), IXPD(port), YES },
 	{ "control_socket", STR(IXPD_CONTROL_SOCKET), IXPD(control_socket), YES },

@@ -181,6 +181,15 @@ static int default_vrp_file(struct ctx *c, const struct ynode *root)
 	return 0;
 }
 
+/* The members come from a clients.yml, a registry, or both. */
+static int check_members_source(struct ctx *c, const struct ynode *root)
+{
+	(void)root;
+	if (c->cfg->clients_path || c->cfg->registry.ixf)
+		return 0;
+	return fail(c, 1, "clients: required: a clients.yml, or registry.ixf (an IX-F member export), or both");
+}
+
 /* Two route servers of one LAN share general.yml but not the router id:
  * ixpd.yml's, when set, is this instance's. */
 static int instance_router_id(struct ctx *c, const struct ynode *root)
@@ -291,6 +300,7 @@ static const struct {
 	unsigned scope;
 	int (*run)(struct ctx *c, const struct ynode *root);
 } node_rules[] = {
+	{ S_IXPD, check_members_source },
 	{ S_GENERAL, check_std_rs_as },
 	{ S_GENERAL, instance_router_id },
 	{ S_GENERAL, check_blackhole_next_hops },

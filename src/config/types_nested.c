@@ -375,7 +375,7 @@ static void finish_client_members(struct ixpd_config *cfg, int first, const stru
 		m->description = cl->description;
 		m->passive = cl->policy.passive;
 		m->add_path = cl->policy.add_path;
-		m->file = cfg->clients_path;
+		m->file = cfg->members_source;
 	}
 }
 

@@ -185,11 +185,23 @@ static int read_document(struct ctx *c, yaml_parser_t *p, struct ynode **root)
 	return 0;
 }
 
+/* The document of an initialised parser's input, or NULL. */
+static struct ynode *parse_input(struct ctx *c, yaml_parser_t *p)
+{
+	struct ynode *root = NULL;
+
+	if (read_document(c, p, &root)) {
+		ynode_free(root);
+		root = NULL;
+	}
+	yaml_parser_delete(p);
+	return root;
+}
+
 struct ynode *yaml_load(struct ctx *c, const char *path)
 {
 	FILE *f = fopen(path, "rb");
 	yaml_parser_t p;
-	struct ynode *root = NULL;
 
 	if (f == NULL) {
 		snprintf(c->err, c->errlen, "%s: cannot open: %s", path, strerror(errno));
@@ -197,13 +209,29 @@ struct ynode *yaml_load(struct ctx *c, const char *path)
 	}
 	yaml_parser_initialize(&p);
 	yaml_parser_set_input_file(&p, f);
-	if (read_document(c, &p, &root)) {
-		ynode_free(root);
-		root = NULL;
-	}
-	yaml_parser_delete(&p);
+	struct ynode *root = parse_input(c, &p);
 	fclose(f);
 	return root;
+}
+
+struct ynode *yaml_load_text(struct ctx *c, const char *text, size_t len)
+{
+	yaml_parser_t p;
+
+	yaml_parser_initialize(&p);
+	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+	return parse_input(c, &p);
+}
+
+struct ynode *ynode_copy(const struct ynode *n)
+{
+	struct ynode *c = ynode_new(n->kind, n->line);
+
+	c->null = n->null;
+	c->str = n->str ? xstrdup(n->str) : NULL;
+	for (int i = 0; i < n->n; i++)
+		append(c, ynode_copy(n->kids[i]));
+	return c;
 }
 
 /* The non-null value at the dotted path below root, or NULL.  *line gets

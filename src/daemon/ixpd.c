@@ -524,7 +524,7 @@ static int limit_files(const struct ixpd_config *cfg, enum sandbox_mode mode, ch
 	if (!fs)
 		return -1;
 	const char *const read_dirs_of[] = { cfg->path, cfg->general_path, cfg->clients_path, cfg->bogons_path,
-		cfg->rpki.vrp_file, cfg->peeringdb.file, cfg->irr.bgpq4.path };
+		cfg->rpki.vrp_file, cfg->peeringdb.file, cfg->irr.bgpq4.path, cfg->registry.ixf };
 	const char *const write_dirs_of[] = { cfg->control_socket, cfg->control_socket_ro };
 	char *whois[] = { config_whois_source(cfg, false), config_whois_source(cfg, true) };
 	const char *const write_dirs[] = { cfg->cache_dir, cfg->mrt.dir };
