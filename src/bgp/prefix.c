@@ -127,3 +127,23 @@ const char *prefix_str(const struct prefix *p, char *buf, size_t len)
 	snprintf(buf, len, "%s/%u", addr_str(p->afi, p->addr, a, sizeof(a)), p->len);
 	return buf;
 }
+
+static int origin_prefix_order(const void *a, const void *b)
+{
+	const struct origin_prefix *x = a, *y = b;
+	if (x->origin != y->origin)
+		return x->origin < y->origin ? -1 : 1;
+	return prefix_cmp(&x->pfx, &y->pfx);
+}
+
+size_t origin_prefix_sort_unique(struct origin_prefix *v, size_t n)
+{
+	if (n == 0)
+		return 0;
+	qsort(v, n, sizeof(*v), origin_prefix_order);
+	size_t k = 1;
+	for (size_t i = 1; i < n; i++)
+		if (origin_prefix_order(&v[i], &v[k - 1]) != 0)
+			v[k++] = v[i];
+	return k;
+}

@@ -39,4 +39,13 @@ int prefix_parse(const char *text, struct prefix *out);      /* "a.b.c.d/n", "x:
 const char *prefix_str(const struct prefix *p, char *buf, size_t len);
 /* Text of an address of the family (4 or 16 bytes). */
 const char *addr_str(uint8_t afi, const uint8_t *addr, char *buf, size_t len);
+/* A route object: an origin AS and a prefix (IRR and whois dumps). */
+struct origin_prefix {
+	uint32_t origin;
+	struct prefix pfx;
+};
+/* Sorts v[0..n) by origin, then prefix_cmp, and drops repeats; returns
+ * how many are left. */
+size_t origin_prefix_sort_unique(struct origin_prefix *v, size_t n);
+
 #endif

@@ -226,11 +226,6 @@ unsigned irr_check(const struct irr_member *m, const struct prefix *p, uint32_t 
 
 /* ---- the RPSL db ---- */
 
-struct irr_route {
-	uint32_t origin;
-	struct prefix pfx;
-};
-
 struct irr_set {
 	char *name;                  /* upper case */
 	bool defined;                /* an as-set object was loaded (else only referenced) */
@@ -240,7 +235,7 @@ struct irr_set {
 };
 
 struct irr_db {
-	struct irr_route *routes;    /* sorted by origin after every load */
+	struct origin_prefix *routes;    /* sorted by origin after every load */
 	size_t n_routes, cap_routes;
 	struct irr_set *sets;
 	uint32_t n_sets, cap_sets;
@@ -297,26 +292,11 @@ static int64_t set_intern(struct irr_db *db, const char *name)
 	return i;
 }
 
-static int cmp_route(const void *a, const void *b)
-{
-	const struct irr_route *x = a, *y = b;
-	if (x->origin != y->origin)
-		return x->origin < y->origin ? -1 : 1;
-	return prefix_cmp(&x->pfx, &y->pfx);
-}
-
 /* Sorts by origin and drops the copies of a route registered in several
  * databases. */
 static void sort_routes(struct irr_db *db)
 {
-	if (db->n_routes == 0)
-		return;
-	qsort(db->routes, db->n_routes, sizeof(*db->routes), cmp_route);
-	size_t k = 1;
-	for (size_t i = 1; i < db->n_routes; i++)
-		if (cmp_route(&db->routes[i], &db->routes[k - 1]) != 0)
-			db->routes[k++] = db->routes[i];
-	db->n_routes = k;
+	db->n_routes = origin_prefix_sort_unique(db->routes, db->n_routes);
 }
 
 /* ---- RPSL reading ---- */
@@ -405,7 +385,7 @@ struct rpsl {
 	const char *bad;             /* why it is skipped; NULL = fine so far */
 	unsigned long bad_line;
 	unsigned n_key, n_origin;    /* tokens seen: each must end up 1 */
-	struct irr_route route;      /* route: key family in route.pfx.afi */
+	struct origin_prefix route;      /* route: key family in route.pfx.afi */
 	int64_t set;                 /* as-set: its index, -1 before its key */
 	bool duplicate;              /* as-set: already loaded, members ignored */
 };

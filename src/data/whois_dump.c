@@ -24,13 +24,8 @@
 #define LINE_MAX_BYTES (64u * 1024)  /* a longer registro.br line is malformed */
 #define PREFIX_TEXT_MAX 64           /* a longer prefix field is malformed */
 
-struct whois_route {
-	uint32_t origin;
-	struct prefix pfx;
-};
-
 struct whois_routes {
-	struct whois_route *v;       /* sorted by origin, then prefix_cmp; no duplicates */
+	struct origin_prefix *v;       /* sorted by origin, then prefix_cmp; no duplicates */
 	size_t n, cap;
 	size_t skipped;              /* malformed records */
 };
@@ -83,7 +78,7 @@ static void add(struct parse *p, uint32_t origin, const struct prefix *pfx)
 		return;
 	}
 	XGROW(w->v, w->n, w->cap, 1024);
-	w->v[w->n++] = (struct whois_route){ .origin = origin, .pfx = *pfx };
+	w->v[w->n++] = (struct origin_prefix){ .origin = origin, .pfx = *pfx };
 	p->good++;
 }
 
@@ -302,24 +297,9 @@ static int parse_arin(struct parse *p, const char *data, size_t len, char *err, 
 
 /* ---- the table ---- */
 
-static int cmp_route(const void *a, const void *b)
-{
-	const struct whois_route *x = a, *y = b;
-	if (x->origin != y->origin)
-		return x->origin < y->origin ? -1 : 1;
-	return prefix_cmp(&x->pfx, &y->pfx);
-}
-
 static void sort_unique(struct whois_routes *w)
 {
-	if (w->n == 0)
-		return;
-	qsort(w->v, w->n, sizeof(*w->v), cmp_route);
-	size_t k = 1;
-	for (size_t i = 1; i < w->n; i++)
-		if (cmp_route(&w->v[i], &w->v[k - 1]) != 0)
-			w->v[k++] = w->v[i];
-	w->n = k;
+	w->n = origin_prefix_sort_unique(w->v, w->n);
 }
 
 /* The verdict on what was read: the table, or NULL with err. */
